@@ -1,0 +1,115 @@
+"""Load MNIST-layout data (a local .npz or keras.datasets), validate it, split it, scale it.
+
+Every problem with the input becomes a DataError whose message names the file and the problem,
+so the CLI can print one line and exit non-zero instead of a traceback from deep inside NumPy.
+"""
+import hashlib
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+CLASS_NAMES = {
+    "mnist": [str(d) for d in range(10)],
+    "fashion_mnist": ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                      "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"],
+}
+KEYS = ("x_train", "y_train", "x_test", "y_test")
+VALIDATION_SIZE = 5000
+
+
+class DataError(ValueError):
+    """Bad input data; the message is meant for the user as is."""
+
+
+@dataclass
+class Split:
+    x: np.ndarray  # float32 [n, 28, 28, 1] in [0, 1]
+    y: np.ndarray  # int32 [n] in 0..9
+
+
+@dataclass
+class Dataset:
+    name: str
+    source: str  # the .npz path, or "keras.datasets.<name>"
+    sha256: str | None
+    train: Split
+    val: Split
+    test: Split
+
+    @property
+    def class_names(self):
+        return CLASS_NAMES[self.name]
+
+
+def sha256_of(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _read_npz(path):
+    if not os.path.isfile(path):
+        raise DataError(f"{path}: no such data file")
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            missing = [k for k in KEYS if k not in npz.files]
+            if missing:
+                raise DataError(f"{path}: missing key(s) {', '.join(missing)}; "
+                                f"expected {', '.join(KEYS)} (Keras' layout), found {', '.join(npz.files) or 'none'}")
+            return {k: npz[k] for k in KEYS}
+    except DataError:
+        raise
+    except Exception as e:  # zip or pickle errors: the file is not an .npz we can read
+        raise DataError(f"{path}: not a readable .npz file ({type(e).__name__}: {e})") from None
+
+
+def _read_keras(name):
+    import tf_keras as keras  # only here: reading an .npz needs no TensorFlow
+    loader = {"mnist": keras.datasets.mnist, "fashion_mnist": keras.datasets.fashion_mnist}[name]
+    (x_train, y_train), (x_test, y_test) = loader.load_data()
+    return dict(x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
+
+
+def validate(arrays, source, validation_size=VALIDATION_SIZE):
+    """Check shapes, dtypes and label ranges; raise DataError naming the first problem."""
+    for part in ("train", "test"):
+        x, y = arrays[f"x_{part}"], arrays[f"y_{part}"]
+        if x.ndim != 3 or x.shape[1:] != (28, 28):
+            raise DataError(f"{source}: x_{part} has shape {x.shape}, expected (n, 28, 28)")
+        if x.shape[0] == 0:
+            raise DataError(f"{source}: x_{part} is empty")
+        if x.dtype != np.uint8:
+            raise DataError(f"{source}: x_{part} has dtype {x.dtype}, expected uint8 pixels 0..255")
+        if y.shape != (x.shape[0],):
+            raise DataError(f"{source}: y_{part} has shape {y.shape}, expected ({x.shape[0]},) to match x_{part}")
+        if not np.issubdtype(y.dtype, np.integer):
+            raise DataError(f"{source}: y_{part} has dtype {y.dtype}, expected integer labels")
+        if y.min() < 0 or y.max() > 9:
+            raise DataError(f"{source}: y_{part} has labels outside 0..9 (min {y.min()}, max {y.max()})")
+    if arrays["x_train"].shape[0] <= validation_size:
+        raise DataError(f"{source}: x_train has {arrays['x_train'].shape[0]} images; "
+                        f"more than {validation_size} are needed for the validation split")
+
+
+def _scale(x, y):
+    return Split(x=(x.astype(np.float32) / 255.0)[..., None], y=y.astype(np.int32))
+
+
+def load(name="mnist", path=None, validation_size=VALIDATION_SIZE):
+    """The dataset split 55k/5k/10k for full MNIST: the last `validation_size` training images
+    validate (the official split is ordered, so this is deterministic and needs no seed)."""
+    if name not in CLASS_NAMES:
+        raise DataError(f"unknown dataset {name!r}; choose one of {', '.join(CLASS_NAMES)}")
+    arrays = _read_npz(path) if path else _read_keras(name)
+    source = path or f"keras.datasets.{name}"
+    validate(arrays, source, validation_size)
+    n = arrays["x_train"].shape[0] - validation_size
+    return Dataset(
+        name=name, source=source, sha256=sha256_of(path) if path else None,
+        train=_scale(arrays["x_train"][:n], arrays["y_train"][:n]),
+        val=_scale(arrays["x_train"][n:], arrays["y_train"][n:]),
+        test=_scale(arrays["x_test"], arrays["y_test"]),
+    )

@@ -1,0 +1,176 @@
+"""The auto-encoder whose code is 10 class probabilities + k style values.
+
+Built with tf_keras (Keras 2) on purpose: TF.js 4.22 loads Keras 2 Layers models on every backend
+(cpu, wasm, webgl) but cannot load a Keras 3 topology, so the model that trains is the model that
+ships, with no rebuild or weight copy in between.
+
+Layer names carry their role: cls_* compute the class output (frozen after stage 1), style_* the
+style head, dec_* the decoder. The decoder is a separate Model so it converts on its own.
+"""
+from dataclasses import dataclass, field, replace
+
+import tf_keras as keras
+from tf_keras import layers
+
+NUM_CLASSES = 10
+
+
+@dataclass(frozen=True)
+class Preset:
+    conv_channels: tuple = (32, 64, 64)   # the classifier's three 3x3 convolutions (28, 14, 7 px)
+    classifier_dense: int = 128           # hidden Dense before the softmax (0: none)
+    dropout: float = 0.0
+    augment_shift: int = 0                # stage 1: random shift of up to this many pixels
+    style_hidden: int = 0                 # hidden Dense in the style head (0: none)
+    decoder_dense: int = 0                # hidden Dense before the 7x7 map (0: none)
+    decoder_start: int = 64               # channels of the 7x7 map
+    # after the 7x7 map: ints are 3x3 Conv+ReLU of that many channels, "up" doubles the resolution
+    decoder_blocks: tuple = ()
+    decoder_batchnorm: bool = False
+    epochs_classifier: int = 3
+    epochs_autoencoder: int = 25
+    batch_size: int = 128
+    learning_rate: float = 1e-3
+    cosine: bool = False                  # cosine-decay the learning rate to 1% over the stage
+
+
+PRESETS = {
+    # The proposal's architecture: a mirror-image decoder whose 28x28 layer has 32 channels.
+    "seed": Preset(
+        conv_channels=(32, 64, 64), classifier_dense=128, style_hidden=0,
+        decoder_dense=128, decoder_start=64, decoder_blocks=(64, "up", 64, "up", 32),
+        epochs_classifier=3, epochs_autoencoder=25,
+    ),
+    # What the site ships: a stronger classifier (shift augmentation, dropout, cosine schedule),
+    # a style head with a hidden layer, and a decoder that does its heavy work at 7x7 and 14x14
+    # and keeps only 16 channels at 28x28, so one image costs ~16 M multiply-adds.
+    "default": Preset(
+        conv_channels=(32, 64, 128), classifier_dense=128, dropout=0.3, augment_shift=2,
+        style_hidden=128, decoder_dense=0, decoder_start=64,
+        decoder_blocks=(64, "up", 64, 32, "up", 16), decoder_batchnorm=True,
+        epochs_classifier=8, epochs_autoencoder=20, batch_size=128,
+        learning_rate=2e-3, cosine=True,
+    ),
+}
+
+
+def preset(name, **overrides):
+    if name not in PRESETS:
+        raise ValueError(f"unknown preset {name!r}; choose one of {', '.join(PRESETS)}")
+    return replace(PRESETS[name], **{k: v for k, v in overrides.items() if v is not None})
+
+
+def _encoder_trunk(image, p):
+    """Three Conv+BN+ReLU, two max-pools: 28x28 -> 7x7 features shared by both heads."""
+    x = image
+    for i, channels in enumerate(p.conv_channels):
+        if i > 0:
+            x = layers.MaxPooling2D(name=f"cls_pool{i}")(x)
+        x = layers.Conv2D(channels, 3, padding="same", use_bias=False, name=f"cls_conv{i + 1}")(x)
+        x = layers.BatchNormalization(name=f"cls_bn{i + 1}")(x)
+        x = layers.ReLU(name=f"cls_relu{i + 1}")(x)
+    return layers.Flatten(name="cls_flatten")(x)
+
+
+def _class_head(features, p):
+    x = features
+    if p.dropout:
+        x = layers.Dropout(p.dropout, name="cls_dropout1")(x)
+    if p.classifier_dense:
+        x = layers.Dense(p.classifier_dense, activation="relu", name="cls_dense")(x)
+        if p.dropout:
+            x = layers.Dropout(p.dropout, name="cls_dropout2")(x)
+    return layers.Dense(NUM_CLASSES, activation="softmax", name="cls_probs")(x)
+
+
+def _style_head(features, p, style_dims):
+    x = layers.BatchNormalization(name="style_norm")(features)
+    if p.style_hidden:
+        x = layers.Dense(p.style_hidden, activation="relu", name="style_dense")(x)
+    return layers.Dense(style_dims, name="style")(x)
+
+
+def build_decoder(p, style_dims):
+    code = keras.Input((NUM_CLASSES + style_dims,), name="code")
+    x = code
+    if p.decoder_dense:
+        x = layers.Dense(p.decoder_dense, activation="relu", name="dec_dense0")(x)
+    x = layers.Dense(7 * 7 * p.decoder_start, activation="relu", name="dec_dense")(x)
+    x = layers.Reshape((7, 7, p.decoder_start), name="dec_reshape")(x)
+    ups = convs = 0
+    for block in p.decoder_blocks:
+        if block == "up":
+            ups += 1
+            x = layers.UpSampling2D(name=f"dec_up{ups}")(x)
+            continue
+        convs += 1
+        x = layers.Conv2D(block, 3, padding="same", use_bias=not p.decoder_batchnorm,
+                          name=f"dec_conv{convs}")(x)
+        if p.decoder_batchnorm:
+            x = layers.BatchNormalization(name=f"dec_bn{convs}")(x)
+        x = layers.ReLU(name=f"dec_relu{convs}")(x)
+    if ups != 2:
+        raise ValueError(f"decoder_blocks must upsample exactly twice (7 -> 28 px), got {ups}")
+    image = layers.Conv2D(1, 3, padding="same", activation="sigmoid", name="dec_image")(x)
+    return keras.Model(code, image, name="decoder")
+
+
+@dataclass
+class Models:
+    classifier: keras.Model   # image -> class probabilities (stage 1)
+    encoder: keras.Model      # image -> code [probabilities, style]
+    decoder: keras.Model      # code -> image
+    autoencoder: keras.Model  # image -> image (stage 2)
+    style_dims: int = 1
+    frozen: list = field(default_factory=list)
+
+
+def build(p, style_dims=1):
+    if style_dims < 1:
+        raise ValueError(f"style_dims must be at least 1, got {style_dims}")
+    image = keras.Input((28, 28, 1), name="image")
+    features = _encoder_trunk(image, p)
+    probs = _class_head(features, p)
+    style = _style_head(features, p, style_dims)
+    code = layers.Concatenate(name="code")([probs, style])
+    classifier = keras.Model(image, probs, name="classifier")
+    encoder = keras.Model(image, code, name="encoder")
+    decoder = build_decoder(p, style_dims)
+    autoencoder = keras.Model(image, decoder(encoder(image)), name="autoencoder")
+    return Models(classifier, encoder, decoder, autoencoder, style_dims)
+
+
+def freeze_classifier(models):
+    """Freeze every layer on the path to the class output. A frozen BatchNormalization also
+    runs in inference mode in Keras, so its moving statistics cannot move either."""
+    for layer in models.classifier.layers:
+        layer.trainable = False
+    models.frozen = [layer.name for layer in models.classifier.layers if layer.weights]
+
+
+def multiply_adds(model):
+    """Multiply-adds per image of the Dense and Conv2D layers (the rest is negligible)."""
+    total = 0
+    for layer in model.layers:
+        if isinstance(layer, layers.Dense):
+            total += layer.kernel.shape[0] * layer.kernel.shape[1]
+        elif isinstance(layer, layers.Conv2D):
+            h, w = layer.output.shape[1:3]
+            kh, kw, cin, cout = layer.kernel.shape
+            total += h * w * kh * kw * cin * cout
+        elif isinstance(layer, keras.Model):
+            total += multiply_adds(layer)
+    return int(total)
+
+
+def parameter_counts(models):
+    def count(weights):
+        return int(sum(w.shape.num_elements() for w in weights))
+    ae = models.autoencoder
+    return {
+        "encoder": models.encoder.count_params(),
+        "decoder": models.decoder.count_params(),
+        "classifier": models.classifier.count_params(),
+        "autoencoder_trainable": count(ae.trainable_weights),
+        "autoencoder_non_trainable": count(ae.non_trainable_weights),
+    }

@@ -1,0 +1,234 @@
+"""Train the auto-encoder in two stages and write a run folder.
+
+    python -m training.train --data ../shared/data/mnist.npz --out runs/mnist
+
+Stage 1 trains the classifier (image -> 10 probabilities), then freezes it. Stage 2 trains the
+style head and the decoder to reproduce the image from [probabilities, style]. The run folder gets
+encoder.h5, decoder.h5, history_*.csv, samples/epoch_NN.png and, last of all, metrics.json.
+An interrupted run resumes from its last finished epoch when started again with the same --out.
+"""
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's C++ start-up chatter out of the log
+
+import numpy as np  # noqa: E402
+
+from training import data as data_lib  # noqa: E402
+from training import model as model_lib  # noqa: E402
+from training import samples  # noqa: E402
+
+SAMPLE_ROWS = 3  # the per-epoch figure: the 10 digits at low, middle and high style
+
+
+class TrainingError(RuntimeError):
+    """Training cannot go on; the message is meant for the user as is."""
+
+
+def parse_args(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", help="local .npz in Keras' layout (default: download with keras.datasets)")
+    ap.add_argument("--dataset", default="mnist", choices=sorted(data_lib.CLASS_NAMES))
+    ap.add_argument("--preset", default="default", choices=sorted(model_lib.PRESETS))
+    ap.add_argument("--style-dims", type=int, default=1)
+    ap.add_argument("--epochs-classifier", type=int, help="override the preset's stage-1 epochs")
+    ap.add_argument("--epochs-autoencoder", type=int, help="override the preset's stage-2 epochs")
+    ap.add_argument("--batch-size", type=int)
+    ap.add_argument("--learning-rate", type=float)
+    ap.add_argument("--validation-size", type=int, default=data_lib.VALIDATION_SIZE)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--out", required=True, help="run folder (created; an unfinished one is resumed)")
+    ap.add_argument("--quiet", action="store_true", help="no progress bars")
+    return ap.parse_args(argv)
+
+
+def _datasets(tf, keras, split, batch, seed, shuffle, shift=0):
+    ds = tf.data.Dataset.from_tensor_slices((split.x, split.y))
+    if shuffle:
+        ds = ds.shuffle(len(split.x), seed=seed, reshuffle_each_iteration=True)
+    ds = ds.batch(batch)
+    if shift:
+        jitter = keras.layers.RandomTranslation(shift / 28, shift / 28, fill_mode="constant", seed=seed)
+        ds = ds.map(lambda x, y: (jitter(x, training=True), y), num_parallel_calls=tf.data.AUTOTUNE)
+    return ds.prefetch(tf.data.AUTOTUNE)
+
+
+def _optimizer(keras, p, epochs, n):
+    lr = p.learning_rate
+    if p.cosine:
+        steps = max(1, epochs * -(-n // p.batch_size))
+        lr = keras.optimizers.schedules.CosineDecay(p.learning_rate, steps, alpha=0.01)
+    return keras.optimizers.Adam(lr)
+
+
+def _check_finite(history, stage):
+    for name, values in history.history.items():
+        if values and not np.isfinite(values[-1]):
+            raise TrainingError(f"{stage}: {name} became {values[-1]} at epoch {len(values)}; "
+                                f"training stopped (try a lower --learning-rate)")
+
+
+def _callbacks(keras, out, stage):
+    csv = out / f"history_{stage}.csv"
+    backup = out / f"backup_{stage}"
+    return [keras.callbacks.BackupAndRestore(str(backup)),
+            keras.callbacks.CSVLogger(str(csv), append=backup.exists()),
+            keras.callbacks.TerminateOnNaN()]
+
+
+def train_classifier(models, ds, p, out, verbose=1):
+    """Stage 1, then freeze. Skipped (weights loaded) when an earlier run of this folder finished it."""
+    import tensorflow as tf
+    import tf_keras as keras
+    done = out / "stage1.weights.h5"
+    if done.exists():
+        models.classifier.load_weights(str(done))
+        print(f"stage 1: loaded {done} (finished by an earlier run)")
+    else:
+        epochs = p.epochs_classifier
+        models.classifier.compile(_optimizer(keras, p, epochs, len(ds.train.x)),
+                                  "sparse_categorical_crossentropy", metrics=["accuracy"])
+        history = models.classifier.fit(
+            _datasets(tf, keras, ds.train, p.batch_size, 1, True, p.augment_shift),
+            validation_data=_datasets(tf, keras, ds.val, 512, 0, False),
+            epochs=epochs, callbacks=_callbacks(keras, out, "classifier"), verbose=verbose)
+        _check_finite(history, "stage 1 (classifier)")
+        models.classifier.save_weights(str(done))
+    model_lib.freeze_classifier(models)
+
+
+class SampleGrid:
+    """After each stage-2 epoch: the 10 digits at the current low / middle / high style."""
+
+    def __init__(self, keras, models, x, folder):
+        self.models, self.x, self.folder = models, x, folder
+        folder.mkdir(parents=True, exist_ok=True)
+        outer = self
+
+        class Callback(keras.callbacks.Callback):
+            def on_epoch_end(self, epoch, logs=None):
+                outer.write(epoch + 1)
+
+        self.callback = Callback()
+
+    def write(self, epoch):
+        style = self.models.encoder.predict(self.x, batch_size=1000, verbose=0)[:, model_lib.NUM_CLASSES:]
+        low, high = np.percentile(style, 1, axis=0), np.percentile(style, 99, axis=0)
+        samples.save_grid(self.models.decoder, np.stack([low, high], axis=1), SAMPLE_ROWS,
+                          self.folder / f"epoch_{epoch:02d}.png")
+
+
+def train_autoencoder(models, ds, p, out, verbose=1):
+    """Stage 2: image -> same image, binary cross-entropy; only style head and decoder learn."""
+    import tensorflow as tf
+    import tf_keras as keras
+    ae, epochs = models.autoencoder, p.epochs_autoencoder
+    ae.compile(_optimizer(keras, p, epochs, len(ds.train.x)), "binary_crossentropy")
+    to_self = lambda x, y: (x, x)  # noqa: E731
+    grid = SampleGrid(keras, models, ds.train.x[:2000], out / "samples")
+    history = ae.fit(
+        _datasets(tf, keras, ds.train, p.batch_size, 2, True).map(to_self),
+        validation_data=_datasets(tf, keras, ds.val, 512, 0, False).map(to_self),
+        epochs=epochs, callbacks=_callbacks(keras, out, "autoencoder") + [grid.callback], verbose=verbose)
+    _check_finite(history, "stage 2 (auto-encoder)")
+
+
+def evaluate(models, ds):
+    """Accuracy and mean per-pixel binary cross-entropy on validation and test."""
+    import tensorflow as tf
+    figures = {}
+    for part, split in (("val", ds.val), ("test", ds.test)):
+        probs = models.classifier.predict(split.x, batch_size=1000, verbose=0)
+        recon = models.autoencoder.predict(split.x, batch_size=1000, verbose=0)
+        bce = tf.keras.losses.binary_crossentropy(split.x, recon)  # mean over the channel axis
+        figures[f"{part}_accuracy"] = round(float(np.mean(probs.argmax(1) == split.y)), 6)
+        figures[f"{part}_bce"] = round(float(tf.reduce_mean(bce)), 6)
+    return figures
+
+
+def versions():
+    import tensorflow as tf
+    import tf_keras
+    return {"python": platform.python_version(), "tensorflow": tf.__version__,
+            "tf_keras": tf_keras.__version__, "numpy": np.__version__}
+
+
+def run(args):
+    out = Path(args.out)
+    if (out / "metrics.json").exists():
+        raise TrainingError(f"{out}: already holds a finished run (metrics.json); choose another --out")
+    ds = data_lib.load(args.dataset, args.data, args.validation_size)
+    p = model_lib.preset(args.preset, epochs_classifier=args.epochs_classifier,
+                         epochs_autoencoder=args.epochs_autoencoder, batch_size=args.batch_size,
+                         learning_rate=args.learning_rate)
+    if args.style_dims < 1:
+        raise TrainingError(f"--style-dims must be at least 1, got {args.style_dims}")
+    out.mkdir(parents=True, exist_ok=True)
+
+    import tensorflow as tf
+    import tf_keras as keras
+    keras.utils.set_random_seed(args.seed)
+    tf.config.experimental.enable_op_determinism()
+    models = model_lib.build(p, args.style_dims)
+    verbose = 0 if args.quiet else 1
+    if verbose:
+        models.encoder.summary()
+        models.decoder.summary()
+    params = model_lib.parameter_counts(models)
+    print("parameters:", json.dumps(params))
+
+    t0 = time.time()
+    train_classifier(models, ds, p, out, verbose)
+    t1 = time.time()
+    train_autoencoder(models, ds, p, out, verbose)
+    t2 = time.time()
+
+    figures = evaluate(models, ds)
+    codes = models.encoder.predict(ds.train.x, batch_size=1000, verbose=0)
+    style = samples.style_stats(codes[:, model_lib.NUM_CLASSES:], ds.train.y)
+    models.encoder.save(str(out / "encoder.h5"))
+    models.decoder.save(str(out / "decoder.h5"))
+    samples.save_grid(models.decoder, style["style_range"], 11, out / "grid.png")
+    metrics = {
+        "dataset": ds.name, "class_names": ds.class_names, "data_source": ds.source,
+        "data_sha256": ds.sha256, "sizes": {k: len(getattr(ds, k).x) for k in ("train", "val", "test")},
+        "preset": args.preset, "config": asdict(p), "style_dims": args.style_dims, "seed": args.seed,
+        **figures,
+        "parameters": params, "frozen_layers": models.frozen,
+        "decoder_multiply_adds": model_lib.multiply_adds(models.decoder),
+        "encoder_multiply_adds": model_lib.multiply_adds(models.encoder),
+        "epochs": {"classifier": p.epochs_classifier, "autoencoder": p.epochs_autoencoder},
+        "seconds": {"classifier": round(t1 - t0, 1), "autoencoder": round(t2 - t1, 1),
+                    "total": round(time.time() - t0, 1)},
+        "versions": versions(), **style,
+    }
+    tmp = out / "metrics.json.tmp"
+    tmp.write_text(json.dumps(metrics, indent=2) + "\n")
+    tmp.replace(out / "metrics.json")  # last: a run folder with metrics.json is complete
+    return metrics
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    try:
+        metrics = run(args)
+    except (data_lib.DataError, TrainingError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"\ninterrupted: run the same command again to resume {args.out} "
+              f"from its last finished epoch", file=sys.stderr)
+        return 130
+    print(f"test accuracy {metrics['test_accuracy']:.4f}  test BCE {metrics['test_bce']:.4f}  "
+          f"({metrics['seconds']['total']:.0f} s) -> {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
