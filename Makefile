@@ -1,0 +1,44 @@
+# Thin wrappers: each target installs what it needs, then runs one command.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+DATA ?= ../shared/data/mnist.npz
+
+.PHONY: demo build test train chromium
+
+demo: build ## build the site from the committed models and serve it on http://127.0.0.1:8000
+	$(PY) build.py --serve --port $(PORT)
+
+build: $(VENV)/.build node_modules/.installed ## build dist/ without serving
+	$(PY) build.py
+
+test: $(VENV)/.test node_modules/.installed chromium ## every test: Python, Node parity, Chromium
+	$(PY) -m pytest
+
+train: $(VENV)/.train ## the default model (local DATA if it exists, else keras.datasets); README has the others
+	$(PY) -m training.train $(if $(wildcard $(DATA)),--data $(DATA)) --out runs/mnist
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(VENV)/.build: requirements.txt | $(PY)
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.train: requirements-train.txt | $(PY)
+	$(PY) -m pip install -q -r requirements-train.txt
+	touch $@ $(VENV)/.build
+
+$(VENV)/.test: requirements-test.txt requirements-train.txt | $(PY)
+	$(PY) -m pip install -q -r requirements-test.txt
+	touch $@ $(VENV)/.train $(VENV)/.build
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# Debian's Chromium for the browser tests (Playwright must never download a browser of its own).
+chromium:
+	@test -x /usr/bin/chromium || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium)

@@ -1,0 +1,81 @@
+"""The built site served on 127.0.0.1 and Debian's Chromium driven by Playwright.
+
+Playwright never downloads a browser here: it drives /usr/bin/chromium. Headless Chromium has no
+GPU, so WebGL runs on SwiftShader (a software renderer) — or, with --use-gl=swiftshader, not at all."""
+import functools
+import http.server
+import threading
+from urllib.parse import urlparse
+
+import pytest
+from chromium import WEBGL_FLAGS, launch
+
+import build  # noqa: E402 (tests/helpers.py put the repo root on sys.path)
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".wasm": "application/wasm"}
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    """The site built from the committed models, served on an ephemeral port."""
+    out = tmp_path_factory.mktemp("site") / "dist"
+    build.build(out)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(out)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield {"url": f"http://127.0.0.1:{server.server_port}/", "dist": out}
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance):
+    b = launch(playwright_instance, WEBGL_FLAGS)
+    yield b
+    b.close()
+
+
+class PageWatch:
+    """A page plus everything it logged and requested, for the tests to assert on."""
+
+    def __init__(self, page, origin):
+        self.page, self.origin = page, origin
+        self.errors, self.foreign = [], []
+        page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
+        page.on("request", self._request)
+
+    def _request(self, request):
+        url = urlparse(request.url)
+        if url.scheme not in ("data", "blob") and f"{url.scheme}://{url.netloc}" != self.origin:
+            self.foreign.append(request.url)
+
+    def open(self, url):
+        self.page.goto(url)
+        self.page.evaluate("window.digitMorph.ready")
+        return self.page
+
+
+@pytest.fixture
+def open_page(browser, site):
+    pages = []
+
+    def opener(query="", browser_=None, **context_args):
+        context = (browser_ or browser).new_context(**context_args)
+        watch = PageWatch(context.new_page(), site["url"].rstrip("/"))
+        pages.append(context)
+        watch.open(site["url"] + query)
+        return watch
+
+    yield opener
+    for context in pages:
+        context.close()

@@ -1,0 +1,164 @@
+"""The page in real Chromium: it starts clean, decodes what Keras decodes, reacts to every control,
+keeps memory flat, falls back when WebGL or the model is missing, and looks finished."""
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from chromium import ARTIFACTS, NO_WEBGL_FLAGS, launch
+
+ROOT = Path(__file__).resolve().parents[2]
+MODEL = ROOT / "converted_model" / "mnist"
+PARITY_BOUND = {"none": 1e-4, "float16": 2e-3}  # see tests/test_convert.py
+
+DIGIT_PIXELS = """() => Array.from(document.getElementById('digit').getContext('2d')
+    .getImageData(0, 0, 28, 28).data.filter((_, i) => i % 4 === 0))"""
+IDLE = "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 50))))"
+
+
+def pixels(page):
+    page.evaluate(IDLE)
+    return np.array(page.evaluate(DIGIT_PIXELS))
+
+
+def test_page_starts_clean_on_the_backend_it_should(open_page):
+    watch = open_page()
+    page = watch.page
+    info = page.evaluate("digitMorph.webgl")
+    assert info["available"] and info["software"], info  # SwiftShader: a software renderer
+    assert page.evaluate("digitMorph.backend") == "wasm"  # so auto must not pick WebGL here
+    assert page.locator("#status").inner_text().startswith("wasm")
+    assert page.evaluate("digitMorph.model.name") == "mnist"
+    pixels(page)
+    assert watch.errors == []
+    assert watch.foreign == []
+    assert page.locator("#error").is_hidden()
+
+
+@pytest.mark.parametrize("backend", ["wasm", "webgl", "cpu"])
+def test_decoded_images_equal_keras_within_the_parity_bound(open_page, backend):
+    page = open_page(f"?backend={backend}").page
+    assert page.evaluate("digitMorph.backend") == backend
+    shapes = json.loads((MODEL / "parity" / "shapes.json").read_text())
+    codes = np.fromfile(MODEL / "parity" / "codes.f32", "<f4").reshape(shapes["codes"])
+    expected = np.fromfile(MODEL / "parity" / "decoded.f32", "<f4").reshape(len(codes), -1)
+    got = np.array(page.evaluate("async (c) => Array.from(await digitMorph.decode(c))", codes.tolist()))
+    bound = PARITY_BOUND[json.loads((MODEL / "meta.json").read_text())["quantization"]]
+    assert np.abs(got.reshape(expected.shape) - expected).max() <= bound
+
+
+def test_every_control_changes_the_drawn_digit(open_page):
+    page = open_page().page
+    start = pixels(page)
+    page.locator("#digit-slider").focus()
+    page.keyboard.press("End")  # real input events: the slider goes to 9
+    assert page.evaluate("digitMorph.state.digit") == 9
+    after_digit = pixels(page)
+    assert np.abs(after_digit - start).sum() > 1000
+
+    page.locator("#style-slider").focus()
+    page.keyboard.press("Home")
+    after_style = pixels(page)
+    assert np.abs(after_style - after_digit).sum() > 1000
+
+    page.select_option("#from", "3")
+    page.select_option("#to", "8")
+    assert page.evaluate("digitMorph.state.mode") == "pair"
+    three = pixels(page)
+    page.locator("#morph-slider").focus()
+    page.keyboard.press("End")
+    eight = pixels(page)
+    assert np.abs(eight - three).sum() > 1000
+    state = page.evaluate("digitMorph.state")
+    assert (state["from"], state["to"], state["t"]) == (3, 8, 1)
+
+
+def test_grid_has_every_cell_drawn(open_page):
+    page = open_page().page
+    page.evaluate(IDLE)
+    cells = page.evaluate("""() => {
+        const ctx = document.getElementById('grid').getContext('2d');
+        const out = [];
+        for (let r = 0; r < 11; r++) for (let c = 0; c < 10; c++) {
+            const d = ctx.getImageData(c * 30, r * 30, 28, 28).data;
+            let ink = 0;
+            for (let i = 0; i < d.length; i += 4) ink += 255 - d[i];
+            out.push(ink);
+        }
+        return out;
+    }""")
+    assert len(cells) == 110
+    assert min(cells) > 28 * 28 * 255 * 0.03, "a cell with (almost) no ink was not drawn"
+
+
+def test_tensors_do_not_leak_over_1000_slider_moves(open_page):
+    page = open_page().page
+    page.evaluate(IDLE)
+    before = page.evaluate("digitMorph.memory().numTensors")
+    slider = page.locator("#digit-slider")
+    slider.focus()
+    for i in range(1000):
+        page.keyboard.press("ArrowRight" if (i // 100) % 2 == 0 else "ArrowLeft")
+    page.evaluate(IDLE)
+    assert page.evaluate("digitMorph.memory().numTensors") == before
+
+
+def test_play_animates_and_pauses(open_page):
+    page = open_page().page
+    first = pixels(page)
+    page.click("#play")
+    assert page.get_attribute("#play", "aria-pressed") == "true"
+    page.wait_for_timeout(600)
+    page.click("#play")
+    assert page.get_attribute("#play", "aria-pressed") == "false"
+    moved = pixels(page)
+    assert np.abs(moved - first).sum() > 100
+    assert moved.tolist() == pixels(page).tolist(), "paused: the digit stays still"
+
+
+def test_without_webgl_the_page_falls_back_to_wasm(playwright_instance, open_page):
+    browser = launch(playwright_instance, NO_WEBGL_FLAGS)
+    try:
+        watch = open_page("?backend=webgl", browser_=browser)
+        page = watch.page
+        assert page.evaluate("digitMorph.webgl.available") is False
+        assert page.evaluate("digitMorph.backend") == "wasm"
+        assert np.any(pixels(page) < 200), "a digit is drawn"
+        assert [e for e in watch.errors if "WebGL" not in e] == []
+    finally:
+        browser.close()
+
+
+def test_a_model_that_fails_to_load_shows_a_message_and_the_preview(browser, site):
+    context = browser.new_context()
+    page = context.new_page()
+    uncaught = []
+    page.on("pageerror", lambda e: uncaught.append(str(e)))
+    page.route("**/decoder/model.json", lambda route: route.abort())
+    page.goto(site["url"])
+    page.wait_for_selector("#error:not([hidden])")
+    assert "could not be loaded" in page.locator("#error").inner_text()
+    page.wait_for_function("document.getElementById('preview').complete")
+    assert page.evaluate("document.getElementById('preview').naturalWidth") > 0
+    assert uncaught == []
+    context.close()
+
+
+@pytest.mark.parametrize("name,viewport,scheme", [
+    ("desktop", {"width": 1280, "height": 900}, "light"),
+    ("desktop-dark", {"width": 1280, "height": 900}, "dark"),
+    ("phone", {"width": 390, "height": 844}, "light"),
+])
+def test_screenshots_and_layout(open_page, name, viewport, scheme):
+    extra = {"is_mobile": True, "has_touch": True} if name == "phone" else {}
+    page = open_page(viewport=viewport, color_scheme=scheme, **extra).page
+    page.evaluate(IDLE)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"page-{name}.png"), full_page=True)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= viewport["width"], "no sideways scrolling"
+    corner = page.evaluate("Array.from(document.getElementById('digit').getContext('2d').getImageData(0,0,1,1).data)")
+    assert (corner[0] < 80) == (scheme == "dark"), "the digit's paper follows the colour scheme"
+    for selector in ("#digit-slider", "#morph-slider", "#style-slider", "#play", "#model-picker", "#backend-picker"):
+        element = page.locator(selector)
+        assert element.get_attribute("aria-label") or element.evaluate("e => !!e.closest('label')"), selector

@@ -1,0 +1,21 @@
+"""Session fixtures: a tiny run trained on the shipped fixture, and its conversion."""
+import pytest
+from helpers import FIXTURE, run_cli, train_args
+
+
+@pytest.fixture(scope="session")
+def tiny_run(tmp_path_factory):
+    """A finished run folder: the default preset, 1 + 2 epochs on the 2,000-digit fixture."""
+    out = tmp_path_factory.mktemp("runs") / "tiny"
+    done = run_cli(*train_args(out))
+    assert done.returncode == 0, done.stderr[-2000:]
+    return out
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tiny_run, tmp_path_factory):
+    """tiny_run converted as the site would ship it (float16 weights)."""
+    out = tmp_path_factory.mktemp("converted") / "tiny"
+    done = run_cli("-m", "training.convert", tiny_run, out, "--data", FIXTURE)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return out

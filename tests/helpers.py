@@ -1,0 +1,30 @@
+"""Paths and helpers the tests share."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "tests" / "fixtures" / "mnist_small.npz"
+FIXTURE_VAL = 200  # the fixture has 2,000 training digits: 1,800 train / 200 validation
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def run_cli(*args, cwd=ROOT, timeout=600):
+    """Run `python -m ...` or a script as a user would; returns the CompletedProcess."""
+    return subprocess.run([sys.executable, *map(str, args)], cwd=cwd, capture_output=True, text=True,
+                          timeout=timeout, env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def train_args(out, *extra):
+    return ["-m", "training.train", "--data", FIXTURE, "--validation-size", FIXTURE_VAL,
+            "--epochs-classifier", "1", "--epochs-autoencoder", "2", "--quiet", "--out", out, *extra]
+
+
+def node_parity(model_dir, backend):
+    done = subprocess.run(["node", str(ROOT / "tests" / "node" / "parity.mjs"), str(model_dir), backend],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])

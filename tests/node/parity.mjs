@@ -1,0 +1,60 @@
+// Decode the parity inputs of a converted model with TF.js in Node and report how far the results
+// are from what Keras computed. Usage: node tests/node/parity.mjs MODEL_DIR [cpu|wasm]
+// Prints one JSON line: {backend, decoder_max_abs_diff, encoder_max_abs_diff, tensors_leaked}.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import * as tfl from '@tensorflow/tfjs-layers';
+
+const [dir, backend = 'cpu'] = process.argv.slice(2);
+
+function readF32(path) {
+  const buf = readFileSync(path);
+  return new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
+}
+
+// An IOHandler that reads model.json and its weight shards from disk.
+function fromDisk(modelDir) {
+  return {
+    load: async () => {
+      const json = JSON.parse(readFileSync(join(modelDir, 'model.json'), 'utf8'));
+      const specs = json.weightsManifest.flatMap((g) => g.weights);
+      const shards = json.weightsManifest.flatMap((g) => g.paths.map((p) => readFileSync(join(modelDir, p))));
+      const all = Buffer.concat(shards);
+      return {
+        modelTopology: json.modelTopology,
+        weightSpecs: specs,
+        weightData: all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength),
+      };
+    },
+  };
+}
+
+function maxAbsDiff(a, b) {
+  if (a.length !== b.length) throw new Error(`length ${a.length} != ${b.length}`);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+if (!(await tf.setBackend(backend)) || tf.getBackend() !== backend) {
+  throw new Error(`backend ${backend} did not start (got ${tf.getBackend()})`);
+}
+const shapes = JSON.parse(readFileSync(join(dir, 'parity', 'shapes.json'), 'utf8'));
+const input = (name) => tf.tensor(readF32(join(dir, 'parity', `${name}.f32`)), shapes[name]);
+const result = { backend };
+for (const [part, inName, outName] of [['decoder', 'codes', 'decoded'], ['encoder', 'digits', 'encoded']]) {
+  const model = await tfl.loadLayersModel(fromDisk(join(dir, part)));
+  const x = input(inName);
+  const before = tf.memory().numTensors;
+  const y = model.predict(x);
+  const got = await y.data();
+  y.dispose();
+  x.dispose();
+  result[`${part}_max_abs_diff`] = maxAbsDiff(got, readF32(join(dir, 'parity', `${outName}.f32`)));
+  result[`${part}_tensors_leaked`] = tf.memory().numTensors - before + 1; // x was made before
+  model.dispose();
+}
+console.log(JSON.stringify(result));

@@ -1,0 +1,81 @@
+"""Conversion to TF.js, and parity: TF.js (Node, cpu and wasm) computes what Keras computes."""
+import json
+import shutil
+
+import pytest
+from helpers import ROOT, node_parity, run_cli
+
+# float16 weights: each weight is rounded to an 11-bit mantissa (relative error <= 2^-11); through
+# the decoder's layers that moved pixels by ~1e-4 on trained models, so 2e-3 leaves headroom while
+# still catching any wrong weight (a corrupted one moves pixels by far more; see below).
+PARITY_BOUND = {"none": 1e-4, "float16": 2e-3}
+COMMITTED = sorted(p for p in (ROOT / "converted_model").iterdir() if (p / "meta.json").is_file())
+
+
+def test_converted_folder_layout_and_meta(tiny_model):
+    for name in ("decoder/model.json", "encoder/model.json", "meta.json", "preview.png",
+                 "parity/codes.f32", "parity/decoded.f32", "parity/shapes.json"):
+        assert (tiny_model / name).is_file(), name
+    meta = json.loads((tiny_model / "meta.json").read_text())
+    assert meta["dataset"] == "mnist" and meta["class_names"][3] == "3"
+    assert meta["style_dims"] == 1 and meta["code_size"] == 11
+    assert len(meta["style_range"]) == 1 and meta["style_range"][0][0] < meta["style_range"][0][1]
+    assert {"test_accuracy", "test_bce"} <= meta["metrics"].keys()
+    assert meta["weight_bytes"]["decoder"] > 0 and meta["decoder_multiply_adds"] > 0
+    assert meta["versions"]["tensorflowjs"] == "4.22.0"
+    shapes = json.loads((tiny_model / "parity" / "shapes.json").read_text())
+    assert shapes["codes"] == [66, 11] and shapes["decoded"] == [66, 28, 28, 1]
+    topology = json.loads((tiny_model / "decoder" / "model.json").read_text())
+    assert topology["format"] == "layers-model"
+
+
+@pytest.mark.parametrize("backend", ["cpu", "wasm"])
+def test_tfjs_matches_keras(tiny_model, backend):
+    r = node_parity(tiny_model, backend)
+    assert r["backend"] == backend
+    assert r["decoder_max_abs_diff"] <= PARITY_BOUND["float16"]
+    assert r["encoder_max_abs_diff"] <= PARITY_BOUND["float16"]
+    assert r["decoder_tensors_leaked"] == 0 and r["encoder_tensors_leaked"] == 0
+
+
+def test_float32_weights_match_within_1e4(tiny_run, tmp_path):
+    out = tmp_path / "f32"
+    done = run_cli("-m", "training.convert", tiny_run, out, "--quantize", "none",
+                   "--data", ROOT / "tests" / "fixtures" / "mnist_small.npz")
+    assert done.returncode == 0, done.stderr[-2000:]
+    r = node_parity(out, "cpu")
+    assert r["decoder_max_abs_diff"] <= PARITY_BOUND["none"]
+    assert r["encoder_max_abs_diff"] <= PARITY_BOUND["none"]
+
+
+def test_parity_catches_a_wrong_weight(tiny_model, tmp_path):
+    broken = tmp_path / "broken"
+    shutil.copytree(tiny_model, broken)
+    model = json.loads((broken / "decoder" / "model.json").read_text())
+    shard = broken / "decoder" / model["weightsManifest"][0]["paths"][0]
+    data = bytearray(shard.read_bytes())
+    # the last weights are the output layer's: flip the sign bit of one float16 kernel value
+    data[-4] ^= 0x80
+    data[-3] ^= 0x7C  # and set a large exponent, so the weight is wrong, not merely different
+    shard.write_bytes(bytes(data))
+    r = node_parity(broken, "cpu")
+    assert r["decoder_max_abs_diff"] > PARITY_BOUND["float16"]
+
+
+@pytest.mark.parametrize("model", COMMITTED, ids=[p.name for p in COMMITTED])
+@pytest.mark.parametrize("backend", ["cpu", "wasm"])
+def test_committed_models_match_keras(model, backend):
+    meta = json.loads((model / "meta.json").read_text())
+    r = node_parity(model, backend)
+    assert r["decoder_max_abs_diff"] <= PARITY_BOUND[meta["quantization"]]
+    assert r["encoder_max_abs_diff"] <= PARITY_BOUND[meta["quantization"]]
+
+
+def test_incomplete_run_is_a_clear_error(tiny_run, tmp_path):
+    partial = tmp_path / "partial"
+    shutil.copytree(tiny_run, partial)
+    (partial / "metrics.json").unlink()
+    done = run_cli("-m", "training.convert", partial, tmp_path / "out")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "not a finished run (missing metrics.json)" in done.stderr
+    assert not (tmp_path / "out").exists()

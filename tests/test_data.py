@@ -1,0 +1,67 @@
+"""Loading, splitting and validating data; bad input gives one clear line and a non-zero exit."""
+import numpy as np
+import pytest
+from helpers import FIXTURE, FIXTURE_VAL, run_cli
+
+from training import data
+
+
+def test_fixture_splits_scales_and_keeps_order():
+    ds = data.load("mnist", str(FIXTURE), FIXTURE_VAL)
+    assert (len(ds.train.x), len(ds.val.x), len(ds.test.x)) == (1800, 200, 500)
+    assert ds.train.x.shape[1:] == (28, 28, 1) and ds.train.x.dtype == np.float32
+    assert 0.0 == ds.train.x.min() and ds.train.x.max() == 1.0
+    raw = np.load(FIXTURE)
+    # validation is the tail of the official training set: deterministic, no shuffling
+    np.testing.assert_array_equal(ds.val.y, raw["y_train"][-FIXTURE_VAL:])
+    np.testing.assert_allclose(ds.val.x[0, ..., 0], raw["x_train"][-FIXTURE_VAL] / 255.0, rtol=1e-6)
+    assert ds.sha256 and len(ds.sha256) == 64
+    assert ds.class_names == [str(d) for d in range(10)]
+
+
+def write_npz(path, **overrides):
+    raw = dict(np.load(FIXTURE))
+    raw.update(overrides)
+    for key in [k for k, v in overrides.items() if v is None]:
+        del raw[key]
+    np.savez(path, **raw)
+    return path
+
+
+BAD = {
+    "missing key": (dict(y_test=None), "missing key(s) y_test"),
+    "wrong shape": (dict(x_train=np.zeros((2000, 32, 32), np.uint8)), "x_train has shape (2000, 32, 32)"),
+    "wrong dtype": (dict(x_test=np.zeros((500, 28, 28), np.float64)), "x_test has dtype float64"),
+    "empty": (dict(x_test=np.zeros((0, 28, 28), np.uint8), y_test=np.zeros((0,), np.uint8)), "x_test is empty"),
+    "labels out of range": (dict(y_test=np.full(500, 12, np.uint8)), "labels outside 0..9"),
+    "labels not matching": (dict(y_train=np.zeros(5, np.uint8)), "y_train has shape (5,)"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_arrays_raise_a_clear_error(tmp_path, case):
+    overrides, message = BAD[case]
+    path = write_npz(tmp_path / "bad.npz", **overrides)
+    with pytest.raises(data.DataError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        data.load("mnist", str(path), FIXTURE_VAL)
+
+
+def test_missing_and_corrupt_files(tmp_path):
+    with pytest.raises(data.DataError, match="no such data file"):
+        data.load("mnist", str(tmp_path / "nope.npz"))
+    (tmp_path / "junk.npz").write_bytes(b"this is not a zip")
+    with pytest.raises(data.DataError, match="not a readable .npz"):
+        data.load("mnist", str(tmp_path / "junk.npz"))
+    with pytest.raises(data.DataError, match="needed for the validation split"):
+        data.load("mnist", str(FIXTURE))  # 2,000 images cannot give 5,000 for validation
+
+
+@pytest.mark.parametrize("case", ["missing file", "wrong keys"])
+def test_cli_bad_data_exits_non_zero_with_one_line(tmp_path, case):
+    path = tmp_path / "nope.npz" if case == "missing file" else write_npz(tmp_path / "bad.npz", x_train=None)
+    out = tmp_path / "run"
+    done = run_cli("-m", "training.train", "--data", path, "--out", out, "--quiet")
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines()[-1].startswith(f"error: {path}")
+    assert not out.exists(), "a failed start must not leave a run folder behind"

@@ -1,0 +1,58 @@
+"""The model's code layout, cost, and freezing."""
+import numpy as np
+import pytest
+
+from training import model as model_lib
+
+
+@pytest.fixture(scope="module")
+def keras():
+    import tf_keras
+    tf_keras.utils.set_random_seed(0)
+    return tf_keras
+
+
+@pytest.mark.parametrize("style_dims", [1, 2])
+def test_code_layout_and_shapes(keras, style_dims):
+    m = model_lib.build(model_lib.preset("default"), style_dims)
+    x = np.random.default_rng(0).random((4, 28, 28, 1), dtype=np.float32)
+    code = m.encoder.predict(x, verbose=0)
+    assert code.shape == (4, 10 + style_dims)
+    np.testing.assert_allclose(code[:, :10].sum(axis=1), 1.0, rtol=1e-5)  # class probabilities first
+    image = m.decoder.predict(code, verbose=0)
+    assert image.shape == (4, 28, 28, 1) and image.min() >= 0 and image.max() <= 1
+    assert m.decoder.input_shape == (None, 10 + style_dims)
+
+
+def test_multiply_adds_by_hand(keras):
+    p = model_lib.Preset(decoder_start=2, decoder_blocks=("up", 3, "up"))
+    decoder = model_lib.build_decoder(p, 1)
+    dense = 11 * 7 * 7 * 2
+    conv = 14 * 14 * 3 * 3 * 2 * 3
+    out = 28 * 28 * 3 * 3 * 3 * 1
+    assert model_lib.multiply_adds(decoder) == dense + conv + out
+
+
+def test_default_decoder_is_cheap_enough_for_every_slider_step(keras):
+    decoder = model_lib.build_decoder(model_lib.preset("default"), 1)
+    assert model_lib.multiply_adds(decoder) <= 30_000_000
+
+
+def test_decoder_must_reach_28_pixels(keras):
+    with pytest.raises(ValueError, match="upsample exactly twice"):
+        model_lib.build_decoder(model_lib.Preset(decoder_blocks=("up", 8)), 1)
+
+
+def test_freezing_holds_batchnorm_statistics_still(keras):
+    p = model_lib.preset("default", epochs_autoencoder=1)
+    m = model_lib.build(p, 1)
+    model_lib.freeze_classifier(m)
+    assert "cls_bn1" in m.frozen and "cls_probs" in m.frozen and "style" not in m.frozen
+    before = {w.name: w.numpy().copy() for w in m.classifier.weights}
+    style_before = m.encoder.get_layer("style").get_weights()[0].copy()
+    m.autoencoder.compile(keras.optimizers.Adam(1e-2), "binary_crossentropy")
+    x = np.random.default_rng(1).random((64, 28, 28, 1), dtype=np.float32)
+    m.autoencoder.fit(x, x, batch_size=32, epochs=1, verbose=0)
+    for w in m.classifier.weights:
+        np.testing.assert_array_equal(w.numpy(), before[w.name], err_msg=w.name)
+    assert not np.array_equal(m.encoder.get_layer("style").get_weights()[0], style_before), "style head must learn"

@@ -1,0 +1,46 @@
+// Code vectors: 10 class numbers, then the style value(s). Pure functions, no TF.js.
+
+export const NUM_CLASSES = 10;
+
+export const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
+
+// The code for class weights `classes` (length 10) and `style` (length k).
+export function code(classes, style) {
+  return Float32Array.from([...classes, ...style]);
+}
+
+// Morph from class a to class b: (1 - t) * onehot(a) + t * onehot(b).
+export function morphClasses(a, b, t) {
+  const c = new Array(NUM_CLASSES).fill(0);
+  c[a] += 1 - t;
+  c[b] += t;
+  return c;
+}
+
+// The digit slider: position p in [0, 9] mixes floor(p) and the next digit.
+export function walkClasses(p) {
+  const pos = clamp(p, 0, NUM_CLASSES - 1);
+  const i = Math.min(Math.floor(pos), NUM_CLASSES - 2);
+  return morphClasses(i, i + 1, pos - i);
+}
+
+// The classes of the explorer's state: the digit walk, or the from -> to morph.
+export function stateClasses(s) {
+  return s.mode === 'pair' ? morphClasses(s.from, s.to, s.t) : walkClasses(s.digit);
+}
+
+// A point in [0, 1] per style dimension -> the model's own style units (its style_range).
+export function styleValues(unit, styleRange) {
+  return styleRange.map(([lo, hi], d) => lo + clamp(unit[d], 0, 1) * (hi - lo));
+}
+
+// The digits x styles grid, row-major: rows go from low to high style, every dimension together.
+export function gridCodes(styleRange, rows) {
+  const codes = [];
+  for (let r = 0; r < rows; r++) {
+    const u = rows === 1 ? 0.5 : r / (rows - 1);
+    const style = styleValues(styleRange.map(() => u), styleRange);
+    for (let d = 0; d < NUM_CLASSES; d++) codes.push(code(morphClasses(d, d, 0), style));
+  }
+  return codes;
+}

@@ -1,0 +1,177 @@
+// Start-up and the render loop: pick a backend, load the model, decode the state on every
+// animation frame it changed, draw the digit, the code and the grid.
+import { BACKENDS, preferredBackend, startBackend, webglInfo } from './backend.js';
+import { NUM_CLASSES, code, gridCodes, stateClasses, styleValues } from './codes.js';
+import { drawCode, drawDigit, inkColours } from './draw.js';
+import { Decoder } from './model.js';
+import { Controls } from './ui.js';
+
+const tf = window.tf;
+const $ = (id) => document.getElementById(id);
+const MODELS = JSON.parse($('models').textContent);
+const GRID_ROWS = 11;
+const query = new URLSearchParams(location.search);
+
+const app = {
+  decoder: null,
+  backend: null,
+  meta: null,
+  dirty: false,
+  busy: false,
+  lastDecodeMs: null,
+  colours: null,
+  webgl: null, // { available, renderer, software }
+};
+
+function showError(message) {
+  const box = $('error');
+  box.textContent = message;
+  box.hidden = false;
+}
+
+function setStatus() {
+  const ms = app.lastDecodeMs == null ? '' : ` · last decode ${app.lastDecodeMs.toFixed(1)} ms`;
+  $('status').textContent = `${app.backend}${ms}`;
+}
+
+function currentCode() {
+  const s = controls.state;
+  return code(stateClasses(s), styleValues(s.style, app.meta.style_range));
+}
+
+// Coalesce input: however many events arrive, decode at most once per animation frame,
+// always the newest state, never two decodes at once.
+function schedule() {
+  app.dirty = true;
+  if (!app.busy) requestAnimationFrame(renderFrame);
+}
+
+async function renderFrame() {
+  if (!app.decoder || !app.dirty || app.busy) return;
+  app.dirty = false;
+  app.busy = true;
+  try {
+    const c = currentCode();
+    const t0 = performance.now();
+    const pixels = await app.decoder.decode([c]);
+    app.lastDecodeMs = performance.now() - t0;
+    drawDigit($('digit').getContext('2d'), pixels, 0, 0, 0, app.colours.ink, app.colours.paper);
+    drawCode($('code'), Array.from(c.slice(0, NUM_CLASSES)), Array.from(c.slice(NUM_CLASSES)),
+      app.meta.style_range, app.meta.class_names);
+    setStatus();
+  } catch (e) {
+    showError(`Decoding failed: ${e.message}`);
+  } finally {
+    app.busy = false;
+    if (app.dirty) requestAnimationFrame(renderFrame);
+  }
+}
+
+async function drawGrid() {
+  const ctx = $('grid').getContext('2d');
+  const pixels = await app.decoder.decode(gridCodes(app.meta.style_range, GRID_ROWS));
+  ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+  for (let i = 0; i < GRID_ROWS * NUM_CLASSES; i++) {
+    const r = Math.floor(i / NUM_CLASSES);
+    const c = i % NUM_CLASSES;
+    drawDigit(ctx, pixels, i, c * 30, r * 30, app.colours.ink, app.colours.paper);
+  }
+}
+
+function showPreview(meta) {
+  const img = $('preview');
+  img.src = `models/${meta.name}/preview.png`;
+  img.hidden = false;
+  $('grid').hidden = true;
+}
+
+function showFigures(meta) {
+  const m = meta.metrics;
+  $('figures').textContent = `This model: test accuracy ${(m.test_accuracy * 100).toFixed(2)}% · ` +
+    `reconstruction BCE ${m.test_bce.toFixed(4)} per pixel · decoder ${meta.parameters.decoder.toLocaleString('en')} ` +
+    `parameters, ${(meta.decoder_multiply_adds / 1e6).toFixed(1)} M multiply-adds per image.`;
+}
+
+async function loadModel(name) {
+  const meta = MODELS.find((m) => m.name === name) ?? MODELS[0];
+  app.meta = meta;
+  controls.setModel(meta);
+  showFigures(meta);
+  const old = app.decoder;
+  app.decoder = null;
+  old?.dispose();
+  try {
+    app.decoder = await Decoder.load(tf, `models/${meta.name}/`, meta);
+  } catch (e) {
+    showError(`The model "${meta.label}" could not be loaded (${e.message}). Showing the pre-rendered grid instead.`);
+    showPreview(meta);
+    throw e;
+  }
+  $('grid').hidden = false;
+  $('preview').hidden = true;
+  app.dirty = true;
+  await renderFrame();
+  await drawGrid();
+}
+
+async function useBackend(name) {
+  app.webgl ??= webglInfo();
+  const wanted = name === 'auto' ? preferredBackend(app.webgl) : name;
+  const { backend, errors } = await startBackend(tf, wanted);
+  if (backend !== wanted) console.warn(`backend ${wanted} unavailable, using ${backend}: ${errors.join('; ')}`);
+  app.backend = backend;
+  $('backend-picker').value = name === 'auto' ? 'auto' : backend;
+  setStatus();
+}
+
+const controls = new Controls(schedule);
+
+async function start() {
+  if (!tf) throw new Error('the TensorFlow.js runtime did not load');
+  app.colours = inkColours(document.body);
+  const requested = query.get('backend');
+  await useBackend(BACKENDS.includes(requested) ? requested : 'auto');
+  await loadModel(MODELS.some((m) => m.name === query.get('model')) ? query.get('model') : MODELS[0].name);
+
+  $('model-picker').addEventListener('change', (e) => loadModel(e.target.value).catch(() => {}));
+  $('backend-picker').addEventListener('change', async (e) => {
+    await useBackend(e.target.value);
+    await loadModel(app.meta.name); // weights live on the old backend: load them again
+  });
+  $('grid').addEventListener('click', (e) => {
+    const r = e.target.getBoundingClientRect();
+    const col = Math.floor(((e.clientX - r.left) / r.width) * NUM_CLASSES);
+    const row = Math.floor(((e.clientY - r.top) / r.height) * GRID_ROWS);
+    const u = row / (GRID_ROWS - 1);
+    controls.set({ mode: 'pair', from: col, to: col, t: 0, style: app.meta.style_range.map(() => u) });
+  });
+  matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
+    app.colours = inkColours(document.body);
+    app.dirty = true;
+    renderFrame();
+    drawGrid();
+  });
+}
+
+const ready = start().catch((e) => {
+  if (!app.meta) {
+    showError(`Digit Morph could not start: ${e.message}.`);
+    showPreview(MODELS[0]);
+  }
+  throw e;
+});
+ready.catch(() => {}); // shown on the page; the API's `ready` still rejects for tests
+
+// A small API for tests and tools.
+window.digitMorph = {
+  ready,
+  get backend() { return app.backend; },
+  get model() { return app.meta; },
+  get webgl() { return app.webgl; },
+  get state() { return structuredClone(controls.state); },
+  get lastDecodeMs() { return app.lastDecodeMs; },
+  async decode(codes) { return app.decoder.decode(codes.map((c) => Float32Array.from(c))); },
+  setState(patch) { controls.set(patch); },
+  async setBackend(name) { await useBackend(name); await loadModel(app.meta.name); return app.backend; },
+  memory() { return tf.memory(); },
+};

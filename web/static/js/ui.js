@@ -1,0 +1,137 @@
+// The controls: digit walk, from -> to morph, style slider or 2-D pad, and play.
+// The state lives here; `onChange` is called whenever it changes, from any control.
+import { NUM_CLASSES, clamp } from './codes.js';
+
+const $ = (id) => document.getElementById(id);
+
+export class Controls {
+  constructor(onChange) {
+    this.onChange = onChange;
+    // style is kept in [0, 1] per dimension; the model's style_range maps it to real units.
+    this.state = { mode: 'walk', digit: 0, from: 1, to: 7, t: 0, style: [0.5] };
+    this.meta = null;
+    this.playing = false;
+    this.reducedMotion = matchMedia('(prefers-reduced-motion: reduce)');
+    this.bind();
+  }
+
+  bind() {
+    $('digit-slider').addEventListener('input', (e) => this.set({ mode: 'walk', digit: Number(e.target.value) }));
+    $('morph-slider').addEventListener('input', (e) => this.set({ mode: 'pair', t: Number(e.target.value) }));
+    $('from').addEventListener('change', (e) => this.set({ mode: 'pair', from: Number(e.target.value) }));
+    $('to').addEventListener('change', (e) => this.set({ mode: 'pair', to: Number(e.target.value) }));
+    $('style-slider').addEventListener('input', (e) => this.set({ style: [this.toUnit(Number(e.target.value), 0)] }));
+    $('play').addEventListener('click', () => this.togglePlay());
+    this.bindPad($('style-2d'));
+  }
+
+  // A 2-D style pad: drag with mouse, pen or touch; arrow keys move by 2% (10% with Shift).
+  bindPad(pad) {
+    const fromEvent = (e) => {
+      const r = pad.getBoundingClientRect();
+      this.set({ style: [clamp((e.clientX - r.left) / r.width, 0, 1), clamp(1 - (e.clientY - r.top) / r.height, 0, 1)] });
+    };
+    pad.addEventListener('pointerdown', (e) => {
+      pad.setPointerCapture(e.pointerId);
+      fromEvent(e);
+    });
+    pad.addEventListener('pointermove', (e) => {
+      if (pad.hasPointerCapture(e.pointerId)) fromEvent(e);
+    });
+    pad.addEventListener('keydown', (e) => {
+      const step = e.shiftKey ? 0.1 : 0.02;
+      const move = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowDown: [0, -step], ArrowUp: [0, step] }[e.key];
+      if (!move) return;
+      e.preventDefault();
+      const [x, y] = this.state.style;
+      this.set({ style: [clamp(x + move[0], 0, 1), clamp(y + move[1], 0, 1)] });
+    });
+  }
+
+  // Adapt the controls to a model: class names, one style slider or the 2-D pad.
+  setModel(meta) {
+    this.meta = meta;
+    for (const id of ['from', 'to']) {
+      const select = $(id);
+      select.replaceChildren(...meta.class_names.map((name, i) => new Option(name, String(i))));
+    }
+    const ticks = document.querySelector('#walk-box .ticks');
+    ticks.replaceChildren(...meta.class_names.map((name) => Object.assign(document.createElement('span'), { textContent: name.split(/[ /]/)[0] })));
+    const twoD = meta.style_dims === 2;
+    $('style-1d').hidden = twoD;
+    $('style-2d').hidden = !twoD;
+    const [lo, hi] = meta.style_range[0];
+    Object.assign($('style-slider'), { min: String(lo), max: String(hi), step: String((hi - lo) / 400) });
+    const style = Array.from({ length: meta.style_dims }, (_, d) => this.state.style[d] ?? 0.5);
+    this.set({ style });
+  }
+
+  toUnit(value, d) {
+    const [lo, hi] = this.meta.style_range[d];
+    return clamp((value - lo) / (hi - lo), 0, 1);
+  }
+
+  set(patch) {
+    Object.assign(this.state, patch);
+    this.render();
+    this.onChange(this.state);
+  }
+
+  // Reflect the state in every control (a control the user is dragging already shows it).
+  render() {
+    const s = this.state;
+    $('digit-slider').value = String(s.digit);
+    $('digit-out').value = s.digit.toFixed(2);
+    $('morph-slider').value = String(s.t);
+    $('from').value = String(s.from);
+    $('to').value = String(s.to);
+    $('walk-box').classList.toggle('active', s.mode === 'walk');
+    $('pair-box').classList.toggle('active', s.mode === 'pair');
+    if (!this.meta) return;
+    const real = s.style.map((u, d) => this.meta.style_range[d][0] + u * (this.meta.style_range[d][1] - this.meta.style_range[d][0]));
+    $('style-slider').value = String(real[0]);
+    $('style-out').value = real[0].toFixed(2);
+    const pad = $('style-2d');
+    if (s.style.length === 2) {
+      const dot = pad.querySelector('.dot');
+      dot.style.left = `${(s.style[0] * 100).toFixed(2)}%`;
+      dot.style.top = `${((1 - s.style[1]) * 100).toFixed(2)}%`;
+      pad.setAttribute('aria-valuetext', `style 1 ${real[0].toFixed(2)}, style 2 ${real[1].toFixed(2)}`);
+    }
+  }
+
+  // Play: digits walk 0 -> 9 -> 0 (or the pair morphs back and forth), style sweeps low -> high.
+  // With reduced motion the animation moves in visible steps, twice a second, instead of gliding.
+  togglePlay(on = !this.playing) {
+    this.playing = on;
+    const button = $('play');
+    button.setAttribute('aria-pressed', String(on));
+    button.textContent = on ? '❚❚ Pause' : '▶ Play';
+    if (!on) return;
+    let last = performance.now();
+    let phase = 0;
+    const tick = (now) => {
+      if (!this.playing) return;
+      const reduced = this.reducedMotion.matches;
+      const dt = Math.min(0.1, (now - last) / 1000);
+      if (reduced && now - last < 500) return requestAnimationFrame(tick);
+      last = now;
+      const speed = Number($('play-speed').value);
+      phase += (reduced ? 0.5 : dt) * speed * 0.1; // one full cycle in 10 s at 1x
+      this.advance(phase, $('play-what').value);
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  }
+
+  advance(phase, what) {
+    const wave = (p) => 1 - Math.abs(1 - 2 * (p % 1)); // 0 -> 1 -> 0 once per unit of phase
+    const patch = {};
+    if (what !== 'style') {
+      if (this.state.mode === 'pair') patch.t = wave(phase);
+      else patch.digit = wave(phase) * (NUM_CLASSES - 1);
+    }
+    if (what !== 'digit') patch.style = this.state.style.map((_, d) => wave(phase * 3 + d * 0.25));
+    this.set(patch);
+  }
+}
