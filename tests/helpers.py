@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "mnist_small.npz"
 FIXTURE_VAL = 200  # the fixture has 2,000 training digits: 1,800 train / 200 validation
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
 def run_cli(*args, cwd=ROOT, timeout=600):
