@@ -43,7 +43,8 @@ class BuildError(RuntimeError):
 
 # meta.json fields the page reads, with their types
 META_FIELDS = {"dataset": str, "class_names": list, "style_dims": int, "code_size": int,
-               "style_range": list, "metrics": dict, "parameters": dict, "decoder_multiply_adds": int}
+               "style_range": list, "style_range_per_class": list, "metrics": dict, "parameters": dict,
+               "decoder_multiply_adds": int}
 DTYPE_BYTES = {"float32": 4, "int32": 4, "float16": 2, "uint16": 2, "uint8": 1}
 
 
@@ -54,6 +55,13 @@ def _read_json(path):
         return json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise BuildError(f"{path}: not valid JSON ({e})") from None
+
+
+def _ranges_ok(ranges, dims):
+    def number(v):
+        return isinstance(v, (int, float)) and not isinstance(v, bool)
+    return isinstance(ranges, list) and len(ranges) == dims and all(
+        isinstance(r, list) and len(r) == 2 and number(r[0]) and number(r[1]) and r[0] < r[1] for r in ranges)
 
 
 def check_meta(path):
@@ -71,10 +79,11 @@ def check_meta(path):
         raise BuildError(f"{path}: code_size {meta['code_size']} does not equal 10 + style_dims ({dims})")
     if len(meta["class_names"]) != 10 or not all(isinstance(n, str) for n in meta["class_names"]):
         raise BuildError(f"{path}: class_names should be 10 strings")
-    rng = meta["style_range"]
-    if len(rng) != dims or not all(isinstance(r, list) and len(r) == 2 and all(
-            isinstance(v, (int, float)) and not isinstance(v, bool) for v in r) and r[0] < r[1] for r in rng):
+    if not _ranges_ok(meta["style_range"], dims):
         raise BuildError(f"{path}: style_range should be {dims} [low, high] pair(s) of numbers with low < high")
+    per_class = meta["style_range_per_class"]
+    if len(per_class) != 10 or not all(_ranges_ok(r, dims) for r in per_class):
+        raise BuildError(f"{path}: style_range_per_class should be 10 lists of {dims} [low, high] pair(s)")
     for key in ("test_accuracy", "test_bce"):
         if not isinstance(meta["metrics"].get(key), (int, float)):
             raise BuildError(f"{path}: metrics.{key} should be a number")
@@ -185,10 +194,23 @@ def build(out, models_dir=MODELS):
     return metas
 
 
+class SiteHandler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".wasm": "application/wasm"}
+    quiet = False
+
+    def log_message(self, *args):
+        if not self.quiet:
+            super().log_message(*args)
+
+
+def make_server(folder, port=0, quiet=False):
+    """A static server for `folder` on 127.0.0.1 (port 0: any free port)."""
+    handler = type("Handler", (SiteHandler,), {"quiet": quiet})
+    return http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(folder)))
+
+
 def serve(folder, port):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    http.server.SimpleHTTPRequestHandler.extensions_map[".wasm"] = "application/wasm"
-    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as httpd:
+    with make_server(folder, port) as httpd:
         print(f"serving {folder} on http://127.0.0.1:{httpd.server_port}/  (Ctrl-C stops)", flush=True)
         try:
             httpd.serve_forever()

@@ -12,6 +12,27 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
+# How far TF.js may be from Keras. float32 weights: 1e-4 (float arithmetic order only; measured
+# ~5e-7 on pixels). 16-bit weights: uint16 is affine quantization, each tensor's range cut in 65,536
+# steps, float16 keeps an 11-bit mantissa; through the decoder that moved pixels by 4e-4 (uint16) and
+# 1e-3 (float16) on the trained MNIST model, so 2e-3 on pixels and probabilities, and 1e-3 of the
+# style range for the style value (a slider step is 1/400 of it). A wrong weight moves far more.
+PARITY_BOUNDS = {
+    "none": {"pixels": 1e-4, "probs": 1e-4, "style_fraction": 1e-5},
+    "uint16": {"pixels": 2e-3, "probs": 2e-3, "style_fraction": 1e-3},
+    "float16": {"pixels": 2e-3, "probs": 2e-3, "style_fraction": 1e-3},
+}
+
+
+def assert_parity(result, meta):
+    bound = PARITY_BOUNDS[meta["quantization"]]
+    width = max(hi - lo for lo, hi in meta["style_range"])
+    assert result["decoder_max_abs_diff"] <= bound["pixels"], result
+    assert result["encoder_probs_max_abs_diff"] <= bound["probs"], result
+    assert result["encoder_style_max_abs_diff"] <= bound["style_fraction"] * width, result
+    assert result["decoder_tensors_leaked"] == 0 and result["encoder_tensors_leaked"] == 0, result
+
+
 def run_cli(*args, cwd=ROOT, timeout=600):
     """Run `python -m ...` or a script as a user would; returns the CompletedProcess."""
     return subprocess.run([sys.executable, *map(str, args)], cwd=cwd, capture_output=True, text=True,

@@ -90,8 +90,20 @@ def test_style_stats_percentiles_overall_and_per_class():
         samples.style_stats(np.zeros((0, 1)), np.zeros(0))
 
 
-def test_grid_codes_cover_every_digit_and_the_style_range():
-    codes = samples.grid_codes([[-2.0, 3.0]], rows=11)
+def test_grid_codes_cover_every_digit_across_its_own_style_range():
+    per_class = [[[-c, 10.0 + c]] for c in range(10)]
+    codes = samples.grid_codes(per_class, rows=11)
     assert codes.shape == (110, 11)
     np.testing.assert_array_equal(codes[:10, :10], np.eye(10))
-    assert codes[0, 10] == -2.0 and codes[-1, 10] == 3.0
+    np.testing.assert_array_equal(codes[:10, 10], [-c for c in range(10)])  # top row: each class's low
+    np.testing.assert_array_equal(codes[-10:, 10], [10.0 + c for c in range(10)])
+    shared = samples.grid_codes([[-2.0, 3.0]], rows=3)
+    assert shared[0, 10] == -2.0 and shared[-1, 10] == 3.0
+
+
+def test_style_stats_give_each_class_its_own_range():
+    labels = np.repeat(np.arange(10), 100)
+    style = (labels * 10 + np.tile(np.linspace(0, 1, 100), 10))[:, None]
+    ranges = samples.style_stats(style, labels)["style_range_per_class"]
+    assert len(ranges) == 10 and len(ranges[4]) == 1
+    assert 40 < ranges[4][0][0] < ranges[4][0][1] < 41

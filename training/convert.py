@@ -23,7 +23,8 @@ from training import data as data_lib  # noqa: E402
 from training import samples  # noqa: E402
 from training.model import NUM_CLASSES  # noqa: E402
 
-QUANTIZE_FLAGS = {"none": [], "float16": ["--quantize_float16=*"], "uint8": ["--quantize_uint8=*"]}
+QUANTIZE_FLAGS = {"none": [], "float16": ["--quantize_float16=*"], "uint16": ["--quantize_uint16=*"],
+                  "uint8": ["--quantize_uint8=*"]}
 RUN_FILES = ("metrics.json", "encoder.h5", "decoder.h5")
 PREVIEW_ROWS = 11
 PARITY_DIGITS = 32
@@ -33,11 +34,11 @@ class ConvertError(RuntimeError):
     """The run cannot be converted; the message is meant for the user as is."""
 
 
-def parity_codes(style_range, rng):
-    """Codes the parity tests decode: every one-hot digit at five styles across the range,
+def parity_codes(style_range, per_class, rng):
+    """Codes the parity tests decode: every one-hot digit at five styles across its range,
     each neighbouring pair half-and-half (the slider's morph), and random mixtures."""
     style_range = np.asarray(style_range, np.float32)
-    codes = [c for c in samples.grid_codes(style_range, 5)]
+    codes = list(samples.grid_codes(per_class, 5))
     middle = style_range.mean(axis=1)
     eye = np.eye(NUM_CLASSES, dtype=np.float32)
     for d in range(NUM_CLASSES):
@@ -66,6 +67,15 @@ def _write_f32(path, array):
     np.ascontiguousarray(array, dtype="<f4").tofile(path)
 
 
+def _per_class_ranges(metrics):
+    """[10][k][low, high]: 1st and 99th percentile of each class's style values."""
+    if "style_range_per_class" in metrics:
+        return metrics["style_range_per_class"]
+    per = metrics["style_percentiles_per_class"]  # runs made before the field existed
+    return [[[per[str(c)]["1"][d], per[str(c)]["99"][d]] for d in range(metrics["style_dims"])]
+            for c in range(NUM_CLASSES)]
+
+
 def read_run(run):
     run = Path(run)
     missing = [f for f in RUN_FILES if not (run / f).is_file()]
@@ -78,7 +88,7 @@ def read_run(run):
         raise ConvertError(f"{run / 'metrics.json'}: not valid JSON ({e})") from None
 
 
-def convert(run, out, quantize="float16", data_path=None):
+def convert(run, out, quantize="uint16", data_path=None):
     import tensorflowjs
     import tf_keras as keras
     run, out = Path(run), Path(out)
@@ -96,9 +106,9 @@ def convert(run, out, quantize="float16", data_path=None):
     decoder = keras.models.load_model(run / "decoder.h5", compile=False)
     encoder = keras.models.load_model(run / "encoder.h5", compile=False)
 
-    style_range = metrics["style_range"]
-    samples.save_grid(decoder, style_range, PREVIEW_ROWS, tmp / "preview.png")
-    codes = parity_codes(style_range, np.random.default_rng(0))
+    style_range, per_class = metrics["style_range"], _per_class_ranges(metrics)
+    samples.save_grid(decoder, per_class, PREVIEW_ROWS, tmp / "preview.png")
+    codes = parity_codes(style_range, per_class, np.random.default_rng(0))
     digits = ds.test.x[:PARITY_DIGITS]
     arrays = {"codes": codes, "decoded": decoder.predict(codes, verbose=0),
               "digits": digits, "encoded": encoder.predict(digits, verbose=0)}
@@ -114,6 +124,7 @@ def convert(run, out, quantize="float16", data_path=None):
         "style_dims": metrics["style_dims"],
         "code_size": NUM_CLASSES + metrics["style_dims"],
         "style_range": style_range,
+        "style_range_per_class": per_class,
         "style_mean": metrics["style_mean"],
         "style_percentiles": metrics["style_percentiles"],
         "style_percentiles_per_class": metrics["style_percentiles_per_class"],
@@ -144,8 +155,8 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("run", help="a finished run folder (holds metrics.json)")
     ap.add_argument("out", help="e.g. converted_model/mnist")
-    ap.add_argument("--quantize", choices=sorted(QUANTIZE_FLAGS), default="float16",
-                    help="weight storage (default float16: half the bytes, parity within 1e-3)")
+    ap.add_argument("--quantize", choices=sorted(QUANTIZE_FLAGS), default="uint16",
+                    help="weight storage (default uint16: half the bytes of float32, pixels within 1e-3)")
     ap.add_argument("--data", help="the run's .npz, if it moved since training (for the parity digits)")
     args = ap.parse_args(argv)
     try:

@@ -9,7 +9,9 @@ PERCENTILES = (1, 5, 25, 50, 75, 95, 99)
 def style_stats(style, labels):
     """Percentiles of the style values [n, k], overall and per class (by true label).
 
-    `style_range` — the 1st and 99th percentile per dimension — is what the page's slider spans."""
+    `style_range` is the 1st and 99th percentile per dimension over all classes;
+    `style_range_per_class` the same for each class, which is where that class's digits live
+    (classes sit in different parts of the overall range, so the page and the grids use these)."""
     style = np.asarray(style, dtype=np.float64)
     if style.ndim != 2 or len(style) == 0:
         raise ValueError(f"style values must be a non-empty [n, k] array, got shape {style.shape}")
@@ -23,8 +25,12 @@ def style_stats(style, labels):
         if len(mine):
             per_class[str(c)] = pct(mine)
     overall = pct(style)
+    dims = range(style.shape[1])
     return {
-        "style_range": [[overall["1"][d], overall["99"][d]] for d in range(style.shape[1])],
+        "style_range": [[overall["1"][d], overall["99"][d]] for d in dims],
+        "style_range_per_class": [[[per_class[c]["1"][d], per_class[c]["99"][d]] for d in dims]
+                                  if c in per_class else [[overall["1"][d], overall["99"][d]] for d in dims]
+                                  for c in map(str, range(NUM_CLASSES))],
         "style_mean": [round(float(v), 6) for v in style.mean(axis=0)],
         "style_std": [round(float(v), 6) for v in style.std(axis=0)],
         "style_percentiles": overall,
@@ -32,15 +38,21 @@ def style_stats(style, labels):
     }
 
 
-def grid_codes(style_range, rows):
-    """Codes for a grid: one-hot digits across, `rows` styles down from low to high.
+def style_at(ranges, unit):
+    """The style at position `unit` (0..1 per dimension) of each class's own range.
+    ranges: [10, k, 2] per class, or [k, 2] shared by all. Returns [10, k]."""
+    ranges = np.broadcast_to(np.asarray(ranges, np.float32), (NUM_CLASSES, *np.shape(ranges)[-2:]))
+    return ranges[..., 0] + np.asarray(unit, np.float32) * (ranges[..., 1] - ranges[..., 0])
 
-    With several style dimensions every dimension moves together along its own range."""
-    style_range = np.asarray(style_range, dtype=np.float32)
-    steps = np.linspace(0.0, 1.0, rows, dtype=np.float32)[:, None]
-    styles = style_range[:, 0] + steps * (style_range[:, 1] - style_range[:, 0])  # [rows, k]
+
+def grid_codes(ranges, rows):
+    """Codes for a grid: one-hot digits across, `rows` styles down from low to high, each digit
+    across its own range. With several style dimensions every dimension moves together."""
     onehot = np.eye(NUM_CLASSES, dtype=np.float32)
-    codes = [np.concatenate([onehot[d], styles[r]]) for r in range(rows) for d in range(NUM_CLASSES)]
+    codes = []
+    for u in np.linspace(0.0, 1.0, rows, dtype=np.float32):
+        styles = style_at(ranges, u)
+        codes += [np.concatenate([onehot[d], styles[d]]) for d in range(NUM_CLASSES)]
     return np.stack(codes)
 
 
@@ -60,8 +72,8 @@ def write_png(path, image):
     tf.io.write_file(str(path), tf.io.encode_png(image))
 
 
-def save_grid(decoder, style_range, rows, path):
+def save_grid(decoder, ranges, rows, path):
     """Decode the digits x styles grid with `decoder` and write it as a PNG."""
-    codes = grid_codes(style_range, rows)
+    codes = grid_codes(ranges, rows)
     images = decoder.predict(codes, batch_size=len(codes), verbose=0)
     write_png(path, tile(images, rows, NUM_CLASSES))

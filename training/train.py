@@ -106,8 +106,8 @@ def train_classifier(models, ds, p, out, verbose=1):
 class SampleGrid:
     """After each stage-2 epoch: the 10 digits at the current low / middle / high style."""
 
-    def __init__(self, keras, models, x, folder):
-        self.models, self.x, self.folder = models, x, folder
+    def __init__(self, keras, models, split, folder):
+        self.models, self.x, self.y, self.folder = models, split.x, split.y, folder
         folder.mkdir(parents=True, exist_ok=True)
         outer = self
 
@@ -119,9 +119,8 @@ class SampleGrid:
 
     def write(self, epoch):
         style = self.models.encoder.predict(self.x, batch_size=1000, verbose=0)[:, model_lib.NUM_CLASSES:]
-        low, high = np.percentile(style, 1, axis=0), np.percentile(style, 99, axis=0)
-        samples.save_grid(self.models.decoder, np.stack([low, high], axis=1), SAMPLE_ROWS,
-                          self.folder / f"epoch_{epoch:02d}.png")
+        ranges = samples.style_stats(style, self.y)["style_range_per_class"]
+        samples.save_grid(self.models.decoder, ranges, SAMPLE_ROWS, self.folder / f"epoch_{epoch:02d}.png")
 
 
 def train_autoencoder(models, ds, p, out, verbose=1):
@@ -131,7 +130,7 @@ def train_autoencoder(models, ds, p, out, verbose=1):
     ae, epochs = models.autoencoder, p.epochs_autoencoder
     ae.compile(_optimizer(keras, p, epochs, len(ds.train.x)), "binary_crossentropy")
     to_self = lambda x, y: (x, x)  # noqa: E731
-    grid = SampleGrid(keras, models, ds.train.x[:2000], out / "samples")
+    grid = SampleGrid(keras, models, data_lib.Split(ds.train.x[:2000], ds.train.y[:2000]), out / "samples")
     history = ae.fit(
         _datasets(tf, keras, ds.train, p.batch_size, 2, True).map(to_self),
         validation_data=_datasets(tf, keras, ds.val, 512, 0, False).map(to_self),
@@ -194,7 +193,7 @@ def run(args):
     style = samples.style_stats(codes[:, model_lib.NUM_CLASSES:], ds.train.y)
     models.encoder.save(str(out / "encoder.h5"))
     models.decoder.save(str(out / "decoder.h5"))
-    samples.save_grid(models.decoder, style["style_range"], 11, out / "grid.png")
+    samples.save_grid(models.decoder, style["style_range_per_class"], 11, out / "grid.png")
     metrics = {
         "dataset": ds.name, "class_names": ds.class_names, "data_source": ds.source,
         "data_sha256": ds.sha256, "sizes": {k: len(getattr(ds, k).x) for k in ("train", "val", "test")},

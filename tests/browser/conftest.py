@@ -1,22 +1,11 @@
-"""The built site served on 127.0.0.1 and Debian's Chromium driven by Playwright.
-
-Playwright never downloads a browser here: it drives /usr/bin/chromium. Headless Chromium has no
-GPU, so WebGL runs on SwiftShader (a software renderer) — or, with --use-gl=swiftshader, not at all."""
-import functools
-import http.server
+"""The built site served on 127.0.0.1, and Chromium (bench/chromium.py) to open it."""
 import threading
 from urllib.parse import urlparse
 
 import pytest
-from chromium import WEBGL_FLAGS, launch
 
 import build  # noqa: E402 (tests/helpers.py put the repo root on sys.path)
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".wasm": "application/wasm"}
-
-    def log_message(self, *args):
-        pass
+from bench.chromium import WEBGL_FLAGS, launch
 
 
 @pytest.fixture(scope="session")
@@ -24,7 +13,7 @@ def site(tmp_path_factory):
     """The site built from the committed models, served on an ephemeral port."""
     out = tmp_path_factory.mktemp("site") / "dist"
     build.build(out)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(out)))
+    server = build.make_server(out, quiet=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield {"url": f"http://127.0.0.1:{server.server_port}/", "dist": out}
     server.shutdown()

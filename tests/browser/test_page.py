@@ -5,11 +5,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from chromium import ARTIFACTS, NO_WEBGL_FLAGS, launch
+from helpers import PARITY_BOUNDS
+
+from bench.chromium import NO_WEBGL_FLAGS, launch
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "converted_model" / "mnist"
-PARITY_BOUND = {"none": 1e-4, "float16": 2e-3}  # see tests/test_convert.py
+ARTIFACTS = ROOT / "tests" / "artifacts"  # screenshots, to look at
 
 DIGIT_PIXELS = """() => Array.from(document.getElementById('digit').getContext('2d')
     .getImageData(0, 0, 28, 28).data.filter((_, i) => i % 4 === 0))"""
@@ -43,7 +45,7 @@ def test_decoded_images_equal_keras_within_the_parity_bound(open_page, backend):
     codes = np.fromfile(MODEL / "parity" / "codes.f32", "<f4").reshape(shapes["codes"])
     expected = np.fromfile(MODEL / "parity" / "decoded.f32", "<f4").reshape(len(codes), -1)
     got = np.array(page.evaluate("async (c) => Array.from(await digitMorph.decode(c))", codes.tolist()))
-    bound = PARITY_BOUND[json.loads((MODEL / "meta.json").read_text())["quantization"]]
+    bound = PARITY_BOUNDS[json.loads((MODEL / "meta.json").read_text())["quantization"]]["pixels"]
     assert np.abs(got.reshape(expected.shape) - expected).max() <= bound
 
 
@@ -159,6 +161,7 @@ def test_screenshots_and_layout(open_page, name, viewport, scheme):
     assert width <= viewport["width"], "no sideways scrolling"
     corner = page.evaluate("Array.from(document.getElementById('digit').getContext('2d').getImageData(0,0,1,1).data)")
     assert (corner[0] < 80) == (scheme == "dark"), "the digit's paper follows the colour scheme"
-    for selector in ("#digit-slider", "#morph-slider", "#style-slider", "#play", "#model-picker", "#backend-picker"):
+    for selector in ("#digit-slider", "#morph-slider", "#style-slider", "#model-picker", "#backend-picker"):
         element = page.locator(selector)
         assert element.get_attribute("aria-label") or element.evaluate("e => !!e.closest('label')"), selector
+    assert page.get_by_role("button", name="Play", exact=True).count() == 1

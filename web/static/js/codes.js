@@ -29,18 +29,30 @@ export function stateClasses(s) {
   return s.mode === 'pair' ? morphClasses(s.from, s.to, s.t) : walkClasses(s.digit);
 }
 
-// A point in [0, 1] per style dimension -> the model's own style units (its style_range).
-export function styleValues(unit, styleRange) {
-  return styleRange.map(([lo, hi], d) => lo + clamp(unit[d], 0, 1) * (hi - lo));
+// A slider position in [0, 1] per style dimension -> style values in the model's own units.
+// Each class's digits occupy their own part of the style axis (meta.style_range_per_class: its
+// 1st..99th percentile), so position u means "u of the way through this class's range"; a mixture
+// of classes mixes their ranges with the same weights, and every position gives a plausible digit.
+export function styleValues(unit, perClass, classes) {
+  return perClass[0].map((_, d) => {
+    let value = 0;
+    for (let c = 0; c < NUM_CLASSES; c++) {
+      const [lo, hi] = perClass[c][d];
+      value += classes[c] * (lo + clamp(unit[d], 0, 1) * (hi - lo));
+    }
+    return value;
+  });
 }
 
 // The digits x styles grid, row-major: rows go from low to high style, every dimension together.
-export function gridCodes(styleRange, rows) {
+export function gridCodes(perClass, rows) {
   const codes = [];
   for (let r = 0; r < rows; r++) {
     const u = rows === 1 ? 0.5 : r / (rows - 1);
-    const style = styleValues(styleRange.map(() => u), styleRange);
-    for (let d = 0; d < NUM_CLASSES; d++) codes.push(code(morphClasses(d, d, 0), style));
+    for (let d = 0; d < NUM_CLASSES; d++) {
+      const classes = morphClasses(d, d, 0);
+      codes.push(code(classes, styleValues(perClass[0].map(() => u), perClass, classes)));
+    }
   }
   return codes;
 }

@@ -1,13 +1,13 @@
 // The controls: digit walk, from -> to morph, style slider or 2-D pad, and play.
 // The state lives here; `onChange` is called whenever it changes, from any control.
-import { NUM_CLASSES, clamp } from './codes.js';
+import { NUM_CLASSES, clamp, stateClasses, styleValues } from './codes.js';
 
 const $ = (id) => document.getElementById(id);
 
 export class Controls {
   constructor(onChange) {
     this.onChange = onChange;
-    // style is kept in [0, 1] per dimension; the model's style_range maps it to real units.
+    // style is kept in [0, 1] per dimension: how far through the current digit's own range.
     this.state = { mode: 'walk', digit: 0, from: 1, to: 7, t: 0, style: [0.5] };
     this.meta = null;
     this.playing = false;
@@ -20,7 +20,7 @@ export class Controls {
     $('morph-slider').addEventListener('input', (e) => this.set({ mode: 'pair', t: Number(e.target.value) }));
     $('from').addEventListener('change', (e) => this.set({ mode: 'pair', from: Number(e.target.value) }));
     $('to').addEventListener('change', (e) => this.set({ mode: 'pair', to: Number(e.target.value) }));
-    $('style-slider').addEventListener('input', (e) => this.set({ style: [this.toUnit(Number(e.target.value), 0)] }));
+    $('style-slider').addEventListener('input', (e) => this.set({ style: [Number(e.target.value)] }));
     $('play').addEventListener('click', () => this.togglePlay());
     this.bindPad($('style-2d'));
   }
@@ -60,15 +60,8 @@ export class Controls {
     const twoD = meta.style_dims === 2;
     $('style-1d').hidden = twoD;
     $('style-2d').hidden = !twoD;
-    const [lo, hi] = meta.style_range[0];
-    Object.assign($('style-slider'), { min: String(lo), max: String(hi), step: String((hi - lo) / 400) });
     const style = Array.from({ length: meta.style_dims }, (_, d) => this.state.style[d] ?? 0.5);
     this.set({ style });
-  }
-
-  toUnit(value, d) {
-    const [lo, hi] = this.meta.style_range[d];
-    return clamp((value - lo) / (hi - lo), 0, 1);
   }
 
   set(patch) {
@@ -88,9 +81,11 @@ export class Controls {
     $('walk-box').classList.toggle('active', s.mode === 'walk');
     $('pair-box').classList.toggle('active', s.mode === 'pair');
     if (!this.meta) return;
-    const real = s.style.map((u, d) => this.meta.style_range[d][0] + u * (this.meta.style_range[d][1] - this.meta.style_range[d][0]));
-    $('style-slider').value = String(real[0]);
-    $('style-out').value = real[0].toFixed(2);
+    const real = styleValues(s.style, this.meta.style_range_per_class, stateClasses(s));
+    const slider = $('style-slider');
+    slider.value = String(s.style[0]);
+    slider.setAttribute('aria-valuetext', `style ${real[0].toFixed(2)}`);
+    $('style-out').value = `${real[0].toFixed(2)} (${Math.round(s.style[0] * 100)}% of this digit's range)`;
     const pad = $('style-2d');
     if (s.style.length === 2) {
       const dot = pad.querySelector('.dot');
@@ -104,9 +99,7 @@ export class Controls {
   // With reduced motion the animation moves in visible steps, twice a second, instead of gliding.
   togglePlay(on = !this.playing) {
     this.playing = on;
-    const button = $('play');
-    button.setAttribute('aria-pressed', String(on));
-    button.textContent = on ? '❚❚ Pause' : '▶ Play';
+    $('play').setAttribute('aria-pressed', String(on)); // a toggle button: its name stays "Play"
     if (!on) return;
     let last = performance.now();
     let phase = 0;

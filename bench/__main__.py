@@ -1,0 +1,183 @@
+"""Measure the page as users feel it, in headless Chromium, against native Keras on this machine.
+
+    python -m bench [--runs 3] [--steps 300] [--model mnist] [--out bench.json]
+
+For each backend the page ships (webgl — SwiftShader here —, wasm, cpu), each run opens the page in
+a fresh browser context (cold cache) and records: first frame (navigation start -> first decoded
+digit drawn), bytes downloaded before it (raw and gzip -9), the frame latency of --steps slider steps
+driven by real key presses (input event -> digit drawn), the decode time of one image, and the
+10 x 11 grid (decode + draw). Native: the same decoder loaded into Keras, `predict` on 1 and on 110
+codes. Every figure is the median over runs, with min and max; bench.json holds them all and a
+Markdown table is printed for the README.
+"""
+import argparse
+import gzip
+import json
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+import build
+from bench.chromium import WEBGL_FLAGS, launch
+
+ROOT = Path(__file__).resolve().parent.parent
+BACKENDS = ("webgl", "wasm", "cpu")
+GRID_REPEATS = 10
+GRID_CODES = 110
+# Wait until the page has drawn one more frame for an input. (wait_for_function would evaluate a
+# string, which the page's Content-Security-Policy rightly refuses.)
+NEXT_FRAME = """async (n) => {
+  while (digitMorph.frameLatencies().length <= n) await new Promise((r) => requestAnimationFrame(r));
+}"""
+
+
+def pct(values, q):
+    return float(np.percentile(np.asarray(values, float), q))
+
+
+def summary(values):
+    """median, min and max over runs"""
+    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+
+
+def measure_page(browser, url, backend, steps):
+    """One cold-cache visit: first frame, bytes, frame latencies, decode times, grid times."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    responses = []
+    page.on("response", lambda r: responses.append(r))
+    page.goto(f"{url}?backend={backend}")
+    page.evaluate("window.digitMorph.ready")
+    got = page.evaluate("digitMorph.backend")
+    if got != backend:
+        raise RuntimeError(f"asked for backend {backend}, the page runs {got}")
+    first_frame = page.evaluate("digitMorph.firstFrameMs")
+    raw = zipped = 0
+    for r in responses:  # everything up to `ready` (first digit and grid drawn) counts
+        body = r.body() if r.status == 200 else b""
+        raw += len(body)
+        zipped += len(gzip.compress(body, 9, mtime=0))
+
+    slider = page.locator("#digit-slider")
+    slider.focus()
+    page.keyboard.press("Home")
+    for i in range(30 + steps):  # 30 warm-up steps, then the measured ones
+        count = len(page.evaluate("digitMorph.frameLatencies()"))
+        page.keyboard.press("ArrowRight" if (i // 200) % 2 == 0 else "ArrowLeft")
+        page.evaluate(NEXT_FRAME, count)
+    latencies = page.evaluate("digitMorph.frameLatencies()")[-steps:]
+    decodes = page.evaluate("digitMorph.decodeTimes()")[-steps:]
+    page.evaluate("digitMorph.drawGrid()")  # warm: the grid's batch shape
+    grid = [page.evaluate("digitMorph.drawGrid()") for _ in range(GRID_REPEATS)]
+    context.close()
+    return {"first_frame_ms": first_frame, "bytes_raw": raw, "bytes_gzip": zipped,
+            "frame_median_ms": pct(latencies, 50), "frame_p95_ms": pct(latencies, 95),
+            "decode_median_ms": pct(decodes, 50),
+            "grid_median_ms": pct(grid, 50), "grid_p95_ms": pct(grid, 95)}
+
+
+def measure_native(model_dir, repeats=200):
+    """The same decoder (the converted files, loaded back into Keras): predict on 1 and 110 codes."""
+    import os
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import tensorflowjs
+    decoder = tensorflowjs.converters.load_keras_model(str(model_dir / "decoder" / "model.json"))
+    meta = json.loads((model_dir / "meta.json").read_text())
+    one = np.zeros((1, meta["code_size"]), np.float32)
+    one[0, 3] = 1.0
+    grid = np.repeat(one, GRID_CODES, axis=0)
+
+    def timed(x, n):
+        decoder.predict(x, verbose=0)
+        times = []
+        for _ in range(n):
+            t0 = time.perf_counter()
+            decoder.predict(x, verbose=0)
+            times.append((time.perf_counter() - t0) * 1000)
+        return pct(times, 50)
+
+    return {"predict_1_ms": timed(one, repeats), "predict_110_ms": timed(grid, repeats // 10)}
+
+
+def training_figures(meta):
+    s = meta["source"]
+    return {stage: round(s["seconds"][stage] / s["epochs"][stage], 1) for stage in ("classifier", "autoencoder")}
+
+
+def table(result):
+    native = result["native"]
+    rows = [["backend", "frame median / p95", "decode 1 image (× native)", "grid 110 (× native)",
+             "first frame", "bytes before first frame (gzip)"], ["---"] * 6]
+    for backend, r in result["backends"].items():
+        def f(key, digits=1):
+            s = r[key]
+            return f"{s['median']:.{digits}f} ({s['min']:.{digits}f}–{s['max']:.{digits}f})"
+        rows.append([
+            backend + (" (auto)" if backend == result["auto_backend"] else ""),
+            f"{r['frame_median_ms']['median']:.1f} / {r['frame_p95_ms']['median']:.1f} ms",
+            f"{f('decode_median_ms')} ms ({r['decode_median_ms']['median'] / native['predict_1_ms']:.2f}×)",
+            f"{f('grid_median_ms', 0)} ms ({r['grid_median_ms']['median'] / native['predict_110_ms']:.2f}×)",
+            f"{f('first_frame_ms', 0)} ms",
+            f"{r['bytes_raw']['median'] / 1024:.0f} KiB ({r['bytes_gzip']['median'] / 1024:.0f} KiB)",
+        ])
+    lines = ["| " + " | ".join(row) + " |" for row in rows]
+    lines.append("")
+    lines.append(f"Native Keras `predict` on the same machine: {native['predict_1_ms']:.1f} ms for 1 code, "
+                 f"{native['predict_110_ms']:.1f} ms for 110. Training, seconds per epoch: "
+                 f"classifier {result['training_s_per_epoch']['classifier']}, "
+                 f"auto-encoder {result['training_s_per_epoch']['autoencoder']}.")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--steps", type=int, default=300)
+    ap.add_argument("--model", default="mnist")
+    ap.add_argument("--backends", default=",".join(BACKENDS))
+    ap.add_argument("--out", default="bench.json")
+    args = ap.parse_args(argv)
+    model_dir = ROOT / "converted_model" / args.model
+    meta = json.loads((model_dir / "meta.json").read_text())
+
+    from playwright.sync_api import sync_playwright
+    with tempfile.TemporaryDirectory() as tmp:
+        dist = Path(tmp) / "dist"
+        build.build(dist)
+        server = build.make_server(dist, quiet=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        url = f"http://127.0.0.1:{server.server_port}/"
+        per_backend = {}
+        with sync_playwright() as p:
+            browser = launch(p, WEBGL_FLAGS)
+            context = browser.new_context()
+            page = context.new_page()
+            page.goto(url)
+            page.evaluate("window.digitMorph.ready")
+            auto = page.evaluate("digitMorph.backend")
+            renderer = page.evaluate("digitMorph.webgl.renderer")
+            context.close()
+            for backend in args.backends.split(","):
+                runs = []
+                for i in range(args.runs):
+                    runs.append(measure_page(browser, url, backend, args.steps))
+                    print(f"{backend} run {i + 1}: {json.dumps(runs[-1])}", file=sys.stderr, flush=True)
+                per_backend[backend] = {k: summary([r[k] for r in runs]) for k in runs[0]}
+            browser.close()
+        server.shutdown()
+
+    result = {"model": args.model, "runs": args.runs, "steps": args.steps, "auto_backend": auto,
+              "webgl_renderer": renderer, "backends": per_backend, "native": measure_native(model_dir),
+              "training_s_per_epoch": training_figures(meta)}
+    Path(args.out).write_text(json.dumps(result, indent=2) + "\n")
+    print(table(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
