@@ -97,50 +97,56 @@ def convert(run, out, quantize="uint16", data_path=None):
     if not data_path.endswith(".npz"):
         data_path = None  # the run used keras.datasets; so do we
     ds = data_lib.load(metrics["dataset"], data_path, metrics["sizes"]["val"])
+    if ds.sha256 and metrics["data_sha256"] and ds.sha256 != metrics["data_sha256"]:
+        raise ConvertError(f"{data_path}: not the data {run} was trained on (sha256 differs); pass --data")
 
     tmp = out.with_name(out.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
-    (tmp / "parity").mkdir(parents=True)
-    for part in ("decoder", "encoder"):
-        _tfjs_convert(run / f"{part}.h5", tmp / part, quantize)
-    decoder = keras.models.load_model(run / "decoder.h5", compile=False)
-    encoder = keras.models.load_model(run / "encoder.h5", compile=False)
+    try:
+        (tmp / "parity").mkdir(parents=True)
+        for part in ("decoder", "encoder"):
+            _tfjs_convert(run / f"{part}.h5", tmp / part, quantize)
+        decoder = keras.models.load_model(run / "decoder.h5", compile=False)
+        encoder = keras.models.load_model(run / "encoder.h5", compile=False)
 
-    style_range, per_class = metrics["style_range"], _per_class_ranges(metrics)
-    samples.save_grid(decoder, per_class, PREVIEW_ROWS, tmp / "preview.png")
-    codes = parity_codes(style_range, per_class, np.random.default_rng(0))
-    digits = ds.test.x[:PARITY_DIGITS]
-    arrays = {"codes": codes, "decoded": decoder.predict(codes, verbose=0),
-              "digits": digits, "encoded": encoder.predict(digits, verbose=0)}
-    for name, array in arrays.items():
-        _write_f32(tmp / "parity" / f"{name}.f32", array)
-    (tmp / "parity" / "shapes.json").write_text(json.dumps(
-        {name: list(a.shape) for name, a in arrays.items()}, indent=1) + "\n")
+        style_range, per_class = metrics["style_range"], _per_class_ranges(metrics)
+        samples.save_grid(decoder, per_class, PREVIEW_ROWS, tmp / "preview.png")
+        codes = parity_codes(style_range, per_class, np.random.default_rng(0))
+        digits = ds.test.x[:PARITY_DIGITS]
+        arrays = {"codes": codes, "decoded": decoder.predict(codes, verbose=0),
+                  "digits": digits, "encoded": encoder.predict(digits, verbose=0)}
+        for name, array in arrays.items():
+            _write_f32(tmp / "parity" / f"{name}.f32", array)
+        (tmp / "parity" / "shapes.json").write_text(json.dumps(
+            {name: list(a.shape) for name, a in arrays.items()}, indent=1) + "\n")
 
-    meta = {
-        "name": out.name,
-        "dataset": metrics["dataset"],
-        "class_names": metrics["class_names"],
-        "style_dims": metrics["style_dims"],
-        "code_size": NUM_CLASSES + metrics["style_dims"],
-        "style_range": style_range,
-        "style_range_per_class": per_class,
-        "style_mean": metrics["style_mean"],
-        "style_percentiles": metrics["style_percentiles"],
-        "style_percentiles_per_class": metrics["style_percentiles_per_class"],
-        "metrics": {k: metrics[k] for k in ("test_accuracy", "test_bce", "val_accuracy", "val_bce")},
-        "parameters": metrics["parameters"],
-        "decoder_multiply_adds": metrics["decoder_multiply_adds"],
-        "encoder_multiply_adds": metrics["encoder_multiply_adds"],
-        "weight_bytes": {p: _folder_bytes(tmp / p) - (tmp / p / "model.json").stat().st_size
-                         for p in ("decoder", "encoder")},
-        "quantization": quantize,
-        "preview": {"file": "preview.png", "rows": PREVIEW_ROWS, "cols": NUM_CLASSES, "cell": 28, "gap": 2},
-        "versions": {**metrics["versions"], "tensorflowjs": tensorflowjs.__version__},
-        "source": {"preset": metrics["preset"], "seed": metrics["seed"], "epochs": metrics["epochs"],
-                   "data_sha256": metrics["data_sha256"], "seconds": metrics["seconds"]},
-    }
-    (tmp / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")
+        meta = {
+            "name": out.name,
+            "dataset": metrics["dataset"],
+            "class_names": metrics["class_names"],
+            "style_dims": metrics["style_dims"],
+            "code_size": NUM_CLASSES + metrics["style_dims"],
+            "style_range": style_range,
+            "style_range_per_class": per_class,
+            "style_mean": metrics["style_mean"],
+            "style_percentiles": metrics["style_percentiles"],
+            "style_percentiles_per_class": metrics["style_percentiles_per_class"],
+            "metrics": {k: metrics[k] for k in ("test_accuracy", "test_bce", "val_accuracy", "val_bce")},
+            "parameters": metrics["parameters"],
+            "decoder_multiply_adds": metrics["decoder_multiply_adds"],
+            "encoder_multiply_adds": metrics["encoder_multiply_adds"],
+            "weight_bytes": {p: _folder_bytes(tmp / p) - (tmp / p / "model.json").stat().st_size
+                             for p in ("decoder", "encoder")},
+            "quantization": quantize,
+            "preview": {"file": "preview.png", "rows": PREVIEW_ROWS, "cols": NUM_CLASSES, "cell": 28, "gap": 2},
+            "versions": {**metrics["versions"], "tensorflowjs": tensorflowjs.__version__},
+            "source": {"preset": metrics["preset"], "seed": metrics["seed"], "epochs": metrics["epochs"],
+                       "data_sha256": metrics["data_sha256"], "seconds": metrics["seconds"]},
+        }
+        (tmp / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")
+    except BaseException:  # nothing half-written: the old folder stays as it was
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
 
     old = out.with_name(out.name + ".old")
     shutil.rmtree(old, ignore_errors=True)

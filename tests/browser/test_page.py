@@ -140,8 +140,12 @@ def test_a_model_that_fails_to_load_shows_a_message_and_the_preview(browser, sit
     page.goto(site["url"])
     page.wait_for_selector("#error:not([hidden])")
     assert "could not be loaded" in page.locator("#error").inner_text()
-    page.wait_for_function("document.getElementById('preview').complete")
-    assert page.evaluate("document.getElementById('preview').naturalWidth") > 0
+    width = page.evaluate("""async () => {  // (not wait_for_function: it evals a string, the CSP refuses)
+        const img = document.getElementById('preview');
+        if (!img.complete) await new Promise((r) => img.addEventListener('load', r, { once: true }));
+        return img.naturalWidth;
+    }""")
+    assert width > 0
     assert uncaught == []
     context.close()
 
@@ -165,3 +169,106 @@ def test_screenshots_and_layout(open_page, name, viewport, scheme):
         element = page.locator(selector)
         assert element.get_attribute("aria-label") or element.evaluate("e => !!e.closest('label')"), selector
     assert page.get_by_role("button", name="Play", exact=True).count() == 1
+
+
+COMMITTED = sorted(p.name for p in (ROOT / "converted_model").iterdir() if (p / "meta.json").is_file())
+
+
+@pytest.mark.parametrize("name", COMMITTED)
+def test_every_committed_model_works_with_its_own_controls(open_page, name):
+    watch = open_page(f"?model={name}")
+    page = watch.page
+    meta = json.loads((ROOT / "converted_model" / name / "meta.json").read_text())
+    assert page.evaluate("digitMorph.model.name") == name
+    assert page.input_value("#model-picker") == name
+    options = page.eval_on_selector_all("#from option", "os => os.map((o) => o.textContent)")
+    assert options == meta["class_names"]
+    two_d = meta["style_dims"] == 2
+    assert page.locator("#style-2d").is_visible() == two_d
+    assert page.locator("#style-1d").is_visible() == (not two_d)
+    before = pixels(page)
+    if two_d:
+        page.locator("#style-2d").focus()
+        for key in ["ArrowUp"] * 20 + ["ArrowRight"] * 20:
+            page.keyboard.press(key, delay=0)
+        style = page.evaluate("digitMorph.state.style")
+        assert style == pytest.approx([0.9, 0.9])
+    else:
+        page.locator("#style-slider").focus()
+        page.keyboard.press("End")
+    assert np.abs(pixels(page) - before).sum() > 1000
+    assert watch.errors == []
+
+
+def test_switching_models_redraws_with_the_new_model(open_page):
+    if len(COMMITTED) < 2:
+        pytest.fail("the site should ship more than one model to pick from")
+    page = open_page().page
+    first = pixels(page)
+    other = next(n for n in COMMITTED if n != "mnist")
+    page.select_option("#model-picker", other)
+    page.evaluate("""async (name) => {  // (wait_for_function would eval a string: the CSP refuses)
+        while (digitMorph.model.name !== name || digitMorph.loading) await new Promise((r) => setTimeout(r, 20));
+    }""", other)
+    assert page.evaluate("digitMorph.model.name") == other
+    assert np.abs(pixels(page) - first).sum() > 0
+
+
+def test_a_shared_link_restores_the_state_exactly(open_page):
+    page = open_page().page
+    page.select_option("#from", "2")
+    page.select_option("#to", "6")
+    page.locator("#morph-slider").focus()
+    for _ in range(35):
+        page.keyboard.press("ArrowRight")
+    page.locator("#style-slider").focus()
+    page.keyboard.press("Home")
+    page.select_option("#play-speed", "2")
+    page.wait_for_timeout(400)  # the hash follows at most 4x a second
+    url = page.url
+    assert "#" in url
+    drawn = pixels(page)
+
+    other = open_page(url[url.index("?") if "?" in url else url.index("#"):]).page
+    state = other.evaluate("digitMorph.state")
+    assert state["mode"] == "pair" and (state["from"], state["to"]) == (2, 6)
+    assert state["t"] == pytest.approx(0.35) and state["style"] == [0]
+    assert other.input_value("#play-speed") == "2"
+    assert pixels(other).tolist() == drawn.tolist()
+
+
+ODD = ["NaN", "-Infinity", "Infinity", "1e308", "-1e308", "<img src=x onerror=alert(1)>", "", "0x10",
+       "%00", "'\"><script>x()</script>", "[]", "{}", "null", "undefined", "9" * 400, "-0", "1,2,3", "🙂"]
+KEYS = ["model", "mode", "digit", "from", "to", "t", "style", "play", "what", "speed", "x", "__proto__", "constructor"]
+
+
+def test_1000_odd_url_states_never_break_the_page(open_page):
+    import random
+    from urllib.parse import quote
+    rng = random.Random(0)
+    watch = open_page()
+    page = watch.page
+    hashes = []
+    for _ in range(1000):
+        pairs = [(rng.choice(KEYS), rng.choice(ODD + [str(rng.uniform(-1e6, 1e6)), "mnist", "pair", "nope"]))
+                 for _ in range(rng.randint(1, 8))]
+        hashes.append("#" + "&".join(f"{quote(k)}={quote(v)}" for k, v in pairs))
+    states = page.evaluate("""async (hashes) => {
+        const out = [];
+        for (const h of hashes) {
+            location.hash = h;
+            await new Promise((r) => setTimeout(r, 0));
+            out.push(digitMorph.state);
+        }
+        return out;
+    }""", hashes)
+    page.evaluate(IDLE)
+    for s in states:
+        assert s["mode"] in ("walk", "pair")
+        assert 0 <= s["digit"] <= 9 and 0 <= s["t"] <= 1
+        assert s["from"] in range(10) and s["to"] in range(10)
+        assert all(0 <= v <= 1 for v in s["style"]) and len(s["style"]) == 1
+    assert watch.errors == []
+    assert page.locator("img[src=x], script:not([src]):not(#models)").count() == 0  # no markup from the URL
+    assert page.evaluate("digitMorph.model.name") == "mnist"
+    assert np.any(pixels(page) < 200)

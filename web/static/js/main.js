@@ -4,6 +4,7 @@ import { BACKENDS, preferredBackend, startBackend, webglInfo } from './backend.j
 import { NUM_CLASSES, code, gridCodes, stateClasses, styleValues } from './codes.js';
 import { drawCode, drawDigit, inkColours } from './draw.js';
 import { Decoder } from './model.js';
+import { formatHash, parseHash } from './share.js';
 import { Controls } from './ui.js';
 
 const tf = window.tf;
@@ -14,6 +15,9 @@ const query = new URLSearchParams(location.search);
 
 const app = {
   decoder: null,
+  loading: false,
+  loadToken: 0,
+  hashTimer: 0,
   backend: null,
   meta: null,
   dirty: false,
@@ -82,6 +86,7 @@ async function renderFrame() {
 async function drawGrid() {
   const t0 = performance.now();
   const ctx = $('grid').getContext('2d');
+  if (!app.decoder) return null; // a model is loading; it draws its own grid
   const pixels = await app.decoder.decode(gridCodes(app.meta.style_range_per_class, GRID_ROWS));
   ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
   for (let i = 0; i < GRID_ROWS * NUM_CLASSES; i++) {
@@ -114,18 +119,30 @@ async function loadModel(name) {
   const old = app.decoder;
   app.decoder = null;
   old?.dispose();
+  app.loading = true;
+  const token = ++app.loadToken; // a newer pick wins over a load still in flight
+  let decoder;
   try {
-    app.decoder = await Decoder.load(tf, `models/${meta.name}/`, meta);
+    decoder = await Decoder.load(tf, `models/${meta.name}/`, meta);
   } catch (e) {
+    if (token !== app.loadToken) return;
+    app.loading = false;
     showError(`The model "${meta.label}" could not be loaded (${e.message}). Showing the pre-rendered grid instead.`);
     showPreview(meta);
     throw e;
   }
+  if (token !== app.loadToken) {
+    decoder.dispose();
+    return;
+  }
+  app.decoder = decoder;
+  $('error').hidden = true;
   $('grid').hidden = false;
   $('preview').hidden = true;
   app.dirty = true;
   await renderFrame();
   await drawGrid();
+  app.loading = false;
 }
 
 async function useBackend(name) {
@@ -138,17 +155,53 @@ async function useBackend(name) {
   setStatus();
 }
 
-const controls = new Controls(schedule);
+const controls = new Controls(() => {
+  schedule();
+  writeHash();
+});
 document.querySelector('.controls').addEventListener('input', (e) => { app.inputSince ??= e.timeStamp; }, true);
+for (const type of ['change', 'click']) document.querySelector('.controls').addEventListener(type, () => writeHash());
+
+// The URL hash follows the state (replaceState: no history entry per slider step), at most 4x a second.
+function writeHash() {
+  clearTimeout(app.hashTimer);
+  app.hashTimer = setTimeout(() => {
+    if (!app.meta) return;
+    history.replaceState(null, '', formatHash({
+      model: app.meta.name, state: controls.state, play: controls.playing,
+      what: $('play-what').value, speed: $('play-speed').value,
+    }));
+  }, 250);
+}
+
+// Apply what a shared link (or an edited hash) sets; parseHash has already dropped anything odd.
+async function applyShared(shared) {
+  if (shared.model && shared.model !== app.meta?.name) await loadModel(shared.model);
+  const patch = { ...shared.state };
+  if (patch.style) {
+    patch.style = Array.from({ length: app.meta.style_dims }, (_, d) => patch.style[d] ?? controls.state.style[d] ?? 0.5);
+  }
+  if (shared.what) $('play-what').value = shared.what;
+  if (shared.speed) $('play-speed').value = shared.speed;
+  controls.set(patch);
+  if (shared.play !== undefined) controls.togglePlay(shared.play);
+}
 
 async function start() {
   if (!tf) throw new Error('the TensorFlow.js runtime did not load');
   app.colours = inkColours(document.body);
   const requested = query.get('backend');
   await useBackend(BACKENDS.includes(requested) ? requested : 'auto');
-  await loadModel(MODELS.some((m) => m.name === query.get('model')) ? query.get('model') : MODELS[0].name);
+  const names = MODELS.map((m) => m.name);
+  const shared = parseHash(location.hash, names);
+  await loadModel(shared.model ?? (names.includes(query.get('model')) ? query.get('model') : names[0]));
+  await applyShared({ ...shared, model: undefined });
+  addEventListener('hashchange', () => applyShared(parseHash(location.hash, names)).catch(() => {}));
 
-  $('model-picker').addEventListener('change', (e) => loadModel(e.target.value).catch(() => {}));
+  $('model-picker').addEventListener('change', (e) => {
+    loadModel(e.target.value).catch(() => {});
+    writeHash();
+  });
   $('backend-picker').addEventListener('change', async (e) => {
     await useBackend(e.target.value);
     await loadModel(app.meta.name); // weights live on the old backend: load them again
@@ -183,6 +236,7 @@ window.digitMorph = {
   get backend() { return app.backend; },
   get model() { return app.meta; },
   get webgl() { return app.webgl; },
+  get loading() { return app.loading; }, // true while a model loads and draws its first frame
   get state() { return structuredClone(controls.state); },
   get lastDecodeMs() { return app.lastDecodeMs; },
   async decode(codes) { return app.decoder.decode(codes.map((c) => Float32Array.from(c))); },

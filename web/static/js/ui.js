@@ -98,6 +98,7 @@ export class Controls {
   // Play: digits walk 0 -> 9 -> 0 (or the pair morphs back and forth), style sweeps low -> high.
   // With reduced motion the animation moves in visible steps, twice a second, instead of gliding.
   togglePlay(on = !this.playing) {
+    if (on === this.playing) return;
     this.playing = on;
     $('play').setAttribute('aria-pressed', String(on)); // a toggle button: its name stays "Play"
     if (!on) return;
