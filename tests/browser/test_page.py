@@ -272,3 +272,19 @@ def test_1000_odd_url_states_never_break_the_page(open_page):
     assert page.locator("img[src=x], script:not([src]):not(#models)").count() == 0  # no markup from the URL
     assert page.evaluate("digitMorph.model.name") == "mnist"
     assert np.any(pixels(page) < 200)
+
+
+def test_losing_the_webgl_context_falls_back_and_keeps_decoding(open_page):
+    watch = open_page("?backend=webgl")
+    page = watch.page
+    assert page.evaluate("digitMorph.backend") == "webgl"
+    page.evaluate("tf.backend().gpgpu.gl.getExtension('WEBGL_lose_context').loseContext()")
+    page.evaluate("""async () => {
+        while (digitMorph.backend !== 'wasm' || digitMorph.loading) await new Promise((r) => setTimeout(r, 20));
+    }""")
+    assert "WebGL was lost" in page.locator("#status").inner_text()
+    before = pixels(page)
+    page.locator("#digit-slider").focus()
+    page.keyboard.press("End")
+    assert np.abs(pixels(page) - before).sum() > 1000
+    assert [e for e in watch.errors if "WebGL" not in e and "context" not in e.lower()] == []

@@ -18,6 +18,7 @@ const app = {
   loading: false,
   loadToken: 0,
   hashTimer: 0,
+  note: '', // why the backend is not the one picked, if it changed by itself
   backend: null,
   meta: null,
   dirty: false,
@@ -39,7 +40,8 @@ function showError(message) {
 
 function setStatus() {
   const ms = app.lastDecodeMs == null ? '' : ` · last decode ${app.lastDecodeMs.toFixed(1)} ms`;
-  $('status').textContent = `${app.backend}${ms}`;
+  const note = app.note ? ` (${app.note})` : '';
+  $('status').textContent = `${app.backend}${note}${ms}`;
 }
 
 function currentCode() {
@@ -153,6 +155,22 @@ async function useBackend(name) {
   app.backend = backend;
   $('backend-picker').value = name === 'auto' ? 'auto' : backend;
   setStatus();
+  if (backend === 'webgl') watchWebglContext();
+}
+
+// A GPU can take the WebGL context away (driver reset, too many tabs, a phone saving power).
+// Then the page moves to WebAssembly and reloads the model, so decoding goes on.
+function watchWebglContext() {
+  const canvas = tf.backend().gpgpu?.gl?.canvas;
+  canvas?.addEventListener('webglcontextlost', async (e) => {
+    e.preventDefault();
+    if (app.backend !== 'webgl') return;
+    console.warn('WebGL context lost: switching to WebAssembly');
+    app.loading = true;
+    app.note = 'WebGL was lost';
+    await useBackend('wasm');
+    await loadModel(app.meta.name);
+  }, { once: true });
 }
 
 const controls = new Controls(() => {
@@ -203,6 +221,7 @@ async function start() {
     writeHash();
   });
   $('backend-picker').addEventListener('change', async (e) => {
+    app.note = '';
     await useBackend(e.target.value);
     await loadModel(app.meta.name); // weights live on the old backend: load them again
   });
