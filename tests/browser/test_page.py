@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from helpers import PARITY_BOUNDS
 
-from bench.chromium import NO_WEBGL_FLAGS, launch
+from bench.chromium import NO_WEBGL_FLAGS, WEBGL_FLAGS, launch
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "converted_model" / "mnist"
@@ -288,3 +288,26 @@ def test_losing_the_webgl_context_falls_back_and_keeps_decoding(open_page):
     page.keyboard.press("End")
     assert np.abs(pixels(page) - before).sum() > 1000
     assert [e for e in watch.errors if "WebGL" not in e and "context" not in e.lower()] == []
+
+
+def test_10000_slider_moves_keep_tensors_and_heap_flat(playwright_instance, open_page):
+    browser = launch(playwright_instance, WEBGL_FLAGS + ["--js-flags=--expose-gc", "--enable-precise-memory-info"])
+    try:
+        page = open_page(browser_=browser).page
+        soak = """async (moves) => {
+            const slider = document.getElementById('digit-slider');
+            for (let i = 0; i < moves; i++) {
+                slider.value = String((i % 900) / 100);
+                slider.dispatchEvent(new Event('input', { bubbles: true }));
+                if (i % 10 === 0) await new Promise((r) => setTimeout(r, 0));  // let decodes finish
+            }
+            await new Promise((r) => setTimeout(r, 200));
+            gc();
+            return { tensors: digitMorph.memory().numTensors, heap: performance.memory.usedJSHeapSize };
+        }"""
+        warm = page.evaluate(soak, 1000)
+        after = page.evaluate(soak, 10000)
+        assert after["tensors"] == warm["tensors"]
+        assert after["heap"] - warm["heap"] < 1_000_000, (warm, after)
+    finally:
+        browser.close()
