@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 DATA ?= ../shared/data/mnist.npz
 
-.PHONY: demo build test train chromium
+.PHONY: demo build test train bench chromium
 
 demo: build ## build the site from the committed models and serve it on http://127.0.0.1:8000
 	$(PY) build.py --serve --port $(PORT)
@@ -15,6 +15,9 @@ build: $(VENV)/.build node_modules/.installed ## build dist/ without serving
 
 test: $(VENV)/.test node_modules/.installed chromium ## every test: Python, Node parity, Chromium
 	$(PY) -m pytest
+
+bench: $(VENV)/.test node_modules/.installed chromium ## the page's speed and weight in Chromium vs native Keras -> bench.json
+	$(PY) -m bench
 
 train: $(VENV)/.train ## the default model (local DATA if it exists, else keras.datasets); README has the others
 	$(PY) -m training.train $(if $(wildcard $(DATA)),--data $(DATA)) --out runs/mnist
