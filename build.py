@@ -153,6 +153,8 @@ def copy_model(src, dst):
     dst.mkdir(parents=True)
     for name in MODEL_FILES:
         shutil.copyfile(src / name, dst / name)
+    for atlas in sorted(src.glob("atlas*.png")):
+        shutil.copyfile(atlas, dst / atlas.name)
     for part in ("decoder", "encoder"):
         if (src / part).is_dir():
             shutil.copytree(src / part, dst / part, copy_function=shutil.copyfile)

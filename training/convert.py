@@ -3,8 +3,9 @@
     python -m training.convert runs/mnist converted_model/mnist
 
 Writes decoder/ and encoder/ (TF.js Layers models made by the official tensorflowjs converter),
-meta.json, preview.png (the digits x styles grid as Keras draws it, for the page to show before or
-without a working backend) and parity/ (inputs and Keras' outputs, for the parity tests; the site
+meta.json (with style_meaning: how each style value correlates with measured traits of the test
+digits), preview.png (the digits x styles grid as Keras draws it, for the page to show before or
+without a working backend), atlasN.png (real test digits at quantiles of style N) and parity/ (inputs and Keras' outputs, for the parity tests; the site
 build does not copy it). Everything is written to a temporary folder first and swapped in at the end.
 """
 import argparse
@@ -19,6 +20,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np  # noqa: E402
 
+from training import analysis  # noqa: E402
 from training import data as data_lib  # noqa: E402
 from training import samples  # noqa: E402
 from training.model import NUM_CLASSES  # noqa: E402
@@ -117,6 +119,14 @@ def convert(run, out, quantize="uint16", data_path=None):
                   "digits": digits, "encoded": encoder.predict(digits, verbose=0)}
         for name, array in arrays.items():
             _write_f32(tmp / "parity" / f"{name}.f32", array)
+        style = encoder.predict(ds.test.x, batch_size=1000, verbose=0)[:, NUM_CLASSES:]
+        meaning = analysis.describe(ds.test.x, style, ds.test.y)
+        meaning["atlas"] = []
+        for d in range(metrics["style_dims"]):  # real test digits at style quantiles, per dimension
+            name = f"atlas{d + 1}.png"
+            atlas = analysis.atlas(ds.test.x, style, ds.test.y, d)
+            samples.write_png(tmp / name, samples.tile(atlas, NUM_CLASSES, len(analysis.ATLAS_QUANTILES)))
+            meaning["atlas"].append(name)
         (tmp / "parity" / "shapes.json").write_text(json.dumps(
             {name: list(a.shape) for name, a in arrays.items()}, indent=1) + "\n")
 
@@ -137,6 +147,7 @@ def convert(run, out, quantize="uint16", data_path=None):
             "encoder_multiply_adds": metrics["encoder_multiply_adds"],
             "weight_bytes": {p: _folder_bytes(tmp / p) - (tmp / p / "model.json").stat().st_size
                              for p in ("decoder", "encoder")},
+            "style_meaning": meaning,
             "quantization": quantize,
             "preview": {"file": "preview.png", "rows": PREVIEW_ROWS, "cols": NUM_CLASSES, "cell": 28, "gap": 2},
             "versions": {**metrics["versions"], "tensorflowjs": tensorflowjs.__version__},

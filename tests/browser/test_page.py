@@ -237,6 +237,24 @@ def test_a_shared_link_restores_the_state_exactly(open_page):
     assert pixels(other).tolist() == drawn.tolist()
 
 
+def test_a_link_that_sets_only_some_values_keeps_the_rest(open_page):
+    page = open_page("#model=mnist&digit=7&style=").page
+    state = page.evaluate("digitMorph.state")
+    assert state["digit"] == 7 and state["style"] == [0.5] and state["mode"] == "walk"
+
+
+def test_style_meaning_is_shown_for_the_current_digit(open_page):
+    page = open_page("#digit=7").page
+    text = page.locator("#meaning").inner_text()
+    assert text.startswith("7: ") and "(r = " in text
+    page.locator("#digit-slider").focus()
+    page.keyboard.press("Home")
+    assert page.locator("#meaning").inner_text().startswith("0: ")
+    sizes = page.evaluate("""() => Promise.all([...document.querySelectorAll('#atlas img')]
+        .map((img) => img.decode().then(() => img.naturalWidth)))""")
+    assert sizes and all(w > 0 for w in sizes)
+
+
 ODD = ["NaN", "-Infinity", "Infinity", "1e308", "-1e308", "<img src=x onerror=alert(1)>", "", "0x10",
        "%00", "'\"><script>x()</script>", "[]", "{}", "null", "undefined", "9" * 400, "-0", "1,2,3", "🙂"]
 KEYS = ["model", "mode", "digit", "from", "to", "t", "style", "play", "what", "speed", "x", "__proto__", "constructor"]

@@ -4,6 +4,7 @@ import { BACKENDS, preferredBackend, startBackend, webglInfo } from './backend.j
 import { NUM_CLASSES, code, gridCodes, stateClasses, styleValues } from './codes.js';
 import { drawCode, drawDigit, inkColours } from './draw.js';
 import { Decoder } from './model.js';
+import { describeStyle } from './meaning.js';
 import { formatHash, parseHash } from './share.js';
 import { Controls } from './ui.js';
 
@@ -18,6 +19,7 @@ const app = {
   loading: false,
   loadToken: 0,
   hashTimer: 0,
+  meaningKey: '',
   note: '', // why the backend is not the one picked, if it changed by itself
   backend: null,
   meta: null,
@@ -173,10 +175,34 @@ function watchWebglContext() {
   }, { once: true });
 }
 
-const controls = new Controls(() => {
+const controls = new Controls((state) => {
   schedule();
   writeHash();
+  showMeaning(state);
 });
+
+// The style's meaning for the class that dominates the current code; redrawn only when it changes.
+function showMeaning(state) {
+  const meaning = app.meta?.style_meaning;
+  if (!meaning) return;
+  const classes = stateClasses(state);
+  const c = classes.indexOf(Math.max(...classes));
+  const key = `${app.meta.name}:${c}`;
+  if (key === app.meaningKey) return;
+  app.meaningKey = key;
+  const items = describeStyle(meaning, app.meta.class_names, c).map((text) => {
+    const li = document.createElement('li');
+    li.textContent = text;
+    return li;
+  });
+  $('meaning').replaceChildren(...items);
+  if ($('atlas').dataset.model === app.meta.name) return;
+  $('atlas').dataset.model = app.meta.name;
+  $('atlas').replaceChildren(...meaning.atlas.map((file, d) => Object.assign(new Image(), {
+    src: `models/${app.meta.name}/${file}`,
+    alt: `Test digits of every class at rising quantiles of style ${d + 1}`,
+  })));
+}
 document.querySelector('.controls').addEventListener('input', (e) => { app.inputSince ??= e.timeStamp; }, true);
 for (const type of ['change', 'click']) document.querySelector('.controls').addEventListener(type, () => writeHash());
 

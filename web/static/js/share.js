@@ -10,7 +10,7 @@ const SPEEDS = ['0.5', '1', '2', '4'];
 const MAX_LENGTH = 2000;
 
 function number(raw, lo, hi) {
-  if (raw == null || raw.length > 32) return undefined;
+  if (raw == null || raw.trim() === '' || raw.length > 32) return undefined; // Number('') is 0
   const v = Number(raw);
   return Number.isFinite(v) ? clamp(v, lo, hi) : undefined;
 }
