@@ -329,3 +329,41 @@ def test_10000_slider_moves_keep_tensors_and_heap_flat(playwright_instance, open
         assert after["heap"] - warm["heap"] < 1_000_000, (warm, after)
     finally:
         browser.close()
+
+
+def test_drawn_digits_are_recognised_like_mnist(open_page):
+    """Real MNIST test digits pasted into the drawing pad go through the same preprocessing as a
+    drawing (bounding box to 20x20, centre of mass to the centre) and the encoder in the browser."""
+    from helpers import FIXTURE
+    test = np.load(FIXTURE)
+    x, y = test["x_test"][:300] / 255.0, test["y_test"][:300]
+    watch = open_page()
+    page = watch.page
+    classes = page.evaluate("""async (digits) => {
+        const out = [];
+        for (const d of digits) out.push((await digitMorph.encodeDrawing(d, 28)).cls);
+        return out;
+    }""", [d.ravel().round(3).tolist() for d in x])
+    accuracy = np.mean(np.array(classes) == y)
+    assert accuracy >= 0.97, accuracy
+    assert "Looks like" in page.locator("#own-status").inner_text()
+    assert "bits against 784 bytes" in page.locator("#own-size").inner_text()
+    page.click("#own-explore")
+    state = page.evaluate("digitMorph.state")
+    assert state["mode"] == "pair" and state["from"] == classes[-1] == state["to"]
+    assert watch.errors == []
+
+
+def test_drawing_with_the_pointer_and_undo(open_page):
+    page = open_page().page
+    page.locator("#own-pad").scroll_into_view_if_needed()
+    pad = page.locator("#own-pad").bounding_box()
+    page.mouse.move(pad["x"] + pad["width"] * 0.5, pad["y"] + pad["height"] * 0.15)
+    page.mouse.down()
+    page.mouse.move(pad["x"] + pad["width"] * 0.5, pad["y"] + pad["height"] * 0.85, steps=12)
+    page.mouse.up()
+    page.locator("#own-status").filter(has_text="Looks like").wait_for()
+    assert page.locator("#own-status").inner_text().startswith("Looks like 1")
+    page.click("#own-undo")
+    page.locator("#own-status").filter(has_text="Draw a digit").wait_for()
+    assert page.is_disabled("#own-explore")

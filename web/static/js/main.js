@@ -5,6 +5,7 @@ import { NUM_CLASSES, code, gridCodes, stateClasses, styleValues } from './codes
 import { drawCode, drawDigit, inkColours } from './draw.js';
 import { Decoder } from './model.js';
 import { describeStyle } from './meaning.js';
+import { OwnDigit } from './own.js';
 import { formatHash, parseHash } from './share.js';
 import { Controls } from './ui.js';
 
@@ -275,6 +276,19 @@ const ready = start().catch((e) => {
 });
 ready.catch(() => {}); // shown on the page; the API's `ready` still rejects for tests
 
+const own = new OwnDigit({
+  tf,
+  meta: () => app.meta,
+  decoder: () => app.decoder,
+  colours: () => app.colours,
+  // set the explorer to a drawing's compressed code: its class, its style within that class's range
+  explore({ cls, code: c }) {
+    const style = app.meta.style_range_per_class[cls].map(([lo, hi], d) => (c[NUM_CLASSES + d] - lo) / (hi - lo));
+    controls.set({ mode: 'pair', from: cls, to: cls, t: 0, style: style.map((u) => Math.min(1, Math.max(0, u))) });
+    $('digit').scrollIntoView({ behavior: 'smooth', block: 'center' });
+  },
+});
+
 // A small API for tests and tools.
 window.digitMorph = {
   ready,
@@ -293,4 +307,9 @@ window.digitMorph = {
   frameLatencies() { return [...app.latencies]; },
   decodeTimes() { return [...app.decodeTimes]; },
   drawGrid,
+  // draw-your-own: paste a side x side grey image as the drawing; resolves to its encoding
+  async encodeDrawing(pixels, side = 28) {
+    own.sketch.paste(Float32Array.from(pixels), side);
+    return own.update();
+  },
 };

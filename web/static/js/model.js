@@ -40,3 +40,30 @@ export class Decoder {
     this.model.dispose();
   }
 }
+
+// The encoder: 28x28 images -> codes [probabilities, style]. Loaded only when a drawing needs it.
+export class Encoder {
+  constructor(tf, model) {
+    this.tf = tf;
+    this.model = model;
+  }
+
+  static async load(tf, baseUrl) {
+    return new Encoder(tf, await tf.loadLayersModel(`${baseUrl}encoder/model.json`));
+  }
+
+  // pixels: Float32Array(784) in [0, 1] -> Float32Array(10 + k)
+  async encode(pixels) {
+    const { tf } = this;
+    const out = tf.tidy(() => this.model.predict(tf.tensor4d(pixels, [1, 28, 28, 1])));
+    try {
+      return await out.data();
+    } finally {
+      out.dispose();
+    }
+  }
+
+  dispose() {
+    this.model.dispose();
+  }
+}

@@ -1,0 +1,100 @@
+// "Draw your own digit": the drawing, preprocessed like MNIST, goes through the encoder in the
+// browser; the page shows its class probabilities, style and compressed size, decodes the
+// compressed code beside it, and can hand that code to the explorer.
+import { NUM_CLASSES, clamp } from './codes.js';
+import { drawCode, drawDigit } from './draw.js';
+import { Encoder } from './model.js';
+import { toMnist } from './preprocess.js';
+import { Sketch } from './sketch.js';
+
+const $ = (id) => document.getElementById(id);
+const RAW_BYTES = 28 * 28;
+
+// The code as it would be stored: the class in 4 bits, each style value in 8 bits over style_range.
+export function compress(probs, style, meta) {
+  const cls = probs.indexOf(Math.max(...probs));
+  const levels = style.map((s, d) => {
+    const [lo, hi] = meta.style_range[d];
+    return Math.round(clamp((s - lo) / (hi - lo), 0, 1) * 255);
+  });
+  const restored = levels.map((q, d) => meta.style_range[d][0] + (q / 255) * (meta.style_range[d][1] - meta.style_range[d][0]));
+  const code = new Float32Array(NUM_CLASSES + style.length);
+  code[cls] = 1;
+  code.set(restored, NUM_CLASSES);
+  return { cls, levels, code, bits: 4 + 8 * style.length };
+}
+
+function bce(target, output) {
+  let sum = 0;
+  for (let i = 0; i < target.length; i++) {
+    const o = Math.min(1 - 1e-7, Math.max(1e-7, output[i]));
+    sum -= target[i] * Math.log(o) + (1 - target[i]) * Math.log(1 - o);
+  }
+  return sum / target.length;
+}
+
+export class OwnDigit {
+  // app: { tf, meta(), decoder(), colours(), explore(code) }
+  constructor(app) {
+    this.app = app;
+    this.encoder = null; // a Promise<Encoder>
+    this.encoderModel = null;
+    this.result = null;
+    this.seq = 0;
+    this.sketch = new Sketch($('own-pad'), () => this.update());
+    $('own-clear').addEventListener('click', () => this.sketch.clear());
+    $('own-undo').addEventListener('click', () => this.sketch.undo());
+    $('own-explore').addEventListener('click', () => this.result && this.app.explore(this.result));
+  }
+
+  // One encoder per model, loaded once: concurrent callers share the same promise.
+  encoderFor(meta) {
+    if (this.encoderModel !== meta.name) {
+      const old = this.encoder;
+      this.encoderModel = meta.name;
+      $('own-status').textContent = 'Loading the encoder…';
+      this.encoder = Encoder.load(this.app.tf, `models/${meta.name}/`);
+      old?.then((e) => e.dispose(), () => {});
+    }
+    return this.encoder;
+  }
+
+  async update() {
+    const seq = ++this.seq; // only the newest drawing's result is shown
+    const meta = this.app.meta();
+    const pixels = this.sketch.empty ? null : toMnist($('own-pad'));
+    $('own-explore').disabled = !pixels;
+    if (!pixels) {
+      this.result = null;
+      $('own-status').textContent = 'Draw a digit in the box.';
+      for (const id of ['own-input', 'own-recon']) $(id).getContext('2d').clearRect(0, 0, 28, 28);
+      return null;
+    }
+    const { ink, paper } = this.app.colours();
+    drawDigit($('own-input').getContext('2d'), pixels, 0, 0, 0, ink, paper);
+    try {
+      const code = await (await this.encoderFor(meta)).encode(pixels);
+      if (seq !== this.seq) return null;
+      const probs = Array.from(code.slice(0, NUM_CLASSES));
+      const style = Array.from(code.slice(NUM_CLASSES));
+      const packed = compress(probs, style, meta);
+      const recon = await this.app.decoder().decode([packed.code]);
+      if (seq !== this.seq) return null;
+      drawDigit($('own-recon').getContext('2d'), recon, 0, 0, 0, ink, paper);
+      $('own-bits').textContent = `decoded from ${packed.bits} bits`;
+      drawCode($('own-code'), probs, style, meta.style_range, meta.class_names);
+      const [lo, hi] = meta.style_range_per_class[packed.cls][0];
+      const where = Math.round(clamp((style[0] - lo) / (hi - lo), 0, 1) * 100);
+      $('own-status').textContent = `Looks like ${meta.class_names[packed.cls]} (${(probs[packed.cls] * 100).toFixed(1)}%), ` +
+        `style ${style.map((s) => s.toFixed(2)).join(', ')} — ${where}% of that class's style range.`;
+      $('own-size').textContent = `Stored as the class (4 bits) and the style in 8 bits${style.length > 1 ? ' each' : ''}: ` +
+        `${packed.bits} bits against ${RAW_BYTES} bytes of pixels (${Math.round((RAW_BYTES * 8) / packed.bits)}× smaller); ` +
+        `rebuilt from those bits with a binary cross-entropy of ${bce(pixels, recon).toFixed(3)} per pixel.`;
+      this.result = { probs, style, cls: packed.cls, code: packed.code, pixels };
+      return this.result;
+    } catch (e) {
+      $('own-status').textContent = `The encoder could not run: ${e.message}`;
+      return null;
+    }
+  }
+}
