@@ -30,6 +30,8 @@ RUNTIME = {  # what the page loads, from the pinned npm packages
     "tfjs-backend-wasm-simd.wasm": "tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm",
     "tfjs-backend-wasm.wasm": "tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm",  # for browsers without SIMD
 }
+NODE_MODULES = ROOT / "node_modules"
+EXTRAS = {"gifenc/gifenc.esm.js": "gifenc/dist/gifenc.esm.js"}  # loaded only when a GIF is exported
 # No inline script or style, no other host; wasm needs 'wasm-unsafe-eval' to compile.
 CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'none'")
@@ -164,8 +166,9 @@ def build(out, models_dir=MODELS):
     out = Path(out).resolve()
     metas = find_models(models_dir)
     missing = [str(TFJS / rel) for rel in RUNTIME.values() if not (TFJS / rel).is_file()]
+    missing += [str(NODE_MODULES / rel) for rel in EXTRAS.values() if not (NODE_MODULES / rel).is_file()]
     if missing:
-        raise BuildError(f"{missing[0]}: TF.js runtime file missing; run `npm ci` first")
+        raise BuildError(f"{missing[0]}: runtime file missing; run `npm ci` first")
 
     tmp = out.with_name(out.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -174,6 +177,9 @@ def build(out, models_dir=MODELS):
         (tmp / "vendor" / "tfjs").mkdir(parents=True)
         for name, rel in RUNTIME.items():
             shutil.copyfile(TFJS / rel, tmp / "vendor" / "tfjs" / name)
+        for name, rel in EXTRAS.items():
+            (tmp / "vendor" / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(NODE_MODULES / rel, tmp / "vendor" / name)
         for meta in metas:
             copy_model(models_dir / meta["name"], tmp / "models" / meta["name"])
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(WEB / "templates"),

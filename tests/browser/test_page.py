@@ -367,3 +367,28 @@ def test_drawing_with_the_pointer_and_undo(open_page):
     page.click("#own-undo")
     page.locator("#own-status").filter(has_text="Draw a digit").wait_for()
     assert page.is_disabled("#own-explore")
+
+
+@pytest.mark.parametrize("button,name,magic", [
+    ("#export-digit", "digit.png", b"\x89PNG\r\n\x1a\n"),
+    ("#export-grid", "grid.png", b"\x89PNG\r\n\x1a\n"),
+    ("#export-gif", "digit-morph.gif", b"GIF89a"),
+    ("#export-webm", "digit-morph.webm", b"\x1a\x45\xdf\xa3"),  # the EBML header of WebM
+])
+def test_exports_download_real_files(open_page, tmp_path, button, name, magic):
+    watch = open_page()
+    page = watch.page
+    with page.expect_download(timeout=60_000) as info:
+        page.click(button)
+    download = info.value
+    assert download.suggested_filename == name
+    path = tmp_path / name
+    download.save_as(path)
+    data = path.read_bytes()
+    assert data.startswith(magic) and len(data) > 1000
+    if name == "digit-morph.gif":
+        assert data.count(b"\x21\xf9\x04") == 60, "one graphic control block per frame"
+    if name == "digit.png":
+        assert int.from_bytes(data[16:20], "big") == 280  # 28 pixels x 10, crisp
+    page.locator("#export-status").filter(has_text="saved").wait_for()
+    assert watch.errors == []

@@ -56,3 +56,18 @@ export function gridCodes(perClass, rows) {
   }
   return codes;
 }
+
+// 0 -> 1 -> 0 once per unit of phase
+export const wave = (p) => 1 - Math.abs(1 - 2 * (((p % 1) + 1) % 1));
+
+// The play animation at `phase` (a cycle per unit): digits walk 0 -> 9 -> 0 (or the pair morphs
+// there and back), the style sweeps low -> high -> low three times as fast. what: digit|style|both.
+export function playPatch(state, phase, what) {
+  const patch = {};
+  if (what !== 'style') {
+    if (state.mode === 'pair') patch.t = wave(phase);
+    else patch.digit = wave(phase) * (NUM_CLASSES - 1);
+  }
+  if (what !== 'digit') patch.style = state.style.map((_, d) => wave(phase * 3 + d * 0.25));
+  return patch;
+}

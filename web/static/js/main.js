@@ -4,6 +4,7 @@ import { BACKENDS, preferredBackend, startBackend, webglInfo } from './backend.j
 import { NUM_CLASSES, code, gridCodes, stateClasses, styleValues } from './codes.js';
 import { drawCode, drawDigit, inkColours } from './draw.js';
 import { Decoder } from './model.js';
+import { exportGif, exportPng, exportWebm } from './export.js';
 import { describeStyle } from './meaning.js';
 import { OwnDigit } from './own.js';
 import { formatHash, parseHash } from './share.js';
@@ -275,6 +276,30 @@ const ready = start().catch((e) => {
   throw e;
 });
 ready.catch(() => {}); // shown on the page; the API's `ready` still rejects for tests
+
+// Exports: one at a time, with progress; an export that fails says why and changes nothing else.
+async function runExport(label, job) {
+  const progress = $('export-progress');
+  const buttons = document.querySelectorAll('#export-box button');
+  buttons.forEach((b) => { b.disabled = true; });
+  progress.hidden = false;
+  progress.value = 0;
+  $('export-status').value = `${label}…`;
+  try {
+    await job((v) => { progress.value = v; });
+    $('export-status').value = `${label} saved`;
+  } catch (e) {
+    $('export-status').value = `${label} failed: ${e.message}`;
+  } finally {
+    progress.hidden = true;
+    buttons.forEach((b) => { b.disabled = false; });
+  }
+}
+const animation = (exporter) => (onProgress) => exporter(app.decoder, app.meta, controls.state, $('play-what').value, onProgress);
+$('export-digit').addEventListener('click', () => runExport('Digit PNG', () => exportPng($('digit'), 10, 'digit.png')));
+$('export-grid').addEventListener('click', () => runExport('Grid PNG', () => exportPng($('grid'), 3, 'grid.png')));
+$('export-gif').addEventListener('click', () => runExport('GIF', animation(exportGif)));
+$('export-webm').addEventListener('click', () => runExport('WebM', animation(exportWebm)));
 
 const own = new OwnDigit({
   tf,

@@ -1,6 +1,6 @@
 // The controls: digit walk, from -> to morph, style slider or 2-D pad, and play.
 // The state lives here; `onChange` is called whenever it changes, from any control.
-import { NUM_CLASSES, clamp, stateClasses, styleValues } from './codes.js';
+import { clamp, playPatch, stateClasses, styleValues } from './codes.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -119,13 +119,6 @@ export class Controls {
   }
 
   advance(phase, what) {
-    const wave = (p) => 1 - Math.abs(1 - 2 * (p % 1)); // 0 -> 1 -> 0 once per unit of phase
-    const patch = {};
-    if (what !== 'style') {
-      if (this.state.mode === 'pair') patch.t = wave(phase);
-      else patch.digit = wave(phase) * (NUM_CLASSES - 1);
-    }
-    if (what !== 'digit') patch.style = this.state.style.map((_, d) => wave(phase * 3 + d * 0.25));
-    this.set(patch);
+    this.set(playPatch(this.state, phase, what));
   }
 }

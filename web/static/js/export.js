@@ -1,0 +1,107 @@
+// Exports made in the browser: PNGs of the digit and the grid, and the current transition as an
+// animated GIF (gifenc) or a WebM video (MediaRecorder), with the proposal's header: a red bar for
+// the digit's progress and a blue one for the style's.
+import { code, playPatch, stateClasses, styleValues } from './codes.js';
+import { drawDigit } from './draw.js';
+
+const SIDE = 28;
+const SCALE = 10;
+const HEADER = 16;
+const FRAMES = 60;
+const FPS = 20;
+const RED = '#d2452f';
+const BLUE = '#2f6fd2';
+
+function download(blob, name) {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+}
+
+function upscaled(source, scale) {
+  const out = document.createElement('canvas');
+  out.width = source.width * scale;
+  out.height = source.height * scale;
+  const ctx = out.getContext('2d');
+  ctx.imageSmoothingEnabled = false; // crisp pixels, like the page shows them
+  ctx.drawImage(source, 0, 0, out.width, out.height);
+  return out;
+}
+
+const toBlob = (canvas, type) => new Promise((resolve) => canvas.toBlob(resolve, type));
+
+export async function exportPng(canvas, scale, name) {
+  download(await toBlob(upscaled(canvas, scale), 'image/png'), name);
+}
+
+// The frames of one animation cycle from `state`, decoded in one batch. paint(i) draws frame i.
+async function transition(decoder, meta, state, what) {
+  const states = Array.from({ length: FRAMES }, (_, i) => ({ ...state, ...playPatch(state, i / FRAMES, what) }));
+  const codes = states.map((s) => {
+    const classes = stateClasses(s);
+    return code(classes, styleValues(s.style, meta.style_range_per_class, classes));
+  });
+  const pixels = await decoder.decode(codes);
+  const canvas = document.createElement('canvas');
+  canvas.width = SIDE * SCALE;
+  canvas.height = SIDE * SCALE + HEADER;
+  const ctx = canvas.getContext('2d');
+  const small = document.createElement('canvas');
+  small.width = small.height = SIDE;
+  const paint = (i) => {
+    const s = states[i];
+    drawDigit(small.getContext('2d'), pixels, i, 0, 0, [0, 0, 0], [255, 255, 255]);
+    ctx.fillStyle = '#fff';
+    ctx.fillRect(0, 0, canvas.width, HEADER);
+    ctx.fillStyle = RED;
+    ctx.fillRect(0, 1, canvas.width * (s.mode === 'pair' ? s.t : s.digit / 9), HEADER / 2 - 2);
+    ctx.fillStyle = BLUE;
+    ctx.fillRect(0, HEADER / 2 + 1, canvas.width * s.style[0], HEADER / 2 - 2);
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(small, 0, HEADER, SIDE * SCALE, SIDE * SCALE);
+  };
+  return { canvas, ctx, paint };
+}
+
+const nextTask = () => new Promise((r) => setTimeout(r, 0));
+
+export async function exportGif(decoder, meta, state, what, onProgress) {
+  const { GIFEncoder, quantize, applyPalette } = await import('../../vendor/gifenc/gifenc.esm.js');
+  const { canvas, ctx, paint } = await transition(decoder, meta, state, what);
+  const gif = GIFEncoder();
+  for (let i = 0; i < FRAMES; i++) {
+    paint(i);
+    const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+    const palette = quantize(data, 32);
+    gif.writeFrame(applyPalette(data, palette), canvas.width, canvas.height, { palette, delay: 1000 / FPS });
+    onProgress((i + 1) / FRAMES);
+    await nextTask(); // keep the page responsive and the progress bar moving
+  }
+  gif.finish();
+  download(new Blob([gif.bytes()], { type: 'image/gif' }), 'digit-morph.gif');
+}
+
+export async function exportWebm(decoder, meta, state, what, onProgress) {
+  const type = ['video/webm;codecs=vp9', 'video/webm;codecs=vp8', 'video/webm']
+    .find((t) => window.MediaRecorder?.isTypeSupported(t));
+  if (!type) throw new Error('this browser cannot record WebM video');
+  const { canvas, paint } = await transition(decoder, meta, state, what);
+  paint(0);
+  const stream = canvas.captureStream(FPS);
+  const recorder = new MediaRecorder(stream, { mimeType: type });
+  const chunks = [];
+  recorder.ondataavailable = (e) => e.data.size && chunks.push(e.data);
+  const stopped = new Promise((r) => { recorder.onstop = r; });
+  recorder.start();
+  for (let i = 0; i < FRAMES; i++) { // recorded in real time: one frame per 1/FPS s
+    paint(i);
+    onProgress((i + 1) / FRAMES);
+    await new Promise((r) => setTimeout(r, 1000 / FPS));
+  }
+  recorder.stop();
+  await stopped;
+  stream.getTracks().forEach((t) => t.stop());
+  download(new Blob(chunks, { type: 'video/webm' }), 'digit-morph.webm');
+}
