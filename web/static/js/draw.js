@@ -31,17 +31,23 @@ const fillHeight = (v) => `calc(${Math.min(1, Math.max(0, v)).toFixed(4)} * (100
 
 // The code as bars: one per class (0..1), then the style value(s) against their range.
 export function drawCode(container, classes, style, styleRange, labels) {
-  if (container.children.length !== classes.length + style.length) {
+  const key = `${labels.join('|')}|${style.length}`;
+  if (container.dataset.key !== key) { // a new model: new bars
+    container.dataset.key = key;
     container.replaceChildren();
-    const names = [...labels, ...style.map((_, d) => (style.length > 1 ? `style ${d + 1}` : 'style'))];
-    for (const name of names) {
+    // class names shortened ("Ankle boot" -> "Ankl": the bars are narrow), the full name as a tooltip
+    const short = (name) => name.split(/[ /-]/)[0].slice(0, 4);
+    const names = [...labels.map((n) => [short(n), n]),
+      ...style.map((_, d) => (style.length > 1 ? [`s${d + 1}`, `style ${d + 1}`] : ['style', 'style']))];
+    for (const [text, name] of names) {
       const bar = document.createElement('div');
       bar.className = 'bar';
       const fill = document.createElement('span');
       fill.className = 'fill';
       const label = document.createElement('span');
       label.className = 'label';
-      label.textContent = name;
+      label.textContent = text;
+      bar.title = name;
       const value = document.createElement('span');
       value.className = 'value';
       bar.append(fill, value, label);
