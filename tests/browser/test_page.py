@@ -1,26 +1,11 @@
-"""The page in real Chromium: it starts clean, decodes what Keras decodes, reacts to every control,
-keeps memory flat, falls back when WebGL or the model is missing, and looks finished."""
+"""The explorer in real Chromium: it starts clean, decodes what Keras decodes, reacts to every
+control, draws the whole grid, plays, keeps tensors flat, and looks finished on desktop and phone."""
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 from helpers import PARITY_BOUNDS
-
-from bench.chromium import NO_WEBGL_FLAGS, WEBGL_FLAGS, launch
-
-ROOT = Path(__file__).resolve().parents[2]
-MODEL = ROOT / "converted_model" / "mnist"
-ARTIFACTS = ROOT / "tests" / "artifacts"  # screenshots, to look at
-
-DIGIT_PIXELS = """() => Array.from(document.getElementById('digit').getContext('2d')
-    .getImageData(0, 0, 28, 28).data.filter((_, i) => i % 4 === 0))"""
-IDLE = "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 50))))"
-
-
-def pixels(page):
-    page.evaluate(IDLE)
-    return np.array(page.evaluate(DIGIT_PIXELS))
+from pagetools import ARTIFACTS, COMMITTED, IDLE, MODEL, ROOT, pixels
 
 
 def test_page_starts_clean_on_the_backend_it_should(open_page):
@@ -118,38 +103,6 @@ def test_play_animates_and_pauses(open_page):
     assert moved.tolist() == pixels(page).tolist(), "paused: the digit stays still"
 
 
-def test_without_webgl_the_page_falls_back_to_wasm(playwright_instance, open_page):
-    browser = launch(playwright_instance, NO_WEBGL_FLAGS)
-    try:
-        watch = open_page("?backend=webgl", browser_=browser)
-        page = watch.page
-        assert page.evaluate("digitMorph.webgl.available") is False
-        assert page.evaluate("digitMorph.backend") == "wasm"
-        assert np.any(pixels(page) < 200), "a digit is drawn"
-        assert [e for e in watch.errors if "WebGL" not in e] == []
-    finally:
-        browser.close()
-
-
-def test_a_model_that_fails_to_load_shows_a_message_and_the_preview(browser, site):
-    context = browser.new_context()
-    page = context.new_page()
-    uncaught = []
-    page.on("pageerror", lambda e: uncaught.append(str(e)))
-    page.route("**/decoder/model.json", lambda route: route.abort())
-    page.goto(site["url"])
-    page.wait_for_selector("#error:not([hidden])")
-    assert "could not be loaded" in page.locator("#error").inner_text()
-    width = page.evaluate("""async () => {  // (not wait_for_function: it evals a string, the CSP refuses)
-        const img = document.getElementById('preview');
-        if (!img.complete) await new Promise((r) => img.addEventListener('load', r, { once: true }));
-        return img.naturalWidth;
-    }""")
-    assert width > 0
-    assert uncaught == []
-    context.close()
-
-
 @pytest.mark.parametrize("name,viewport,scheme", [
     ("desktop", {"width": 1280, "height": 900}, "light"),
     ("desktop-dark", {"width": 1280, "height": 900}, "dark"),
@@ -169,9 +122,6 @@ def test_screenshots_and_layout(open_page, name, viewport, scheme):
         element = page.locator(selector)
         assert element.get_attribute("aria-label") or element.evaluate("e => !!e.closest('label')"), selector
     assert page.get_by_role("button", name="Play", exact=True).count() == 1
-
-
-COMMITTED = sorted(p.name for p in (ROOT / "converted_model").iterdir() if (p / "meta.json").is_file())
 
 
 @pytest.mark.parametrize("name", COMMITTED)
@@ -212,183 +162,3 @@ def test_switching_models_redraws_with_the_new_model(open_page):
     }""", other)
     assert page.evaluate("digitMorph.model.name") == other
     assert np.abs(pixels(page) - first).sum() > 0
-
-
-def test_a_shared_link_restores_the_state_exactly(open_page):
-    page = open_page().page
-    page.select_option("#from", "2")
-    page.select_option("#to", "6")
-    page.locator("#morph-slider").focus()
-    for _ in range(35):
-        page.keyboard.press("ArrowRight")
-    page.locator("#style-slider").focus()
-    page.keyboard.press("Home")
-    page.select_option("#play-speed", "2")
-    page.wait_for_timeout(400)  # the hash follows at most 4x a second
-    url = page.url
-    assert "#" in url
-    drawn = pixels(page)
-
-    other = open_page(url[url.index("?") if "?" in url else url.index("#"):]).page
-    state = other.evaluate("digitMorph.state")
-    assert state["mode"] == "pair" and (state["from"], state["to"]) == (2, 6)
-    assert state["t"] == pytest.approx(0.35) and state["style"] == [0]
-    assert other.input_value("#play-speed") == "2"
-    assert pixels(other).tolist() == drawn.tolist()
-
-
-def test_a_link_that_sets_only_some_values_keeps_the_rest(open_page):
-    page = open_page("#model=mnist&digit=7&style=").page
-    state = page.evaluate("digitMorph.state")
-    assert state["digit"] == 7 and state["style"] == [0.5] and state["mode"] == "walk"
-
-
-def test_style_meaning_is_shown_for_the_current_digit(open_page):
-    page = open_page("#digit=7").page
-    text = page.locator("#meaning").inner_text()
-    assert text.startswith("7: ") and "(r = " in text
-    page.locator("#digit-slider").focus()
-    page.keyboard.press("Home")
-    assert page.locator("#meaning").inner_text().startswith("0: ")
-    sizes = page.evaluate("""() => Promise.all([...document.querySelectorAll('#atlas img')]
-        .map((img) => img.decode().then(() => img.naturalWidth)))""")
-    assert sizes and all(w > 0 for w in sizes)
-
-
-ODD = ["NaN", "-Infinity", "Infinity", "1e308", "-1e308", "<img src=x onerror=alert(1)>", "", "0x10",
-       "%00", "'\"><script>x()</script>", "[]", "{}", "null", "undefined", "9" * 400, "-0", "1,2,3", "🙂"]
-KEYS = ["model", "mode", "digit", "from", "to", "t", "style", "play", "what", "speed", "x", "__proto__", "constructor"]
-
-
-def test_1000_odd_url_states_never_break_the_page(open_page):
-    import random
-    from urllib.parse import quote
-    rng = random.Random(0)
-    watch = open_page()
-    page = watch.page
-    hashes = []
-    for _ in range(1000):
-        pairs = [(rng.choice(KEYS), rng.choice(ODD + [str(rng.uniform(-1e6, 1e6)), "mnist", "pair", "nope"]))
-                 for _ in range(rng.randint(1, 8))]
-        hashes.append("#" + "&".join(f"{quote(k)}={quote(v)}" for k, v in pairs))
-    states = page.evaluate("""async (hashes) => {
-        const out = [];
-        for (const h of hashes) {
-            location.hash = h;
-            await new Promise((r) => setTimeout(r, 0));
-            out.push(digitMorph.state);
-        }
-        return out;
-    }""", hashes)
-    page.evaluate(IDLE)
-    for s in states:
-        assert s["mode"] in ("walk", "pair")
-        assert 0 <= s["digit"] <= 9 and 0 <= s["t"] <= 1
-        assert s["from"] in range(10) and s["to"] in range(10)
-        assert all(0 <= v <= 1 for v in s["style"]) and len(s["style"]) == 1
-    assert watch.errors == []
-    assert page.locator("img[src=x], script:not([src]):not(#models)").count() == 0  # no markup from the URL
-    assert page.evaluate("digitMorph.model.name") == "mnist"
-    assert np.any(pixels(page) < 200)
-
-
-def test_losing_the_webgl_context_falls_back_and_keeps_decoding(open_page):
-    watch = open_page("?backend=webgl")
-    page = watch.page
-    assert page.evaluate("digitMorph.backend") == "webgl"
-    page.evaluate("tf.backend().gpgpu.gl.getExtension('WEBGL_lose_context').loseContext()")
-    page.evaluate("""async () => {
-        while (digitMorph.backend !== 'wasm' || digitMorph.loading) await new Promise((r) => setTimeout(r, 20));
-    }""")
-    assert "WebGL was lost" in page.locator("#status").inner_text()
-    before = pixels(page)
-    page.locator("#digit-slider").focus()
-    page.keyboard.press("End")
-    assert np.abs(pixels(page) - before).sum() > 1000
-    assert [e for e in watch.errors if "WebGL" not in e and "context" not in e.lower()] == []
-
-
-def test_10000_slider_moves_keep_tensors_and_heap_flat(playwright_instance, open_page):
-    browser = launch(playwright_instance, WEBGL_FLAGS + ["--js-flags=--expose-gc", "--enable-precise-memory-info"])
-    try:
-        page = open_page(browser_=browser).page
-        soak = """async (moves) => {
-            const slider = document.getElementById('digit-slider');
-            for (let i = 0; i < moves; i++) {
-                slider.value = String((i % 900) / 100);
-                slider.dispatchEvent(new Event('input', { bubbles: true }));
-                if (i % 10 === 0) await new Promise((r) => setTimeout(r, 0));  // let decodes finish
-            }
-            await new Promise((r) => setTimeout(r, 200));
-            gc();
-            return { tensors: digitMorph.memory().numTensors, heap: performance.memory.usedJSHeapSize };
-        }"""
-        warm = page.evaluate(soak, 1000)
-        after = page.evaluate(soak, 10000)
-        assert after["tensors"] == warm["tensors"]
-        assert after["heap"] - warm["heap"] < 1_000_000, (warm, after)
-    finally:
-        browser.close()
-
-
-def test_drawn_digits_are_recognised_like_mnist(open_page):
-    """Real MNIST test digits pasted into the drawing pad go through the same preprocessing as a
-    drawing (bounding box to 20x20, centre of mass to the centre) and the encoder in the browser."""
-    from helpers import FIXTURE
-    test = np.load(FIXTURE)
-    x, y = test["x_test"][:300] / 255.0, test["y_test"][:300]
-    watch = open_page()
-    page = watch.page
-    classes = page.evaluate("""async (digits) => {
-        const out = [];
-        for (const d of digits) out.push((await digitMorph.encodeDrawing(d, 28)).cls);
-        return out;
-    }""", [d.ravel().round(3).tolist() for d in x])
-    accuracy = np.mean(np.array(classes) == y)
-    assert accuracy >= 0.97, accuracy
-    assert "Looks like" in page.locator("#own-status").inner_text()
-    assert "bits against 784 bytes" in page.locator("#own-size").inner_text()
-    page.click("#own-explore")
-    state = page.evaluate("digitMorph.state")
-    assert state["mode"] == "pair" and state["from"] == classes[-1] == state["to"]
-    assert watch.errors == []
-
-
-def test_drawing_with_the_pointer_and_undo(open_page):
-    page = open_page().page
-    page.locator("#own-pad").scroll_into_view_if_needed()
-    pad = page.locator("#own-pad").bounding_box()
-    page.mouse.move(pad["x"] + pad["width"] * 0.5, pad["y"] + pad["height"] * 0.15)
-    page.mouse.down()
-    page.mouse.move(pad["x"] + pad["width"] * 0.5, pad["y"] + pad["height"] * 0.85, steps=12)
-    page.mouse.up()
-    page.locator("#own-status").filter(has_text="Looks like").wait_for()
-    assert page.locator("#own-status").inner_text().startswith("Looks like 1")
-    page.click("#own-undo")
-    page.locator("#own-status").filter(has_text="Draw a digit").wait_for()
-    assert page.is_disabled("#own-explore")
-
-
-@pytest.mark.parametrize("button,name,magic", [
-    ("#export-digit", "digit.png", b"\x89PNG\r\n\x1a\n"),
-    ("#export-grid", "grid.png", b"\x89PNG\r\n\x1a\n"),
-    ("#export-gif", "digit-morph.gif", b"GIF89a"),
-    ("#export-webm", "digit-morph.webm", b"\x1a\x45\xdf\xa3"),  # the EBML header of WebM
-])
-def test_exports_download_real_files(open_page, tmp_path, button, name, magic):
-    watch = open_page()
-    page = watch.page
-    with page.expect_download(timeout=60_000) as info:
-        page.click(button)
-    download = info.value
-    assert download.suggested_filename == name
-    path = tmp_path / name
-    download.save_as(path)
-    data = path.read_bytes()
-    assert data.startswith(magic) and len(data) > 1000
-    if name == "digit-morph.gif":
-        assert data.count(b"\x21\xf9\x04") == 60, "one graphic control block per frame"
-    if name == "digit.png":
-        assert int.from_bytes(data[16:20], "big") == 280  # 28 pixels x 10, crisp
-    page.locator("#export-status").filter(has_text="saved").wait_for()
-    assert watch.errors == []

@@ -105,3 +105,33 @@ export async function exportWebm(decoder, meta, state, what, onProgress) {
   stream.getTracks().forEach((t) => t.stop());
   download(new Blob(chunks, { type: 'video/webm' }), 'digit-morph.webm');
 }
+
+const $ = (id) => document.getElementById(id);
+
+// One export at a time, with progress; one that fails says why and changes nothing else.
+async function runExport(label, job) {
+  const progress = $('export-progress');
+  const buttons = document.querySelectorAll('#export-box button');
+  buttons.forEach((b) => { b.disabled = true; });
+  progress.hidden = false;
+  progress.value = 0;
+  $('export-status').value = `${label}…`;
+  try {
+    await job((v) => { progress.value = v; });
+    $('export-status').value = `${label} saved`;
+  } catch (e) {
+    $('export-status').value = `${label} failed: ${e.message}`;
+  } finally {
+    progress.hidden = true;
+    buttons.forEach((b) => { b.disabled = false; });
+  }
+}
+
+// app: { decoder(), meta(), state(), what() }
+export function bindExports(app) {
+  const animation = (exporter) => (onProgress) => exporter(app.decoder(), app.meta(), app.state(), app.what(), onProgress);
+  $('export-digit').addEventListener('click', () => runExport('Digit PNG', () => exportPng($('digit'), 10, 'digit.png')));
+  $('export-grid').addEventListener('click', () => runExport('Grid PNG', () => exportPng($('grid'), 3, 'grid.png')));
+  $('export-gif').addEventListener('click', () => runExport('GIF', animation(exportGif)));
+  $('export-webm').addEventListener('click', () => runExport('WebM', animation(exportWebm)));
+}

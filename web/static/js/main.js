@@ -4,8 +4,8 @@ import { BACKENDS, preferredBackend, startBackend, webglInfo } from './backend.j
 import { NUM_CLASSES, code, gridCodes, stateClasses, styleValues } from './codes.js';
 import { drawCode, drawDigit, inkColours } from './draw.js';
 import { Decoder } from './model.js';
-import { exportGif, exportPng, exportWebm } from './export.js';
-import { describeStyle } from './meaning.js';
+import { bindExports } from './export.js';
+import { showMeaning } from './meaning.js';
 import { OwnDigit } from './own.js';
 import { formatHash, parseHash } from './share.js';
 import { Controls } from './ui.js';
@@ -21,7 +21,6 @@ const app = {
   loading: false,
   loadToken: 0,
   hashTimer: 0,
-  meaningKey: '',
   note: '', // why the backend is not the one picked, if it changed by itself
   backend: null,
   meta: null,
@@ -180,31 +179,9 @@ function watchWebglContext() {
 const controls = new Controls((state) => {
   schedule();
   writeHash();
-  showMeaning(state);
+  if (app.meta) showMeaning(app.meta, stateClasses(state));
 });
 
-// The style's meaning for the class that dominates the current code; redrawn only when it changes.
-function showMeaning(state) {
-  const meaning = app.meta?.style_meaning;
-  if (!meaning) return;
-  const classes = stateClasses(state);
-  const c = classes.indexOf(Math.max(...classes));
-  const key = `${app.meta.name}:${c}`;
-  if (key === app.meaningKey) return;
-  app.meaningKey = key;
-  const items = describeStyle(meaning, app.meta.class_names, c).map((text) => {
-    const li = document.createElement('li');
-    li.textContent = text;
-    return li;
-  });
-  $('meaning').replaceChildren(...items);
-  if ($('atlas').dataset.model === app.meta.name) return;
-  $('atlas').dataset.model = app.meta.name;
-  $('atlas').replaceChildren(...meaning.atlas.map((file, d) => Object.assign(new Image(), {
-    src: `models/${app.meta.name}/${file}`,
-    alt: `Test digits of every class at rising quantiles of style ${d + 1}`,
-  })));
-}
 document.querySelector('.controls').addEventListener('input', (e) => { app.inputSince ??= e.timeStamp; }, true);
 for (const type of ['change', 'click']) document.querySelector('.controls').addEventListener(type, () => writeHash());
 
@@ -277,29 +254,9 @@ const ready = start().catch((e) => {
 });
 ready.catch(() => {}); // shown on the page; the API's `ready` still rejects for tests
 
-// Exports: one at a time, with progress; an export that fails says why and changes nothing else.
-async function runExport(label, job) {
-  const progress = $('export-progress');
-  const buttons = document.querySelectorAll('#export-box button');
-  buttons.forEach((b) => { b.disabled = true; });
-  progress.hidden = false;
-  progress.value = 0;
-  $('export-status').value = `${label}…`;
-  try {
-    await job((v) => { progress.value = v; });
-    $('export-status').value = `${label} saved`;
-  } catch (e) {
-    $('export-status').value = `${label} failed: ${e.message}`;
-  } finally {
-    progress.hidden = true;
-    buttons.forEach((b) => { b.disabled = false; });
-  }
-}
-const animation = (exporter) => (onProgress) => exporter(app.decoder, app.meta, controls.state, $('play-what').value, onProgress);
-$('export-digit').addEventListener('click', () => runExport('Digit PNG', () => exportPng($('digit'), 10, 'digit.png')));
-$('export-grid').addEventListener('click', () => runExport('Grid PNG', () => exportPng($('grid'), 3, 'grid.png')));
-$('export-gif').addEventListener('click', () => runExport('GIF', animation(exportGif)));
-$('export-webm').addEventListener('click', () => runExport('WebM', animation(exportWebm)));
+bindExports({
+  decoder: () => app.decoder, meta: () => app.meta, state: () => controls.state, what: () => $('play-what').value,
+});
 
 const own = new OwnDigit({
   tf,

@@ -29,3 +29,28 @@ export function describeStyle(meaning, classNames, c) {
     return `${who}: higher ${label} → ${words.join(', ')}.`;
   });
 }
+
+const $ = (id) => document.getElementById(id);
+let shown = '';
+
+// Show the meaning for the class that dominates `classes`; redrawn only when that class or the
+// model changes. The atlas images change with the model only.
+export function showMeaning(meta, classes) {
+  const meaning = meta.style_meaning;
+  if (!meaning) return;
+  const c = classes.indexOf(Math.max(...classes));
+  const key = `${meta.name}:${c}`;
+  if (key === shown) return;
+  shown = key;
+  $('meaning').replaceChildren(...describeStyle(meaning, meta.class_names, c).map((text) => {
+    const li = document.createElement('li');
+    li.textContent = text;
+    return li;
+  }));
+  if ($('atlas').dataset.model === meta.name) return;
+  $('atlas').dataset.model = meta.name;
+  $('atlas').replaceChildren(...meaning.atlas.map((file, d) => Object.assign(new Image(), {
+    src: `models/${meta.name}/${file}`,
+    alt: `Test digits of every class at rising quantiles of style ${d + 1}`,
+  })));
+}

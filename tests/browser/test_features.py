@@ -1,0 +1,109 @@
+"""Beyond the explorer: shared links, what style means, drawing your own digit, exports."""
+
+import numpy as np
+import pytest
+from pagetools import pixels
+
+
+def test_a_shared_link_restores_the_state_exactly(open_page):
+    page = open_page().page
+    page.select_option("#from", "2")
+    page.select_option("#to", "6")
+    page.locator("#morph-slider").focus()
+    for _ in range(35):
+        page.keyboard.press("ArrowRight")
+    page.locator("#style-slider").focus()
+    page.keyboard.press("Home")
+    page.select_option("#play-speed", "2")
+    page.wait_for_timeout(400)  # the hash follows at most 4x a second
+    url = page.url
+    assert "#" in url
+    drawn = pixels(page)
+
+    other = open_page(url[url.index("?") if "?" in url else url.index("#"):]).page
+    state = other.evaluate("digitMorph.state")
+    assert state["mode"] == "pair" and (state["from"], state["to"]) == (2, 6)
+    assert state["t"] == pytest.approx(0.35) and state["style"] == [0]
+    assert other.input_value("#play-speed") == "2"
+    assert pixels(other).tolist() == drawn.tolist()
+
+
+def test_a_link_that_sets_only_some_values_keeps_the_rest(open_page):
+    page = open_page("#model=mnist&digit=7&style=").page
+    state = page.evaluate("digitMorph.state")
+    assert state["digit"] == 7 and state["style"] == [0.5] and state["mode"] == "walk"
+
+
+def test_style_meaning_is_shown_for_the_current_digit(open_page):
+    page = open_page("#digit=7").page
+    text = page.locator("#meaning").inner_text()
+    assert text.startswith("7: ") and "(r = " in text
+    page.locator("#digit-slider").focus()
+    page.keyboard.press("Home")
+    assert page.locator("#meaning").inner_text().startswith("0: ")
+    sizes = page.evaluate("""() => Promise.all([...document.querySelectorAll('#atlas img')]
+        .map((img) => img.decode().then(() => img.naturalWidth)))""")
+    assert sizes and all(w > 0 for w in sizes)
+
+
+def test_drawn_digits_are_recognised_like_mnist(open_page):
+    """Real MNIST test digits pasted into the drawing pad go through the same preprocessing as a
+    drawing (bounding box to 20x20, centre of mass to the centre) and the encoder in the browser."""
+    from helpers import FIXTURE
+    test = np.load(FIXTURE)
+    x, y = test["x_test"][:300] / 255.0, test["y_test"][:300]
+    watch = open_page()
+    page = watch.page
+    classes = page.evaluate("""async (digits) => {
+        const out = [];
+        for (const d of digits) out.push((await digitMorph.encodeDrawing(d, 28)).cls);
+        return out;
+    }""", [d.ravel().round(3).tolist() for d in x])
+    accuracy = np.mean(np.array(classes) == y)
+    assert accuracy >= 0.97, accuracy
+    assert "Looks like" in page.locator("#own-status").inner_text()
+    assert "bits against 784 bytes" in page.locator("#own-size").inner_text()
+    page.click("#own-explore")
+    state = page.evaluate("digitMorph.state")
+    assert state["mode"] == "pair" and state["from"] == classes[-1] == state["to"]
+    assert watch.errors == []
+
+
+def test_drawing_with_the_pointer_and_undo(open_page):
+    page = open_page().page
+    page.locator("#own-pad").scroll_into_view_if_needed()
+    pad = page.locator("#own-pad").bounding_box()
+    page.mouse.move(pad["x"] + pad["width"] * 0.5, pad["y"] + pad["height"] * 0.15)
+    page.mouse.down()
+    page.mouse.move(pad["x"] + pad["width"] * 0.5, pad["y"] + pad["height"] * 0.85, steps=12)
+    page.mouse.up()
+    page.locator("#own-status").filter(has_text="Looks like").wait_for()
+    assert page.locator("#own-status").inner_text().startswith("Looks like 1")
+    page.click("#own-undo")
+    page.locator("#own-status").filter(has_text="Draw a digit").wait_for()
+    assert page.is_disabled("#own-explore")
+
+
+@pytest.mark.parametrize("button,name,magic", [
+    ("#export-digit", "digit.png", b"\x89PNG\r\n\x1a\n"),
+    ("#export-grid", "grid.png", b"\x89PNG\r\n\x1a\n"),
+    ("#export-gif", "digit-morph.gif", b"GIF89a"),
+    ("#export-webm", "digit-morph.webm", b"\x1a\x45\xdf\xa3"),  # the EBML header of WebM
+])
+def test_exports_download_real_files(open_page, tmp_path, button, name, magic):
+    watch = open_page()
+    page = watch.page
+    with page.expect_download(timeout=60_000) as info:
+        page.click(button)
+    download = info.value
+    assert download.suggested_filename == name
+    path = tmp_path / name
+    download.save_as(path)
+    data = path.read_bytes()
+    assert data.startswith(magic) and len(data) > 1000
+    if name == "digit-morph.gif":
+        assert data.count(b"\x21\xf9\x04") == 60, "one graphic control block per frame"
+    if name == "digit.png":
+        assert int.from_bytes(data[16:20], "big") == 280  # 28 pixels x 10, crisp
+    page.locator("#export-status").filter(has_text="saved").wait_for()
+    assert watch.errors == []
