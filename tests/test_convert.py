@@ -76,3 +76,13 @@ def test_incomplete_run_is_a_clear_error(tiny_run, tmp_path):
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "not a finished run (missing metrics.json)" in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_report_prints_the_figures_of_models_and_runs(tiny_model, tiny_run):
+    done = run_cli("-m", "training.report", tiny_model.parent, tiny_run)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    meta = meta_of(tiny_model)
+    assert len(lines) == 4 and lines[0].startswith("| model |")
+    assert f"{meta['metrics']['test_accuracy'] * 100:.2f}%" in lines[2] and "(uint16)" in lines[2]
+    assert "not converted" in lines[3]
