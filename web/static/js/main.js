@@ -119,6 +119,7 @@ function showFigures(meta) {
 async function loadModel(name) {
   const meta = MODELS.find((m) => m.name === name) ?? MODELS[0];
   app.meta = meta;
+  $('model-picker').value = meta.name;
   controls.setModel(meta);
   showFigures(meta);
   const old = app.decoder;
