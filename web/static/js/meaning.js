@@ -49,8 +49,14 @@ export function showMeaning(meta, classes) {
   }));
   if ($('atlas').dataset.model === meta.name) return;
   $('atlas').dataset.model = meta.name;
-  $('atlas').replaceChildren(...meaning.atlas.map((file, d) => Object.assign(new Image(), {
-    src: `models/${meta.name}/${file}`,
-    alt: `Test digits of every class at rising quantiles of style ${d + 1}`,
-  })));
+  $('atlas').replaceChildren(...meaning.atlas.map((file, d) => {
+    const figure = document.createElement('figure');
+    const caption = document.createElement('figcaption');
+    caption.textContent = meaning.atlas.length > 1 ? `style ${d + 1}, low → high` : 'style, low → high';
+    figure.append(Object.assign(new Image(), {
+      src: `models/${meta.name}/${file}`,
+      alt: `Test digits of every class at rising quantiles of style ${d + 1}`,
+    }), caption);
+    return figure;
+  }));
 }
