@@ -111,3 +111,13 @@ def test_no_models_is_a_clear_error(tmp_path):
     done = run_cli(ROOT / "build.py", "--models", tmp_path / "empty", "--out", tmp_path / "dist")
     assert done.returncode == 2 and "holds no converted model" in done.stderr
     assert not (tmp_path / "dist").exists()
+
+
+def test_page_code_never_parses_strings_as_markup_or_code():
+    """Data from the URL or from files reaches the page only as text (textContent, values):
+    none of the sinks that would parse it as HTML or script appear in the page's code."""
+    sinks = ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function")
+    for path in sorted((ROOT / "web").rglob("*.js")) + sorted((ROOT / "web").rglob("*.j2")):
+        text = path.read_text()
+        for sink in sinks:
+            assert sink not in text, f"{path.relative_to(ROOT)} uses {sink}"
