@@ -92,8 +92,40 @@ def check_meta(path):
     return meta
 
 
+def _expected_shape(layer, param, shape):
+    """What the layer's config says of a weight's shape: None if it agrees, else a description."""
+    kind, config = layer["class_name"], layer["config"]
+    if kind == "Dense" and shape[-1:] != [config["units"]]:
+        return f"last dimension {config['units']} (units)"
+    if kind == "Conv2D":
+        if shape[-1:] != [config["filters"]]:
+            return f"last dimension {config['filters']} (filters)"
+        if param == "kernel" and shape[:2] != list(config["kernel_size"]):
+            return f"a {config['kernel_size']} kernel"
+    if kind == "BatchNormalization" and len(shape) != 1:
+        return "one dimension"
+    return None
+
+
+def _check_weight_shapes(path, model):
+    """A weight whose shape contradicts its layer (a transposed kernel keeps its byte count)."""
+    try:
+        layers = {layer["config"]["name"]: layer for layer in model["modelTopology"]["model_config"]["config"]["layers"]}
+    except (KeyError, TypeError):
+        raise BuildError(f"{path}: modelTopology has no model_config.config.layers") from None
+    for group in model["weightsManifest"]:
+        for spec in group.get("weights", []):
+            layer_name, _, param = str(spec.get("name")).rpartition("/")
+            if layer_name in layers:
+                wrong = _expected_shape(layers[layer_name], param, spec["shape"])
+                if wrong:
+                    raise BuildError(f"{path}: weight {spec['name']!r} has shape {spec['shape']}, "
+                                     f"its layer needs {wrong}")
+
+
 def check_layers_model(folder):
-    """model.json parses, names its weights, and its shards exist with exactly the bytes it says."""
+    """model.json parses, names its weights with shapes its layers accept, and its shards exist
+    with exactly the bytes it says."""
     path = folder / "model.json"
     model = _read_json(path)
     if not isinstance(model, dict) or "modelTopology" not in model or "weightsManifest" not in model:
@@ -118,6 +150,7 @@ def check_layers_model(folder):
             actual += (folder / shard).stat().st_size
         if actual != expected:
             raise BuildError(f"{path}: its weights need {expected} bytes but the shards hold {actual}")
+    _check_weight_shapes(path, model)
     return model
 
 

@@ -74,6 +74,16 @@ def wrong_shape(model):
     path.write_text(json.dumps(spec))
 
 
+def transposed_kernel(model):
+    """Same bytes, wrong shape: only the layer's config can tell."""
+    path = model / "decoder" / "model.json"
+    spec = json.loads(path.read_text())
+    for weight in spec["weightsManifest"][0]["weights"]:
+        if weight["name"] == "dec_dense/kernel":
+            weight["shape"].reverse()
+    path.write_text(json.dumps(spec))
+
+
 FAULTS = {
     "model folder empty": (lambda m: shutil.rmtree(m) or m.mkdir(), "meta.json: missing"),
     "model.json not JSON": (lambda m: (m / "decoder" / "model.json").write_text("{oops"), "not valid JSON"),
@@ -81,6 +91,7 @@ FAULTS = {
     "shard shorter than the manifest": (short_shard, "but the shards hold"),
     "weight of an unusable dtype": (wrong_dtype, "unusable dtype 'complex64'"),
     "weight of the wrong shape": (wrong_shape, "but the shards hold"),
+    "weight transposed": (transposed_kernel, "weight 'dec_dense/kernel' has shape [3136, 11], its layer needs"),
     "meta.json missing a field": (corrupt_meta_field, "missing field 'style_range'"),
     "meta.json field of the wrong type": (corrupt_meta_type, "field 'style_dims' should be int, got str"),
     "meta.json not JSON": (lambda m: (m / "meta.json").write_text("[1, 2"), "meta.json: not valid JSON"),
