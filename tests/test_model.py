@@ -56,3 +56,11 @@ def test_freezing_holds_batchnorm_statistics_still(keras):
     for w in m.classifier.weights:
         np.testing.assert_array_equal(w.numpy(), before[w.name], err_msg=w.name)
     assert not np.array_equal(m.encoder.get_layer("style").get_weights()[0], style_before), "style head must learn"
+
+
+def test_parameter_split_matches_what_stage_two_trains(keras):
+    m = model_lib.build(model_lib.preset("default"), 1)
+    model_lib.freeze_classifier(m)
+    p = model_lib.parameter_counts(m.encoder, m.decoder)
+    assert p["autoencoder_frozen"] == m.classifier.count_params()
+    assert p["autoencoder_trainable"] == sum(w.shape.num_elements() for w in m.autoencoder.trainable_weights)

@@ -23,6 +23,7 @@ import numpy as np  # noqa: E402
 from training import analysis  # noqa: E402
 from training import data as data_lib  # noqa: E402
 from training import samples  # noqa: E402
+from training import model as model_lib  # noqa: E402
 from training.model import NUM_CLASSES  # noqa: E402
 
 QUANTIZE_FLAGS = {"none": [], "float16": ["--quantize_float16=*"], "uint16": ["--quantize_uint16=*"],
@@ -142,7 +143,7 @@ def convert(run, out, quantize="uint16", data_path=None):
             "style_percentiles": metrics["style_percentiles"],
             "style_percentiles_per_class": metrics["style_percentiles_per_class"],
             "metrics": {k: metrics[k] for k in ("test_accuracy", "test_bce", "val_accuracy", "val_bce")},
-            "parameters": metrics["parameters"],
+            "parameters": model_lib.parameter_counts(encoder, decoder),
             "decoder_multiply_adds": metrics["decoder_multiply_adds"],
             "encoder_multiply_adds": metrics["encoder_multiply_adds"],
             "weight_bytes": {p: _folder_bytes(tmp / p) - (tmp / p / "model.json").stat().st_size

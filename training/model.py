@@ -191,14 +191,19 @@ def multiply_adds(model):
     return int(total)
 
 
-def parameter_counts(models):
+def parameter_counts(encoder, decoder):
+    """Parameter counts, split as the proposal reports them: what stage 2 trains (the style head
+    and the decoder) and what stays frozen (every cls_* layer). By layer name, so the split is the
+    same for a model fresh from build() and one loaded from a file."""
     def count(weights):
         return int(sum(w.shape.num_elements() for w in weights))
-    ae = models.autoencoder
+    frozen = [w for layer in encoder.layers if layer.name.startswith("cls_") for w in layer.weights]
+    learned = [w for layer in encoder.layers if not layer.name.startswith("cls_") for w in layer.trainable_weights]
+    learned += decoder.trainable_weights
     return {
-        "encoder": models.encoder.count_params(),
-        "decoder": models.decoder.count_params(),
-        "classifier": models.classifier.count_params(),
-        "autoencoder_trainable": count(ae.trainable_weights),
-        "autoencoder_non_trainable": count(ae.non_trainable_weights),
+        "encoder": encoder.count_params(),
+        "decoder": decoder.count_params(),
+        "classifier": count(frozen),
+        "autoencoder_trainable": count(learned),
+        "autoencoder_frozen": count(frozen),
     }

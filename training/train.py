@@ -179,8 +179,7 @@ def run(args):
     if verbose:
         models.encoder.summary()
         models.decoder.summary()
-    params = model_lib.parameter_counts(models)
-    print("parameters:", json.dumps(params))
+    print("parameters:", json.dumps(model_lib.parameter_counts(models.encoder, models.decoder)))
 
     t0 = time.time()
     train_classifier(models, ds, p, out, verbose)
@@ -199,7 +198,7 @@ def run(args):
         "data_sha256": ds.sha256, "sizes": {k: len(getattr(ds, k).x) for k in ("train", "val", "test")},
         "preset": args.preset, "config": asdict(p), "style_dims": args.style_dims, "seed": args.seed,
         **figures,
-        "parameters": params, "frozen_layers": models.frozen,
+        "parameters": model_lib.parameter_counts(models.encoder, models.decoder), "frozen_layers": models.frozen,
         "decoder_multiply_adds": model_lib.multiply_adds(models.decoder),
         "encoder_multiply_adds": model_lib.multiply_adds(models.encoder),
         "epochs": {"classifier": p.epochs_classifier, "autoencoder": p.epochs_autoencoder},
