@@ -37,6 +37,9 @@ CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'sel
        "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'none'")
 DATASET_LABELS = {"mnist": "MNIST digits", "fashion_mnist": "Fashion-MNIST"}
 MODEL_FILES = ("meta.json", "preview.png")
+# what the page reads of each meta.json, embedded in index.html (the rest stays in meta.json)
+PAGE_FIELDS = ("name", "label", "dataset", "class_names", "style_dims", "code_size", "style_range",
+               "style_range_per_class", "metrics", "parameters", "decoder_multiply_adds", "style_meaning")
 
 
 class BuildError(RuntimeError):
@@ -218,7 +221,7 @@ def build(out, models_dir=MODELS):
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(WEB / "templates"),
                                  autoescape=True, undefined=jinja2.StrictUndefined)
         html = env.get_template("index.html.j2").render(
-            models=metas, default_model=metas[0]["name"], csp=CSP,
+            models=[{k: m[k] for k in PAGE_FIELDS if k in m} for m in metas], default_model=metas[0]["name"], csp=CSP,
             grid={"width": 10 * 30 - 2, "height": 11 * 30 - 2})
         (tmp / "index.html").write_text(html, encoding="utf-8")
         (tmp / ".nojekyll").write_text("")

@@ -54,6 +54,7 @@ export function showMeaning(meta, classes) {
     const caption = document.createElement('figcaption');
     caption.textContent = meaning.atlas.length > 1 ? `style ${d + 1}, low → high` : 'style, low → high';
     figure.append(Object.assign(new Image(), {
+      loading: 'lazy', // below the fold: not part of the first frame's bytes
       src: `models/${meta.name}/${file}`,
       alt: `Test digits of every class at rising quantiles of style ${d + 1}`,
     }), caption);
