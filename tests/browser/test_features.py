@@ -41,6 +41,7 @@ def test_style_meaning_is_shown_for_the_current_digit(open_page):
     page.locator("#digit-slider").focus()
     page.keyboard.press("Home")
     assert page.locator("#meaning").inner_text().startswith("0: ")
+    page.locator("#atlas").scroll_into_view_if_needed()  # the atlas loads lazily, when seen
     sizes = page.evaluate("""() => Promise.all([...document.querySelectorAll('#atlas img')]
         .map((img) => img.decode().then(() => img.naturalWidth)))""")
     assert sizes and all(w > 0 for w in sizes)

@@ -36,7 +36,7 @@ export function drawCode(container, classes, style, styleRange, labels) {
     container.dataset.key = key;
     container.replaceChildren();
     // class names shortened ("Ankle boot" -> "Ankl": the bars are narrow), the full name as a tooltip
-    const short = (name) => name.split(/[ /-]/)[0].slice(0, 4);
+    const short = (name) => name.split(/[ /]/)[0].slice(0, 4);
     const names = [...labels.map((n) => [short(n), n]),
       ...style.map((_, d) => (style.length > 1 ? [`s${d + 1}`, `style ${d + 1}`] : ['style', 'style']))];
     for (const [text, name] of names) {

@@ -55,6 +55,7 @@ export class Controls {
       const select = $(id);
       select.replaceChildren(...meta.class_names.map((name, i) => new Option(name, String(i))));
     }
+    document.querySelector('#walk-box legend').textContent = meta.dataset === 'mnist' ? 'Digit' : 'Class';
     const ticks = document.querySelector('#walk-box .ticks');
     ticks.replaceChildren(...meta.class_names.map((name) => Object.assign(document.createElement('span'), { textContent: name.split(/[ /]/)[0] })));
     const twoD = meta.style_dims === 2;
