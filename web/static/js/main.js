@@ -67,10 +67,12 @@ async function renderFrame() {
   app.busy = true;
   const since = app.inputSince;
   app.inputSince = null;
+  const decoder = app.decoder;
   try {
     const c = currentCode();
     const t0 = performance.now();
-    const pixels = await app.decoder.decode([c]);
+    const pixels = await decoder.decode([c]);
+    if (decoder !== app.decoder) return; // the model or backend changed meanwhile: a stale frame
     app.lastDecodeMs = performance.now() - t0;
     app.decodeTimes = [...app.decodeTimes.slice(-999), app.lastDecodeMs];
     drawDigit($('digit').getContext('2d'), pixels, 0, 0, 0, app.colours.ink, app.colours.paper);
@@ -83,8 +85,10 @@ async function renderFrame() {
   } catch (e) {
     showError(`Decoding failed: ${e.message}`);
   } finally {
-    app.busy = false;
-    if (app.dirty) setTimeout(renderFrame, 0); // yield to input and paint, then the newest state
+    if (decoder === app.decoder) { // else loadModel has already reset `busy` for the new decoder
+      app.busy = false;
+      if (app.dirty) setTimeout(renderFrame, 0); // yield to input and paint, then the newest state
+    }
   }
 }
 
@@ -142,6 +146,7 @@ async function loadModel(name) {
     return;
   }
   app.decoder = decoder;
+  app.busy = false; // a decode still in flight on the old decoder (a lost GPU may never answer) is dropped
   $('error').hidden = true;
   $('grid').hidden = false;
   $('preview').hidden = true;

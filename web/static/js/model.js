@@ -1,4 +1,15 @@
-// Loading a converted decoder and decoding codes into 28x28 images.
+// Loading the converted models and running them.
+
+// Run `model` on the tensor `input()` makes, inside tf.tidy, and read the result, disposing it after:
+// no tensor outlives a call.
+async function predictData(tf, model, input) {
+  const out = tf.tidy(() => model.predict(input()));
+  try {
+    return await out.data();
+  } finally {
+    out.dispose();
+  }
+}
 
 export class Decoder {
   constructor(tf, model, meta) {
@@ -15,7 +26,7 @@ export class Decoder {
     return decoder;
   }
 
-  // The first predict compiles shaders / allocates; do it once per batch size the page uses.
+  // The first predict compiles shaders and allocates: do it before the user moves a slider.
   async warmUp() {
     await this.decode([new Float32Array(this.codeSize)]);
   }
@@ -28,12 +39,7 @@ export class Decoder {
       if (c.length !== this.codeSize) throw new Error(`code ${i} has ${c.length} numbers, expected ${this.codeSize}`);
       flat.set(c, i * this.codeSize);
     });
-    const images = tf.tidy(() => this.model.predict(tf.tensor2d(flat, [codes.length, this.codeSize])));
-    try {
-      return await images.data();
-    } finally {
-      images.dispose();
-    }
+    return predictData(tf, this.model, () => tf.tensor2d(flat, [codes.length, this.codeSize]));
   }
 
   dispose() {
@@ -55,12 +61,7 @@ export class Encoder {
   // pixels: Float32Array(784) in [0, 1] -> Float32Array(10 + k)
   async encode(pixels) {
     const { tf } = this;
-    const out = tf.tidy(() => this.model.predict(tf.tensor4d(pixels, [1, 28, 28, 1])));
-    try {
-      return await out.data();
-    } finally {
-      out.dispose();
-    }
+    return predictData(tf, this.model, () => tf.tensor4d(pixels, [1, 28, 28, 1]));
   }
 
   dispose() {
