@@ -1,0 +1,51 @@
+"""The search behind `python -m training.style_search`: it must find the style an image was made with."""
+import numpy as np
+import tf_keras as keras
+
+from helpers import FIXTURE, run_cli
+from training import style_search
+from training.model import NUM_CLASSES
+
+
+class WrongStyleEncoder:
+    """Right class, style of another image: what the search has to repair."""
+
+    def __init__(self, codes):
+        self.codes = codes
+
+    def predict(self, x, **_):
+        wrong = self.codes.copy()
+        wrong[:, NUM_CLASSES:] = np.roll(self.codes[:, NUM_CLASSES:], 7, axis=0)
+        return wrong
+
+
+def pixel_decoder(rng):
+    """code -> sigmoid(code @ W): every pixel depends on class and style, as a trained decoder's do."""
+    code = keras.Input((NUM_CLASSES + 1,))
+    dense = keras.layers.Dense(28 * 28, activation="sigmoid")
+    decoder = keras.Model(code, keras.layers.Reshape((28, 28, 1))(dense(code)))
+    dense.set_weights([rng.normal(0, 2, (NUM_CLASSES + 1, 28 * 28)), np.zeros(28 * 28)])
+    return decoder
+
+
+def test_search_recovers_the_style_an_image_was_decoded_from():
+    rng = np.random.default_rng(0)
+    decoder = pixel_decoder(rng)
+    codes = np.zeros((40, NUM_CLASSES + 1), np.float32)
+    codes[np.arange(40), rng.integers(0, NUM_CLASSES, 40)] = 1
+    codes[:, NUM_CLASSES] = rng.uniform(-3, 3, 40)
+    x = decoder.predict(codes, verbose=0)
+    true_bce = style_search.bce_per_image(x, x)  # the floor: the image's own entropy
+
+    _, enc_bce, found, found_bce = style_search.search(WrongStyleEncoder(codes), decoder, x, points=600)
+
+    assert enc_bce.mean() > true_bce.mean() + 0.05
+    assert np.all(found_bce <= enc_bce)
+    np.testing.assert_allclose(found_bce, true_bce, atol=2e-4)
+    np.testing.assert_array_equal(found[:, :NUM_CLASSES], codes[:, :NUM_CLASSES])
+
+
+def test_a_folder_that_is_not_a_run_is_a_clear_error(tmp_path):
+    done = run_cli("-m", "training.style_search", tmp_path, "--data", FIXTURE)
+    assert done.returncode == 2
+    assert "not a finished run folder" in done.stderr and "Traceback" not in done.stderr
