@@ -14,7 +14,7 @@ def tiny_run(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def tiny_model(tiny_run, tmp_path_factory):
-    """tiny_run converted as the site would ship it (float16 weights)."""
+    """tiny_run converted as the site would ship it (default: mixed uint8/uint16 weights)."""
     out = tmp_path_factory.mktemp("converted") / "tiny"
     done = run_cli("-m", "training.convert", tiny_run, out, "--data", FIXTURE)
     assert done.returncode == 0, done.stderr[-2000:]

@@ -12,20 +12,15 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
-# How far TF.js may be from Keras. float32 weights: 1e-4 (float arithmetic order only; measured
-# ~5e-7 on pixels). 16-bit weights: uint16 is affine quantization, each tensor's range cut in 65,536
-# steps, float16 keeps an 11-bit mantissa; through the decoder that moved pixels by 4e-4 (uint16) and
-# 1e-3 (float16) on the trained MNIST model, so 2e-3 on pixels and probabilities, and 1e-3 of the
-# style range for the style value (a slider step is 1/400 of it). A wrong weight moves far more.
-PARITY_BOUNDS = {
-    "none": {"pixels": 1e-4, "probs": 1e-4, "style_fraction": 1e-5},
-    "uint16": {"pixels": 2e-3, "probs": 2e-3, "style_fraction": 1e-3},
-    "float16": {"pixels": 2e-3, "probs": 2e-3, "style_fraction": 1e-3},
-}
+# How far TF.js may be from Keras running the same (dequantised) weights: the parity files hold
+# Keras' outputs with the shipped weights, so quantisation is not part of this bound (convert.py
+# checks its cost on the test set); what is left is float32 arithmetic in another order, measured
+# at ~1e-6 on pixels. A wrong weight moves far more.
+PARITY_BOUND = {"pixels": 1e-4, "probs": 1e-4, "style_fraction": 1e-5}
 
 
 def assert_parity(result, meta):
-    bound = PARITY_BOUNDS[meta["quantization"]]
+    bound = PARITY_BOUND
     width = max(hi - lo for lo, hi in meta["style_range"])
     assert result["decoder_max_abs_diff"] <= bound["pixels"], result
     assert result["encoder_probs_max_abs_diff"] <= bound["probs"], result

@@ -3,7 +3,9 @@ import json
 import shutil
 
 import pytest
-from helpers import PARITY_BOUNDS, ROOT, assert_parity, node_parity, run_cli
+from helpers import PARITY_BOUND, ROOT, assert_parity, node_parity, run_cli
+
+from training import convert
 
 COMMITTED = sorted(p for p in (ROOT / "converted_model").iterdir() if (p / "meta.json").is_file())
 
@@ -36,8 +38,27 @@ def meta_of(model):
 def test_tfjs_matches_keras(tiny_model, backend):
     r = node_parity(tiny_model, backend)
     assert r["backend"] == backend
-    assert meta_of(tiny_model)["quantization"] == "uint16"
+    assert meta_of(tiny_model)["quantization"] == "mixed"
     assert_parity(r, meta_of(tiny_model))
+
+
+def test_mixed_quantization_gives_8_bits_to_large_kernels_only(tiny_model):
+    manifest = json.loads((tiny_model / "decoder" / "model.json").read_text())["weightsManifest"]
+    dtypes = {w["name"]: w["quantization"]["dtype"] for group in manifest for w in group["weights"]}
+    assert dtypes["dec_conv1/kernel"] == "uint8" and dtypes["dec_dense/kernel"] == "uint8"
+    assert dtypes["dec_dense/bias"] == "uint16" and dtypes["dec_image/kernel"] == "uint16"
+    assert dtypes["dec_bn1/moving_variance"] == "uint16"
+    shipped, trained = meta_of(tiny_model)["shipped_metrics"], meta_of(tiny_model)["metrics"]
+    assert abs(shipped["test_bce"] - trained["test_bce"]) <= convert.MAX_BCE_INCREASE
+
+
+def test_quantization_that_costs_too_much_is_refused():
+    trained = {"test_accuracy": 0.99, "test_bce": 0.17}
+    convert.check_quantization_cost(trained, {"test_accuracy": 0.9895, "test_bce": 0.1705})
+    with pytest.raises(convert.ConvertError, match="cost too much.*try --quantize uint16"):
+        convert.check_quantization_cost(trained, {"test_accuracy": 0.99, "test_bce": 0.1715})
+    with pytest.raises(convert.ConvertError, match="accuracy 0.9900 -> 0.9850"):
+        convert.check_quantization_cost(trained, {"test_accuracy": 0.985, "test_bce": 0.17})
 
 
 def test_float32_weights_match_within_1e4(tiny_run, tmp_path):
@@ -59,7 +80,7 @@ def test_parity_catches_a_wrong_weight(tiny_model, tmp_path):
     data[-3] ^= 0x7F
     shard.write_bytes(bytes(data))
     r = node_parity(broken, "cpu")
-    assert r["decoder_max_abs_diff"] > PARITY_BOUNDS["uint16"]["pixels"]
+    assert r["decoder_max_abs_diff"] > PARITY_BOUND["pixels"]
 
 
 @pytest.mark.parametrize("model", COMMITTED, ids=[p.name for p in COMMITTED])
@@ -84,5 +105,5 @@ def test_report_prints_the_figures_of_models_and_runs(tiny_model, tiny_run):
     lines = done.stdout.strip().splitlines()
     meta = meta_of(tiny_model)
     assert len(lines) == 4 and lines[0].startswith("| model |")
-    assert f"{meta['metrics']['test_accuracy'] * 100:.2f}%" in lines[2] and "(uint16)" in lines[2]
+    assert f"{meta['metrics']['test_accuracy'] * 100:.2f}%" in lines[2] and "(mixed)" in lines[2]
     assert "not converted" in lines[3]

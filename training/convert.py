@@ -5,8 +5,11 @@
 Writes decoder/ and encoder/ (TF.js Layers models made by the official tensorflowjs converter),
 meta.json (with style_meaning: how each style value correlates with measured traits of the test
 digits), preview.png (the digits x styles grid as Keras draws it, for the page to show before or
-without a working backend), atlasN.png (real test digits at quantiles of style N) and parity/ (inputs and Keras' outputs, for the parity tests; the site
-build does not copy it). Everything is written to a temporary folder first and swapped in at the end.
+without a working backend), atlasN.png (real test digits at quantiles of style N) and parity/
+(inputs, and the outputs of Keras running the shipped weights, for the parity tests; the site build
+does not copy it). meta.json records the test figures of the trained and of the shipped weights;
+quantisation that costs more than MAX_BCE_INCREASE or MAX_ACCURACY_DROP is an error.
+Everything is written to a temporary folder first and swapped in at the end.
 """
 import argparse
 import json
@@ -27,7 +30,14 @@ from training import model as model_lib  # noqa: E402
 from training.model import NUM_CLASSES  # noqa: E402
 
 QUANTIZE_FLAGS = {"none": [], "float16": ["--quantize_float16=*"], "uint16": ["--quantize_uint16=*"],
-                  "uint8": ["--quantize_uint8=*"]}
+                  "uint8": ["--quantize_uint8=*"], "mixed": None}  # mixed: flags made per model
+# "mixed": uint8 (256 steps across each tensor's range) for kernels of at least this many weights,
+# uint16 for the rest. Large kernels hold near-Gaussian weights that lose nothing measurable at 8 bits;
+# the small tensors (biases, BatchNorm statistics, the 16-channel output kernel) do not.
+UINT8_MIN_WEIGHTS = 4096
+# What quantisation may cost, measured on the test set with the shipped weights; more is an error.
+MAX_BCE_INCREASE = 1e-3
+MAX_ACCURACY_DROP = 1e-3
 RUN_FILES = ("metrics.json", "encoder.h5", "decoder.h5")
 PREVIEW_ROWS = 11
 PARITY_DIGITS = 32
@@ -53,9 +63,39 @@ def parity_codes(style_range, per_class, rng):
     return np.stack(codes).astype(np.float32)
 
 
-def _tfjs_convert(h5, out, quantize):
+def quantize_flags(model, quantize):
+    """The converter's flags; for "mixed", the names of the weights that get 8 and 16 bits."""
+    if quantize != "mixed":
+        return QUANTIZE_FLAGS[quantize]
+    names = {8: [], 16: []}
+    for w in model.weights:
+        names[8 if "kernel" in w.name and w.shape.num_elements() >= UINT8_MIN_WEIGHTS else 16].append(
+            w.name.split(":")[0])
+    return [f"--quantize_uint{bits}={','.join(found)}" for bits, found in names.items() if found]
+
+
+def check_quantization_cost(trained, shipped):
+    """trained, shipped: {"test_accuracy", "test_bce"} of the Keras model and of the shipped weights."""
+    bce_up = shipped["test_bce"] - trained["test_bce"]
+    accuracy_down = trained["test_accuracy"] - shipped["test_accuracy"]
+    if bce_up > MAX_BCE_INCREASE or accuracy_down > MAX_ACCURACY_DROP:
+        raise ConvertError(f"the quantised weights cost too much: test BCE {trained['test_bce']:.4f} -> "
+                           f"{shipped['test_bce']:.4f}, accuracy {trained['test_accuracy']:.4f} -> "
+                           f"{shipped['test_accuracy']:.4f} (limits +{MAX_BCE_INCREASE}, -{MAX_ACCURACY_DROP}); "
+                           f"try --quantize uint16")
+
+
+def _shipped_figures(encoder, decoder, split):
+    import tensorflow as tf
+    codes = encoder.predict(split.x, batch_size=1000, verbose=0)
+    recon = decoder.predict(codes, batch_size=1000, verbose=0)
+    return {"test_accuracy": round(float(np.mean(codes[:, :NUM_CLASSES].argmax(1) == split.y)), 6),
+            "test_bce": round(float(tf.reduce_mean(tf.keras.losses.binary_crossentropy(split.x, recon))), 6)}
+
+
+def _tfjs_convert(model, h5, out, quantize):
     cmd = [sys.executable, "-m", "tensorflowjs.converters.converter", "--input_format=keras",
-           "--output_format=tfjs_layers_model", *QUANTIZE_FLAGS[quantize], str(h5), str(out)]
+           "--output_format=tfjs_layers_model", *quantize_flags(model, quantize), str(h5), str(out)]
     done = subprocess.run(cmd, capture_output=True, text=True)
     if done.returncode != 0 or not (out / "model.json").exists():
         tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
@@ -91,7 +131,7 @@ def read_run(run):
         raise ConvertError(f"{run / 'metrics.json'}: not valid JSON ({e})") from None
 
 
-def convert(run, out, quantize="uint16", data_path=None):
+def convert(run, out, quantize="mixed", data_path=None):
     import tensorflowjs
     import tf_keras as keras
     run, out = Path(run), Path(out)
@@ -107,17 +147,23 @@ def convert(run, out, quantize="uint16", data_path=None):
     shutil.rmtree(tmp, ignore_errors=True)
     try:
         (tmp / "parity").mkdir(parents=True)
-        for part in ("decoder", "encoder"):
-            _tfjs_convert(run / f"{part}.h5", tmp / part, quantize)
         decoder = keras.models.load_model(run / "decoder.h5", compile=False)
         encoder = keras.models.load_model(run / "encoder.h5", compile=False)
+        for part, model in (("decoder", decoder), ("encoder", encoder)):
+            _tfjs_convert(model, run / f"{part}.h5", tmp / part, quantize)
+        # Keras with the weights as shipped (dequantised): the reference for the parity tests, so
+        # they test TF.js alone, and the model whose test figures the page really shows.
+        shipped_decoder = tensorflowjs.converters.load_keras_model(str(tmp / "decoder" / "model.json"))
+        shipped_encoder = tensorflowjs.converters.load_keras_model(str(tmp / "encoder" / "model.json"))
+        shipped = _shipped_figures(shipped_encoder, shipped_decoder, ds.test)
+        check_quantization_cost(metrics, shipped)
 
         style_range, per_class = metrics["style_range"], _per_class_ranges(metrics)
-        samples.save_grid(decoder, per_class, PREVIEW_ROWS, tmp / "preview.png")
+        samples.save_grid(shipped_decoder, per_class, PREVIEW_ROWS, tmp / "preview.png")
         codes = parity_codes(style_range, per_class, np.random.default_rng(0))
         digits = ds.test.x[:PARITY_DIGITS]
-        arrays = {"codes": codes, "decoded": decoder.predict(codes, verbose=0),
-                  "digits": digits, "encoded": encoder.predict(digits, verbose=0)}
+        arrays = {"codes": codes, "decoded": shipped_decoder.predict(codes, verbose=0),
+                  "digits": digits, "encoded": shipped_encoder.predict(digits, verbose=0)}
         for name, array in arrays.items():
             _write_f32(tmp / "parity" / f"{name}.f32", array)
         style = encoder.predict(ds.test.x, batch_size=1000, verbose=0)[:, NUM_CLASSES:]
@@ -143,6 +189,7 @@ def convert(run, out, quantize="uint16", data_path=None):
             "style_percentiles": metrics["style_percentiles"],
             "style_percentiles_per_class": metrics["style_percentiles_per_class"],
             "metrics": {k: metrics[k] for k in ("test_accuracy", "test_bce", "val_accuracy", "val_bce")},
+            "shipped_metrics": shipped,
             "parameters": model_lib.parameter_counts(encoder, decoder),
             "decoder_multiply_adds": metrics["decoder_multiply_adds"],
             "encoder_multiply_adds": metrics["encoder_multiply_adds"],
@@ -173,8 +220,8 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("run", help="a finished run folder (holds metrics.json)")
     ap.add_argument("out", help="e.g. converted_model/mnist")
-    ap.add_argument("--quantize", choices=sorted(QUANTIZE_FLAGS), default="uint16",
-                    help="weight storage (default uint16: half the bytes of float32, pixels within 1e-3)")
+    ap.add_argument("--quantize", choices=sorted(QUANTIZE_FLAGS), default="mixed",
+                    help="weight storage (default mixed: uint8 large kernels, uint16 the rest)")
     ap.add_argument("--data", help="the run's .npz, if it moved since training (for the parity digits)")
     args = ap.parse_args(argv)
     try:
@@ -182,9 +229,11 @@ def main(argv=None):
     except (ConvertError, data_lib.DataError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    trained, shipped = meta["metrics"], meta["shipped_metrics"]
     print(f"{args.out}: decoder {meta['weight_bytes']['decoder']:,} bytes of weights "
-          f"({meta['quantization']}), test accuracy {meta['metrics']['test_accuracy']:.4f}, "
-          f"test BCE {meta['metrics']['test_bce']:.4f}")
+          f"({meta['quantization']}); test accuracy {trained['test_accuracy']:.4f} trained, "
+          f"{shipped['test_accuracy']:.4f} shipped; test BCE {trained['test_bce']:.4f} trained, "
+          f"{shipped['test_bce']:.4f} shipped")
     return 0
 
 

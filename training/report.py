@@ -8,12 +8,13 @@ import json
 import sys
 from pathlib import Path
 
-HEADER = ["model", "data", "style dims", "preset", "epochs", "test accuracy", "test BCE / pixel",
+HEADER = ["model", "data", "style dims", "preset", "epochs", "test accuracy", "test BCE / pixel (shipped)",
           "parameters enc / dec", "decoder multiply-adds", "decoder weights", "training time"]
 
 
 def row(name, m):
-    """m: a meta.json (converted) or a metrics.json (run) as a dict."""
+    """m: a meta.json (converted) or a metrics.json (run) as a dict. "shipped": the figure with the
+    quantised weights the page loads (converted models only)."""
     source = m.get("source", m)  # meta.json keeps the run's figures under "source"
     figures = m.get("metrics", m)
     weights = (f"{m['weight_bytes']['decoder'] / 1024:.0f} KiB ({m['quantization']})" if "weight_bytes" in m
@@ -21,7 +22,8 @@ def row(name, m):
     return [
         name, m["dataset"], str(m["style_dims"]), source["preset"],
         f"{source['epochs']['classifier']} + {source['epochs']['autoencoder']}",
-        f"{figures['test_accuracy'] * 100:.2f}%", f"{figures['test_bce']:.4f}",
+        f"{figures['test_accuracy'] * 100:.2f}%",
+        f"{figures['test_bce']:.4f}" + (f" ({m['shipped_metrics']['test_bce']:.4f})" if "shipped_metrics" in m else ""),
         f"{m['parameters']['encoder']:,} / {m['parameters']['decoder']:,}",
         f"{m['decoder_multiply_adds'] / 1e6:.1f} M", weights,
         f"{source['seconds']['classifier'] / 60:.1f} + {source['seconds']['autoencoder'] / 60:.1f} min",

@@ -4,7 +4,7 @@ import json
 
 import numpy as np
 import pytest
-from helpers import PARITY_BOUNDS
+from helpers import PARITY_BOUND
 from pagetools import ARTIFACTS, COMMITTED, IDLE, MODEL, ROOT, pixels
 
 
@@ -30,8 +30,7 @@ def test_decoded_images_equal_keras_within_the_parity_bound(open_page, backend):
     codes = np.fromfile(MODEL / "parity" / "codes.f32", "<f4").reshape(shapes["codes"])
     expected = np.fromfile(MODEL / "parity" / "decoded.f32", "<f4").reshape(len(codes), -1)
     got = np.array(page.evaluate("async (c) => Array.from(await digitMorph.decode(c))", codes.tolist()))
-    bound = PARITY_BOUNDS[json.loads((MODEL / "meta.json").read_text())["quantization"]]["pixels"]
-    assert np.abs(got.reshape(expected.shape) - expected).max() <= bound
+    assert np.abs(got.reshape(expected.shape) - expected).max() <= PARITY_BOUND["pixels"]
 
 
 def test_every_control_changes_the_drawn_digit(open_page):
