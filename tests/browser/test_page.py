@@ -77,6 +77,24 @@ def test_grid_has_every_cell_drawn(open_page):
     assert min(cells) > 28 * 28 * 255 * 0.03, "a cell with (almost) no ink was not drawn"
 
 
+def test_a_slider_moved_while_the_grid_draws_is_answered_before_the_grid_ends(open_page):
+    page = open_page().page
+    page.evaluate(IDLE)
+    page.locator("#digit-slider").focus()
+    frames = len(page.evaluate("digitMorph.frameLatencies()"))
+    page.evaluate("""() => {
+        window.gridDone = false;
+        digitMorph.drawGrid().then(() => { window.gridDone = true; });
+    }""")
+    page.keyboard.press("ArrowRight")  # a real input event, queued behind whatever the grid is doing
+    grid_done_at_frame = page.evaluate("""async (n) => {
+        while (digitMorph.frameLatencies().length <= n) await new Promise((r) => setTimeout(r, 0));
+        return window.gridDone;
+    }""", frames)
+    assert grid_done_at_frame is False, "the slider's frame waited for the whole grid"
+    page.evaluate("""async () => { while (!window.gridDone) await new Promise((r) => setTimeout(r, 10)); }""")
+
+
 def test_tensors_do_not_leak_over_1000_slider_moves(open_page):
     page = open_page().page
     page.evaluate(IDLE)

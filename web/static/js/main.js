@@ -92,18 +92,28 @@ async function renderFrame() {
   }
 }
 
+// Row by row (one style, every class: one batch of 10), yielding to input between rows, so that
+// a slider moved while the grid draws waits for one row at most, not for the whole grid.
+// -> { ms, longestRowMs }, or null when a newer grid or another model took over.
+let gridToken = 0;
 async function drawGrid() {
+  const token = ++gridToken;
+  const decoder = app.decoder;
+  if (!decoder) return null; // a model is loading; it draws its own grid
   const t0 = performance.now();
   const ctx = $('grid').getContext('2d');
-  if (!app.decoder) return null; // a model is loading; it draws its own grid
-  const pixels = await app.decoder.decode(gridCodes(app.meta.style_range_per_class, GRID_ROWS));
-  ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
-  for (let i = 0; i < GRID_ROWS * NUM_CLASSES; i++) {
-    const r = Math.floor(i / NUM_CLASSES);
-    const c = i % NUM_CLASSES;
-    drawDigit(ctx, pixels, i, c * 30, r * 30, app.colours.ink, app.colours.paper);
+  const codes = gridCodes(app.meta.style_range_per_class, GRID_ROWS);
+  let longestRowMs = 0;
+  for (let r = 0; r < GRID_ROWS; r++) {
+    const tRow = performance.now();
+    const pixels = await decoder.decode(codes.slice(r * NUM_CLASSES, (r + 1) * NUM_CLASSES));
+    if (token !== gridToken || decoder !== app.decoder) return null;
+    ctx.clearRect(0, r * 30, ctx.canvas.width, 30);
+    for (let c = 0; c < NUM_CLASSES; c++) drawDigit(ctx, pixels, c, c * 30, r * 30, app.colours.ink, app.colours.paper);
+    longestRowMs = Math.max(longestRowMs, performance.now() - tRow);
+    await new Promise((resolve) => setTimeout(resolve, 0)); // let waiting input and frames run
   }
-  return performance.now() - t0;
+  return { ms: performance.now() - t0, longestRowMs };
 }
 
 function showPreview(meta) {
