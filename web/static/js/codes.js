@@ -44,6 +44,12 @@ export function styleValues(unit, perClass, classes) {
   });
 }
 
+// The code the explorer's state stands for: its classes, its style positions in the model's units.
+export function stateCode(s, perClass) {
+  const classes = stateClasses(s);
+  return code(classes, styleValues(s.style, perClass, classes));
+}
+
 // The digits x styles grid, row-major: rows go from low to high style, every dimension together.
 export function gridCodes(perClass, rows) {
   const codes = [];

@@ -1,7 +1,7 @@
 // Start-up and the render loop: pick a backend, load the model, decode the state on every
 // animation frame it changed, draw the digit, the code and the grid.
 import { BACKENDS, preferredBackend, startBackend, webglInfo } from './backend.js';
-import { NUM_CLASSES, code, gridCodes, stateClasses, styleValues } from './codes.js';
+import { NUM_CLASSES, gridCodes, stateClasses, stateCode } from './codes.js';
 import { drawCode, drawDigit, inkColours } from './draw.js';
 import { Decoder } from './model.js';
 import { bindExports } from './export.js';
@@ -47,12 +47,6 @@ function setStatus() {
   $('status').textContent = `${app.backend}${note}${ms}`;
 }
 
-function currentCode() {
-  const s = controls.state;
-  const classes = stateClasses(s);
-  return code(classes, styleValues(s.style, app.meta.style_range_per_class, classes));
-}
-
 // Decode at once when idle (no wait for the next animation frame: that would add up to 16 ms);
 // while a decode runs, further input only marks the state dirty, and the newest state is decoded
 // as soon as it ends. So there is never more than one decode in flight and no backlog.
@@ -69,7 +63,7 @@ async function renderFrame() {
   app.inputSince = null;
   const decoder = app.decoder;
   try {
-    const c = currentCode();
+    const c = stateCode(controls.state, app.meta.style_range_per_class);
     const t0 = performance.now();
     const pixels = await decoder.decode([c]);
     if (decoder !== app.decoder) return; // the model or backend changed meanwhile: a stale frame
@@ -187,9 +181,15 @@ function watchWebglContext() {
     console.warn('WebGL context lost: switching to WebAssembly');
     app.loading = true;
     app.note = 'WebGL was lost';
-    await useBackend('wasm');
-    await loadModel(app.meta.name);
+    await switchBackend('wasm');
   }, { once: true });
+}
+
+// The model's weights live on the backend that loaded them: a new backend loads them again.
+async function switchBackend(name) {
+  await useBackend(name);
+  await loadModel(app.meta.name);
+  return app.backend;
 }
 
 const controls = new Controls((state) => {
@@ -243,8 +243,7 @@ async function start() {
   });
   $('backend-picker').addEventListener('change', async (e) => {
     app.note = '';
-    await useBackend(e.target.value);
-    await loadModel(app.meta.name); // weights live on the old backend: load them again
+    await switchBackend(e.target.value);
   });
   $('grid').addEventListener('click', (e) => {
     const r = e.target.getBoundingClientRect();
@@ -255,8 +254,7 @@ async function start() {
   });
   matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
     app.colours = inkColours(document.body);
-    app.dirty = true;
-    renderFrame();
+    schedule();
     drawGrid();
   });
 }
@@ -298,7 +296,7 @@ window.digitMorph = {
   get lastDecodeMs() { return app.lastDecodeMs; },
   async decode(codes) { return app.decoder.decode(codes.map((c) => Float32Array.from(c))); },
   setState(patch) { controls.set(patch); },
-  async setBackend(name) { await useBackend(name); await loadModel(app.meta.name); return app.backend; },
+  setBackend: switchBackend,
   memory() { return tf.memory(); },
   // for the benchmark: timings as the user feels them
   get firstFrameMs() { return app.firstFrameMs; },
