@@ -16,22 +16,23 @@ from pathlib import Path
 
 import jinja2
 
+from training.folders import written_whole
+
 ROOT = Path(__file__).resolve().parent
 MODELS = ROOT / "converted_model"
 WEB = ROOT / "web"
 DEFAULT_MODEL = "mnist"
-TFJS = ROOT / "node_modules" / "@tensorflow"
-RUNTIME = {  # what the page loads, from the pinned npm packages
-    "tf-core.min.js": "tfjs-core/dist/tf-core.min.js",
-    "tf-layers.min.js": "tfjs-layers/dist/tf-layers.min.js",
-    "tf-backend-cpu.min.js": "tfjs-backend-cpu/dist/tf-backend-cpu.min.js",
-    "tf-backend-webgl.min.js": "tfjs-backend-webgl/dist/tf-backend-webgl.min.js",
-    "tf-backend-wasm.min.js": "tfjs-backend-wasm/dist/tf-backend-wasm.min.js",
-    "tfjs-backend-wasm-simd.wasm": "tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm",
-    "tfjs-backend-wasm.wasm": "tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm",  # for browsers without SIMD
-}
 NODE_MODULES = ROOT / "node_modules"
-EXTRAS = {"gifenc/gifenc.esm.js": "gifenc/dist/gifenc.esm.js"}  # loaded only when a GIF is exported
+VENDOR = {  # what the page loads, from the pinned npm packages: dist/vendor/NAME <- node_modules/PATH
+    "tfjs/tf-core.min.js": "@tensorflow/tfjs-core/dist/tf-core.min.js",
+    "tfjs/tf-layers.min.js": "@tensorflow/tfjs-layers/dist/tf-layers.min.js",
+    "tfjs/tf-backend-cpu.min.js": "@tensorflow/tfjs-backend-cpu/dist/tf-backend-cpu.min.js",
+    "tfjs/tf-backend-webgl.min.js": "@tensorflow/tfjs-backend-webgl/dist/tf-backend-webgl.min.js",
+    "tfjs/tf-backend-wasm.min.js": "@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.min.js",
+    "tfjs/tfjs-backend-wasm-simd.wasm": "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm",
+    "tfjs/tfjs-backend-wasm.wasm": "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm",  # no SIMD
+    "gifenc/gifenc.esm.js": "gifenc/dist/gifenc.esm.js",  # loaded only when a GIF is exported
+}
 # No inline script or style, no other host; wasm needs 'wasm-unsafe-eval' to compile.
 CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'none'")
@@ -201,19 +202,13 @@ def copy_model(src, dst):
 def build(out, models_dir=MODELS):
     out = Path(out).resolve()
     metas = find_models(models_dir)
-    missing = [str(TFJS / rel) for rel in RUNTIME.values() if not (TFJS / rel).is_file()]
-    missing += [str(NODE_MODULES / rel) for rel in EXTRAS.values() if not (NODE_MODULES / rel).is_file()]
+    missing = [str(NODE_MODULES / rel) for rel in VENDOR.values() if not (NODE_MODULES / rel).is_file()]
     if missing:
         raise BuildError(f"{missing[0]}: runtime file missing; run `npm ci` first")
 
-    tmp = out.with_name(out.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    try:
+    with written_whole(out) as tmp:
         shutil.copytree(WEB / "static", tmp / "static", copy_function=shutil.copyfile)
-        (tmp / "vendor" / "tfjs").mkdir(parents=True)
-        for name, rel in RUNTIME.items():
-            shutil.copyfile(TFJS / rel, tmp / "vendor" / "tfjs" / name)
-        for name, rel in EXTRAS.items():
+        for name, rel in VENDOR.items():
             (tmp / "vendor" / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(NODE_MODULES / rel, tmp / "vendor" / name)
         for meta in metas:
@@ -225,16 +220,7 @@ def build(out, models_dir=MODELS):
             grid={"width": 10 * 30 - 2, "height": 11 * 30 - 2})
         (tmp / "index.html").write_text(html, encoding="utf-8")
         (tmp / ".nojekyll").write_text("")
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
 
-    old = out.with_name(out.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if out.exists():
-        out.rename(old)
-    tmp.rename(out)
-    shutil.rmtree(old, ignore_errors=True)
     return metas
 
 

@@ -99,6 +99,17 @@ def test_incomplete_run_is_a_clear_error(tiny_run, tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+def test_a_damaged_model_file_is_a_clear_error(tiny_run, tmp_path):
+    damaged = tmp_path / "damaged"
+    shutil.copytree(tiny_run, damaged)
+    (damaged / "decoder.h5").write_bytes(b"not an HDF5 file")
+    done = run_cli("-m", "training.convert", damaged, tmp_path / "out",
+                   "--data", ROOT / "tests" / "fixtures" / "mnist_small.npz")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "decoder.h5: not a readable Keras model" in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
 def test_report_prints_the_figures_of_models_and_runs(tiny_model, tiny_run):
     done = run_cli("-m", "training.report", tiny_model.parent, tiny_run)
     assert done.returncode == 0, done.stderr

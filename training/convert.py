@@ -14,7 +14,6 @@ Everything is written to a temporary folder first and swapped in at the end.
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -26,6 +25,8 @@ import numpy as np  # noqa: E402
 from training import analysis  # noqa: E402
 from training import data as data_lib  # noqa: E402
 from training import samples  # noqa: E402
+from training import train  # noqa: E402
+from training.folders import written_whole  # noqa: E402
 from training import model as model_lib  # noqa: E402
 from training.model import NUM_CLASSES  # noqa: E402
 
@@ -86,14 +87,6 @@ def check_quantization_cost(trained, shipped):
                            f"try --quantize uint16")
 
 
-def _shipped_figures(encoder, decoder, split):
-    import tensorflow as tf
-    codes = encoder.predict(split.x, batch_size=1000, verbose=0)
-    recon = decoder.predict(codes, batch_size=1000, verbose=0)
-    return {"test_accuracy": round(float(np.mean(codes[:, :NUM_CLASSES].argmax(1) == split.y)), 6),
-            "test_bce": round(float(tf.reduce_mean(tf.keras.losses.binary_crossentropy(split.x, recon))), 6)}
-
-
 def _tfjs_convert(model, h5, out, quantize):
     cmd = [sys.executable, "-m", "tensorflowjs.converters.converter", "--input_format=keras",
            "--output_format=tfjs_layers_model", *quantize_flags(model, quantize), str(h5), str(out)]
@@ -116,7 +109,7 @@ def _per_class_ranges(metrics):
     if "style_range_per_class" in metrics:
         return metrics["style_range_per_class"]
     per = metrics["style_percentiles_per_class"]  # runs made before the field existed
-    return [[[per[str(c)]["1"][d], per[str(c)]["99"][d]] for d in range(metrics["style_dims"])]
+    return [samples.percentile_range(per.get(str(c), metrics["style_percentiles"]), metrics["style_dims"])
             for c in range(NUM_CLASSES)]
 
 
@@ -132,31 +125,47 @@ def read_run(run):
         raise ConvertError(f"{run / 'metrics.json'}: not valid JSON ({e})") from None
 
 
-def convert(run, out, quantize="mixed", data_path=None):
-    import tensorflowjs
-    import tf_keras as keras
-    run, out = Path(run), Path(out)
-    metrics = read_run(run)
+def load_run_data(run, metrics, data_path=None):
+    """The dataset a run was trained on: data_path, else the one its metrics.json names."""
     data_path = data_path or metrics["data_source"]
     if not data_path.endswith(".npz"):
         data_path = None  # the run used keras.datasets; so do we
     ds = data_lib.load(metrics["dataset"], data_path, metrics["sizes"]["val"])
     if ds.sha256 and metrics["data_sha256"] and ds.sha256 != metrics["data_sha256"]:
         raise ConvertError(f"{data_path}: not the data {run} was trained on (sha256 differs); pass --data")
+    return ds
 
-    tmp = out.with_name(out.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    try:
+
+def load_run_models(run):
+    """-> (encoder, decoder) of a run as Keras models; a file Keras cannot read is a ConvertError."""
+    import tf_keras as keras
+    models = []
+    for part in ("encoder", "decoder"):
+        path = Path(run) / f"{part}.h5"
+        try:
+            models.append(keras.models.load_model(path, compile=False))
+        except Exception as e:  # h5py and Keras raise OSError, ValueError, KeyError... for a damaged file
+            raise ConvertError(f"{path}: not a readable Keras model ({type(e).__name__}: {e})") from None
+    return models
+
+
+def convert(run, out, quantize="mixed", data_path=None):
+    import tensorflowjs
+    run, out = Path(run), Path(out)
+    metrics = read_run(run)
+    ds = load_run_data(run, metrics, data_path)
+    encoder, decoder = load_run_models(run)
+
+    with written_whole(out) as tmp:  # nothing half-written: the old folder stays until the end
         (tmp / "parity").mkdir(parents=True)
-        decoder = keras.models.load_model(run / "decoder.h5", compile=False)
-        encoder = keras.models.load_model(run / "encoder.h5", compile=False)
         for part, model in (("decoder", decoder), ("encoder", encoder)):
             _tfjs_convert(model, run / f"{part}.h5", tmp / part, quantize)
         # Keras with the weights as shipped (dequantised): the reference for the parity tests, so
         # they test TF.js alone, and the model whose test figures the page really shows.
         shipped_decoder = tensorflowjs.converters.load_keras_model(str(tmp / "decoder" / "model.json"))
         shipped_encoder = tensorflowjs.converters.load_keras_model(str(tmp / "encoder" / "model.json"))
-        shipped = _shipped_figures(shipped_encoder, shipped_decoder, ds.test)
+        shipped = {f"test_{name}": value for name, value in
+                   train.figures(shipped_encoder, shipped_decoder, ds.test).items()}
         check_quantization_cost(metrics, shipped)
 
         style_range, per_class = metrics["style_range"], _per_class_ranges(metrics)
@@ -204,16 +213,7 @@ def convert(run, out, quantize="mixed", data_path=None):
                        "data_sha256": metrics["data_sha256"], "seconds": metrics["seconds"]},
         }
         (tmp / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")
-    except BaseException:  # nothing half-written: the old folder stays as it was
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
 
-    old = out.with_name(out.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if out.exists():
-        out.rename(old)
-    tmp.rename(out)
-    shutil.rmtree(old, ignore_errors=True)
     return meta
 
 

@@ -24,18 +24,21 @@ def style_stats(style, labels):
         mine = style[labels == c]
         if len(mine):
             per_class[str(c)] = pct(mine)
-    overall = pct(style)
-    dims = range(style.shape[1])
+    overall, dims = pct(style), style.shape[1]
     return {
-        "style_range": [[overall["1"][d], overall["99"][d]] for d in dims],
-        "style_range_per_class": [[[per_class[c]["1"][d], per_class[c]["99"][d]] for d in dims]
-                                  if c in per_class else [[overall["1"][d], overall["99"][d]] for d in dims]
+        "style_range": percentile_range(overall, dims),
+        "style_range_per_class": [percentile_range(per_class.get(c, overall), dims)
                                   for c in map(str, range(NUM_CLASSES))],
         "style_mean": [round(float(v), 6) for v in style.mean(axis=0)],
         "style_std": [round(float(v), 6) for v in style.std(axis=0)],
         "style_percentiles": overall,
         "style_percentiles_per_class": per_class,
     }
+
+
+def percentile_range(percentiles, dims):
+    """[[1st, 99th percentile] per style dimension] from one of style_stats' percentile tables."""
+    return [[percentiles["1"][d], percentiles["99"][d]] for d in range(dims)]
 
 
 def style_at(ranges, unit):

@@ -20,16 +20,12 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np  # noqa: E402
 
+from training import convert  # noqa: E402
 from training import data as data_lib  # noqa: E402
 from training.model import NUM_CLASSES  # noqa: E402
+from training.train import bce_per_image  # noqa: E402
 
 EPS = 1e-7  # Keras' clip for binary cross-entropy
-
-
-def bce_per_image(x, recon):
-    r = np.clip(recon.reshape(len(x), -1), EPS, 1 - EPS)
-    x = x.reshape(len(x), -1)
-    return -(x * np.log(r) + (1 - x) * np.log(1 - r)).mean(1)
 
 
 def style_grid(styles, points):
@@ -79,19 +75,12 @@ def parse_args(argv=None):
 def main(argv=None):
     args = parse_args(argv)
     try:
-        missing = [n for n in ("encoder.h5", "decoder.h5", "metrics.json") if not (args.run / n).is_file()]
-        if missing:
-            raise data_lib.DataError(f"{args.run}: not a finished run folder (missing {', '.join(missing)})")
-        metrics = json.loads((args.run / "metrics.json").read_text())
-        ds = data_lib.load(metrics["dataset"], args.data or metrics["data_source"], metrics["sizes"]["val"])
-        if ds.sha256 != metrics["data_sha256"]:
-            raise data_lib.DataError(f"{ds.source} is not the data {args.run} was trained on (sha256 differs)")
-    except data_lib.DataError as e:
+        metrics = convert.read_run(args.run)
+        ds = convert.load_run_data(args.run, metrics, args.data)
+        encoder, decoder = convert.load_run_models(args.run)
+    except (convert.ConvertError, data_lib.DataError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    import tf_keras as keras
-    encoder = keras.models.load_model(str(args.run / "encoder.h5"), compile=False)
-    decoder = keras.models.load_model(str(args.run / "decoder.h5"), compile=False)
     split = getattr(ds, args.split)
     _, enc_bce, _, best_bce = search(encoder, decoder, split.x, args.points)
     print(json.dumps({"run": str(args.run), "split": args.split, "images": len(split.x),

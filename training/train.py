@@ -138,17 +138,24 @@ def train_autoencoder(models, ds, p, out, verbose=1):
     _check_finite(history, "stage 2 (auto-encoder)")
 
 
-def evaluate(models, ds):
-    """Accuracy and mean per-pixel binary cross-entropy on validation and test."""
+def bce_per_image(x, recon):
+    """Binary cross-entropy per image, the mean over its pixels (Keras' loss, clip included)."""
     import tensorflow as tf
-    figures = {}
-    for part, split in (("val", ds.val), ("test", ds.test)):
-        probs = models.classifier.predict(split.x, batch_size=1000, verbose=0)
-        recon = models.autoencoder.predict(split.x, batch_size=1000, verbose=0)
-        bce = tf.keras.losses.binary_crossentropy(split.x, recon)  # mean over the channel axis
-        figures[f"{part}_accuracy"] = round(float(np.mean(probs.argmax(1) == split.y)), 6)
-        figures[f"{part}_bce"] = round(float(tf.reduce_mean(bce)), 6)
-    return figures
+    return tf.reduce_mean(tf.keras.losses.binary_crossentropy(x, recon), axis=[1, 2]).numpy()
+
+
+def figures(encoder, decoder, split):
+    """Accuracy of the class output and mean per-pixel binary cross-entropy of the reconstruction."""
+    codes = encoder.predict(split.x, batch_size=1000, verbose=0)
+    recon = decoder.predict(codes, batch_size=1000, verbose=0)
+    return {"accuracy": round(float(np.mean(codes[:, :model_lib.NUM_CLASSES].argmax(1) == split.y)), 6),
+            "bce": round(float(bce_per_image(split.x, recon).mean()), 6)}
+
+
+def evaluate(models, ds):
+    """figures() on validation and test, as val_accuracy, val_bce, test_accuracy, test_bce."""
+    return {f"{part}_{name}": value for part, split in (("val", ds.val), ("test", ds.test))
+            for name, value in figures(models.encoder, models.decoder, split).items()}
 
 
 def versions():
@@ -179,7 +186,8 @@ def run(args):
     if verbose:
         models.encoder.summary()
         models.decoder.summary()
-    print("parameters:", json.dumps(model_lib.parameter_counts(models.encoder, models.decoder)))
+    parameters = model_lib.parameter_counts(models.encoder, models.decoder)
+    print("parameters:", json.dumps(parameters))
 
     t0 = time.time()
     train_classifier(models, ds, p, out, verbose)
@@ -198,7 +206,7 @@ def run(args):
         "data_sha256": ds.sha256, "sizes": {k: len(getattr(ds, k).x) for k in ("train", "val", "test")},
         "preset": args.preset, "config": asdict(p), "style_dims": args.style_dims, "seed": args.seed,
         **figures,
-        "parameters": model_lib.parameter_counts(models.encoder, models.decoder), "frozen_layers": models.frozen,
+        "parameters": parameters, "frozen_layers": models.frozen,
         "decoder_multiply_adds": model_lib.multiply_adds(models.decoder),
         "encoder_multiply_adds": model_lib.multiply_adds(models.encoder),
         "epochs": {"classifier": p.epochs_classifier, "autoencoder": p.epochs_autoencoder},
