@@ -116,7 +116,8 @@ def measure_native(model_dir, repeats=200):
 
 def training_figures(meta):
     s = meta["source"]
-    return {stage: round(s["seconds"][stage] / s["epochs"][stage], 1) for stage in ("classifier", "autoencoder")}
+    return {stage: round(s["seconds"][stage] / s["epochs"][stage], 1)
+            for stage in ("classifier", "autoencoder", "refine") if s["epochs"].get(stage)}
 
 
 def table(result):
@@ -147,7 +148,9 @@ def table(result):
                  f"{native['predict_110_ms']:.1f} ms for 110; the model called directly "
                  f"{native['call_1_ms']:.1f} ms and {native['call_110_ms']:.1f} ms. Training, seconds per epoch: "
                  f"classifier {result['training_s_per_epoch']['classifier']}, "
-                 f"auto-encoder {result['training_s_per_epoch']['autoencoder']}.")
+                 f"auto-encoder {result['training_s_per_epoch']['autoencoder']}"
+                 + (f", refine round {result['training_s_per_epoch']['refine']}"
+                    if "refine" in result["training_s_per_epoch"] else "") + ".")
     return "\n".join(lines)
 
 

@@ -36,7 +36,8 @@ def run_cli(*args, cwd=ROOT, timeout=600):
 
 def train_args(out, *extra):
     return ["-m", "training.train", "--data", FIXTURE, "--validation-size", FIXTURE_VAL,
-            "--epochs-classifier", "1", "--epochs-autoencoder", "2", "--quiet", "--out", out, *extra]
+            "--epochs-classifier", "1", "--epochs-autoencoder", "2", "--refine-rounds", "1", "--quiet",
+            "--out", out, *extra]
 
 
 def node_parity(model_dir, backend):

@@ -43,6 +43,18 @@ def test_correlations_find_the_trait_style_follows():
     assert abs(r["overall"][0]["height"]) < 0.3
 
 
+def test_a_far_tail_of_styles_does_not_hide_the_trait():
+    """Spearman: what counts is that slant grows with style, not how far the rarest styles lie."""
+    rng = np.random.default_rng(1)
+    angles = np.sort(rng.uniform(-8, 8, 200))
+    images = np.stack([stroke(angle_columns=a) for a in angles])
+    style = angles.copy()
+    style[:10] -= 1000  # the ten most left-leaning digits, far out on the style axis
+    r = analysis.correlations(style[:, None], np.zeros(200, int), analysis.traits(images))
+    assert r["overall"][0]["slant"] > 0.9
+    assert analysis._pearson(style, analysis.traits(images)["slant"]) < 0.6  # what r would have said
+
+
 def test_atlas_picks_one_digit_per_class_and_quantile():
     labels = np.repeat(np.arange(10), 50)
     style = np.tile(np.linspace(0, 1, 50), 10)[:, None]

@@ -4,7 +4,6 @@ import tf_keras as keras
 
 from helpers import FIXTURE, run_cli
 from training import style_search
-from training.train import bce_per_image
 from training.model import NUM_CLASSES
 
 
@@ -36,9 +35,10 @@ def test_search_recovers_the_style_an_image_was_decoded_from():
     codes[np.arange(40), rng.integers(0, NUM_CLASSES, 40)] = 1
     codes[:, NUM_CLASSES] = rng.uniform(-3, 3, 40)
     x = decoder.predict(codes, verbose=0)
-    true_bce = bce_per_image(x, x)  # the floor: the image's own entropy
+    true_bce = style_search.bce_per_image(x, x)  # the floor: the image's own entropy
 
-    _, enc_bce, found, found_bce = style_search.search(WrongStyleEncoder(codes), decoder, x, points=600)
+    grid = {"low": [-3.3], "high": [3.3], "points": 600}
+    _, enc_bce, found, found_bce = style_search.encode(WrongStyleEncoder(codes), decoder, x, grid)
 
     assert enc_bce.mean() > true_bce.mean() + 0.05
     assert np.all(found_bce <= enc_bce)

@@ -1,6 +1,7 @@
 """The training CLI end to end on the shipped fixture: outputs, freezing, determinism, style range."""
 import csv
 import json
+import shutil
 
 import numpy as np
 import pytest
@@ -16,14 +17,17 @@ def read_csv(path):
 
 def test_run_folder_holds_models_history_samples_and_metrics(tiny_run):
     for name in ("encoder.h5", "decoder.h5", "history_classifier.csv", "history_autoencoder.csv",
-                 "samples/epoch_01.png", "samples/epoch_02.png", "grid.png", "metrics.json"):
+                 "history_refine.csv", "samples/epoch_01.png", "samples/epoch_02.png", "samples/refine_01.png",
+                 "grid.png", "metrics.json"):
         assert (tiny_run / name).is_file(), name
     m = json.loads((tiny_run / "metrics.json").read_text())
     assert m["sizes"] == {"train": 1800, "val": 200, "test": 500}
     assert 0.0 <= m["test_accuracy"] <= 1.0 and 0.0 < m["test_bce"] < 1.0
-    assert {"val_accuracy", "val_bce"} <= m.keys()
-    assert m["epochs"] == {"classifier": 1, "autoencoder": 2}
-    assert set(m["seconds"]) == {"classifier", "autoencoder", "total"} and m["seconds"]["total"] > 0
+    assert {"val_accuracy", "val_bce", "val_bce_style_head"} <= m.keys()
+    assert m["epochs"] == {"classifier": 1, "autoencoder": 2, "refine": 1}
+    assert set(m["seconds"]) == {"classifier", "autoencoder", "refine", "total"} and m["seconds"]["total"] > 0
+    grid = m["style_search"]
+    assert grid["points"] == 1024 and len(grid["low"]) == len(grid["high"]) == 1 and grid["low"][0] < grid["high"][0]
     assert m["versions"]["tensorflow"] and m["versions"]["tf_keras"] and m["seed"] == 0
     from training.data import sha256_of
     assert m["data_sha256"] == sha256_of(FIXTURE)
@@ -38,6 +42,43 @@ def test_short_training_lowers_the_loss(tiny_run):
     ae = read_csv(tiny_run / "history_autoencoder.csv")
     assert float(ae[1]["loss"]) < float(ae[0]["loss"])
     assert float(ae[1]["val_loss"]) < float(ae[0]["val_loss"])
+
+
+def test_the_searched_codes_beat_the_style_head_and_stage_three_lowers_them(tiny_run):
+    m = json.loads((tiny_run / "metrics.json").read_text())
+    for part in ("val", "test"):
+        assert m[f"{part}_bce"] < m[f"{part}_bce_style_head"] - 1e-3, part
+    rounds = read_csv(tiny_run / "history_refine.csv")
+    assert [int(r["round"]) for r in rounds] == [0, 1]
+    assert float(rounds[1]["train_bce_searched"]) < float(rounds[0]["train_bce_searched"])
+    assert float(rounds[1]["val_bce_searched"]) == pytest.approx(m["val_bce"], abs=1e-6)
+
+
+def test_stage_three_trains_the_decoder_alone(tiny_run):
+    """The encoder after stage 2 (classifier and style head) == the final encoder, bit for bit."""
+    import tf_keras
+
+    from training import model as model_lib
+    config = json.loads((tiny_run / "metrics.json").read_text())["config"]
+    models = model_lib.build(model_lib.Preset(**{k: tuple(v) if isinstance(v, list) else v
+                                                 for k, v in config.items()}), 1)
+    models.autoencoder.load_weights(str(tiny_run / "stage2.weights.h5"))
+    final = tf_keras.models.load_model(tiny_run / "encoder.h5", compile=False)
+    for before, after in zip(models.encoder.weights, final.weights, strict=True):
+        np.testing.assert_array_equal(before.numpy(), after.numpy(), err_msg=before.name)
+    decoder = tf_keras.models.load_model(tiny_run / "decoder.h5", compile=False)
+    assert any(not np.array_equal(a.numpy(), b.numpy()) for a, b in zip(models.decoder.weights, decoder.weights))
+
+
+def test_a_run_stopped_after_a_round_resumes_after_it(tiny_run, tmp_path):
+    resumed = tmp_path / "resumed"
+    shutil.copytree(tiny_run, resumed)
+    (resumed / "metrics.json").unlink()  # as if stopped after round 1; now asked for two
+    done = run_cli(*train_args(resumed, "--refine-rounds", "2"))
+    assert done.returncode == 0, done.stderr[-2000:]
+    for line in ("stage 1: loaded", "stage 2: loaded", "stage 3: resumed after round 1 of 2", "round 2/2"):
+        assert line in done.stdout, line
+    assert [int(r["round"]) for r in read_csv(resumed / "history_refine.csv")] == [0, 1, 2]
 
 
 def test_stage_two_leaves_the_frozen_classifier_bit_identical(tiny_run):
@@ -90,15 +131,26 @@ def test_style_stats_percentiles_overall_and_per_class():
         samples.style_stats(np.zeros((0, 1)), np.zeros(0))
 
 
-def test_grid_codes_cover_every_digit_across_its_own_style_range():
-    per_class = [[[-c, 10.0 + c]] for c in range(10)]
-    codes = samples.grid_codes(per_class, rows=11)
+def test_grid_codes_cover_every_digit_through_its_own_percentiles():
+    tables = [{"1": [-c], "50": [0.0], "99": [10.0 + c]} for c in range(10)]
+    codes = samples.grid_codes(tables, rows=11)
     assert codes.shape == (110, 11)
     np.testing.assert_array_equal(codes[:10, :10], np.eye(10))
-    np.testing.assert_array_equal(codes[:10, 10], [-c for c in range(10)])  # top row: each class's low
+    np.testing.assert_array_equal(codes[:10, 10], [-c for c in range(10)])  # top row: each class's 1st
+    np.testing.assert_array_equal(codes[50:60, 10], np.zeros(10))  # middle row: each class's median
     np.testing.assert_array_equal(codes[-10:, 10], [10.0 + c for c in range(10)])
-    shared = samples.grid_codes([[-2.0, 3.0]], rows=3)
-    assert shared[0, 10] == -2.0 and shared[-1, 10] == 3.0
+
+
+def test_a_long_thin_tail_gets_the_end_of_the_slider_not_its_length():
+    """Slider positions follow the class's percentiles: a quarter of the way is its 25th percentile,
+    however far its 1st percentile lies."""
+    tail = {"1": [-100.0], "5": [-10.0], "25": [-1.0], "50": [0.0], "75": [1.0], "95": [2.0], "99": [3.0]}
+    at = lambda u: samples.style_at([tail] * 10, u)[0, 0]  # noqa: E731
+    assert at(0.0) == -100.0 and at(1.0) == 3.0 and at(0.5) == 0.0
+    assert at(24 / 98) == pytest.approx(-1.0)  # the 25th percentile
+    assert at(0.1) > -10.0  # linear between the 1st and 99th would give -89.7
+    two = {"1": [0.0, 10.0], "99": [1.0, 20.0]}
+    np.testing.assert_allclose(samples.style_at([two] * 10, [0.25, 0.5])[3], [0.25, 15.0])
 
 
 def test_style_stats_give_each_class_its_own_range():

@@ -1,5 +1,9 @@
 """What "style" means, measured: correlate each style value with traits computed from the images.
 
+The correlation is Spearman's rho (Pearson's r of the ranks): the page's style slider walks through
+each class's styles by percentile, so "the trait grows as the slider moves" is a question of order,
+and a few far-out styles must not decide it.
+
 Traits of a digit (28x28, ink in [0, 1]):
   slant       shear of the ink from its second moments (> 0: leans right)
   width       columns between the first and last with ink > 0.5
@@ -84,10 +88,23 @@ def _pearson(a, b):
     return float((a * b).sum() / denominator) if denominator > 0 else 0.0
 
 
+def _ranks(values):
+    """Ranks 0..n-1, ties sharing their mean rank."""
+    order = np.argsort(values, kind="stable")
+    ranks = np.empty(len(values))
+    ranks[order] = np.arange(len(values))
+    _, group = np.unique(values, return_inverse=True)
+    return (np.bincount(group, ranks) / np.bincount(group))[group]
+
+
+def spearman(a, b):
+    return _pearson(_ranks(np.asarray(a)), _ranks(np.asarray(b)))
+
+
 def correlations(style, labels, measured):
-    """r between each style dimension and each trait, over all digits and within each class."""
+    """Spearman's rho between each style dimension and each trait, over all digits and within each class."""
     def table(mask):
-        return [{t: round(_pearson(style[mask, d], measured[t][mask]), 3) for t in TRAITS}
+        return [{t: round(spearman(style[mask, d], measured[t][mask]), 3) for t in TRAITS}
                 for d in range(style.shape[1])]
     return {"overall": table(np.ones(len(labels), bool)),
             "per_class": {str(c): table(labels == c) for c in range(NUM_CLASSES) if (labels == c).sum() > 2}}
@@ -108,5 +125,6 @@ def atlas(images, style, labels, dim=0):
 def describe(images, style, labels):
     """Everything meta.json keeps about what style means."""
     measured = traits(images)
-    return {"traits": list(TRAITS), "correlations": correlations(np.asarray(style), np.asarray(labels), measured),
+    return {"traits": list(TRAITS), "method": "spearman",
+            "correlations": correlations(np.asarray(style), np.asarray(labels), measured),
             "atlas_quantiles": list(ATLAS_QUANTILES)}

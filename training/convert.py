@@ -25,6 +25,7 @@ import numpy as np  # noqa: E402
 from training import analysis  # noqa: E402
 from training import data as data_lib  # noqa: E402
 from training import samples  # noqa: E402
+from training import style_search  # noqa: E402
 from training import train  # noqa: E402
 from training.folders import written_whole  # noqa: E402
 from training import model as model_lib  # noqa: E402
@@ -49,11 +50,11 @@ class ConvertError(RuntimeError):
     """The run cannot be converted; the message is meant for the user as is."""
 
 
-def parity_codes(style_range, per_class, rng):
-    """Codes the parity tests decode: every one-hot digit at five styles across its range,
+def parity_codes(style_range, tables, rng):
+    """Codes the parity tests decode: every one-hot digit at five styles across its percentiles,
     each neighbouring pair half-and-half (the slider's morph), and random mixtures."""
     style_range = np.asarray(style_range, np.float32)
-    codes = list(samples.grid_codes(per_class, 5))
+    codes = list(samples.grid_codes(tables, 5))
     middle = style_range.mean(axis=1)
     eye = np.eye(NUM_CLASSES, dtype=np.float32)
     for d in range(NUM_CLASSES):
@@ -165,18 +166,19 @@ def convert(run, out, quantize="mixed", data_path=None):
         shipped_decoder = tensorflowjs.converters.load_keras_model(str(tmp / "decoder" / "model.json"))
         shipped_encoder = tensorflowjs.converters.load_keras_model(str(tmp / "encoder" / "model.json"))
         shipped = {f"test_{name}": value for name, value in
-                   train.figures(shipped_encoder, shipped_decoder, ds.test).items()}
+                   train.figures(shipped_encoder, shipped_decoder, ds.test, metrics.get("style_search")).items()}
         check_quantization_cost(metrics, shipped)
 
-        style_range, per_class = metrics["style_range"], _per_class_ranges(metrics)
-        samples.save_grid(shipped_decoder, per_class, PREVIEW_ROWS, tmp / "preview.png")
-        codes = parity_codes(style_range, per_class, np.random.default_rng(0))
+        style_range, tables = metrics["style_range"], samples.class_tables(metrics)
+        samples.save_grid(shipped_decoder, tables, PREVIEW_ROWS, tmp / "preview.png")
+        codes = parity_codes(style_range, tables, np.random.default_rng(0))
         digits = ds.test.x[:PARITY_DIGITS]
         arrays = {"codes": codes, "decoded": shipped_decoder.predict(codes, verbose=0),
                   "digits": digits, "encoded": shipped_encoder.predict(digits, verbose=0)}
         for name, array in arrays.items():
             _write_f32(tmp / "parity" / f"{name}.f32", array)
-        style = encoder.predict(ds.test.x, batch_size=1000, verbose=0)[:, NUM_CLASSES:]
+        # the styles the page's codes have: searched (training/style_search.py) where the run has a grid
+        style = style_search.encode(encoder, decoder, ds.test.x, metrics.get("style_search"))[2][:, NUM_CLASSES:]
         meaning = analysis.describe(ds.test.x, style, ds.test.y)
         meaning["atlas"] = []
         for d in range(metrics["style_dims"]):  # real test digits at style quantiles, per dimension
@@ -194,11 +196,12 @@ def convert(run, out, quantize="mixed", data_path=None):
             "style_dims": metrics["style_dims"],
             "code_size": NUM_CLASSES + metrics["style_dims"],
             "style_range": style_range,
-            "style_range_per_class": per_class,
+            "style_range_per_class": _per_class_ranges(metrics),
             "style_mean": metrics["style_mean"],
             "style_percentiles": metrics["style_percentiles"],
             "style_percentiles_per_class": metrics["style_percentiles_per_class"],
-            "metrics": {k: metrics[k] for k in ("test_accuracy", "test_bce", "val_accuracy", "val_bce")},
+            "metrics": {k: metrics[k] for k in ("test_accuracy", "test_bce", "val_accuracy", "val_bce",
+                                                "test_bce_style_head", "val_bce_style_head") if k in metrics},
             "shipped_metrics": shipped,
             "parameters": model_lib.parameter_counts(encoder, decoder),
             "decoder_multiply_adds": metrics["decoder_multiply_adds"],

@@ -35,6 +35,8 @@ class Preset:
     batch_size: int = 128
     learning_rate: float = 1e-3
     cosine: bool = False                  # cosine-decay the learning rate to 1% over the stage
+    refine_rounds: int = 0                # stage 3: decoder epochs on searched codes (training/refine.py)
+    refine_learning_rate: float = 3e-4
 
 
 PRESETS = {
@@ -46,13 +48,14 @@ PRESETS = {
     ),
     # What the site ships: a stronger classifier (shift augmentation, dropout, cosine schedule),
     # a style head with a hidden layer, and a decoder that does its heavy work at 7x7 and 14x14
-    # and keeps only 16 channels at 28x28, so one image costs ~16 M multiply-adds.
+    # and keeps only 16 channels at 28x28, so one image costs ~16 M multiply-adds; then rounds of
+    # the decoder learning from searched codes (stage 3), which stage-2 epochs did not match.
     "default": Preset(
         conv_channels=(32, 64, 128), classifier_dense=128, dropout=0.3, augment_shift=2,
         style_hidden=128, decoder_dense=0, decoder_start=64,
         decoder_blocks=(64, "up", 64, 32, "up", 16), decoder_batchnorm=True,
-        epochs_classifier=8, epochs_autoencoder=20, batch_size=128,
-        learning_rate=2e-3, cosine=True,
+        epochs_classifier=8, epochs_autoencoder=12, batch_size=128,
+        learning_rate=2e-3, cosine=True, refine_rounds=5,
     ),
 }
 

@@ -8,25 +8,30 @@ import json
 import sys
 from pathlib import Path
 
-HEADER = ["model", "data", "style dims", "preset", "epochs", "test accuracy", "test BCE / pixel (shipped)",
-          "parameters enc / dec", "decoder multiply-adds", "decoder weights", "training time"]
+HEADER = ["model", "data", "style dims", "preset", "epochs (+ refine rounds)", "test accuracy",
+          "test BCE / pixel (shipped)", "style head alone", "parameters enc / dec", "decoder multiply-adds",
+          "decoder weights", "training time (stages)"]
+STAGES = ("classifier", "autoencoder", "refine")
 
 
 def row(name, m):
     """m: a meta.json (converted) or a metrics.json (run) as a dict. "shipped": the figure with the
-    quantised weights the page loads (converted models only)."""
+    quantised weights the page loads (converted models only). Test BCE is that of the searched
+    codes; "style head alone" that of the style head's codes ("=" for runs made before the search)."""
     source = m.get("source", m)  # meta.json keeps the run's figures under "source"
     figures = m.get("metrics", m)
     weights = (f"{m['weight_bytes']['decoder'] / 1024:.0f} KiB ({m['quantization']})" if "weight_bytes" in m
                else f"{m['parameters']['decoder'] * 4 / 1024:.0f} KiB (float32, not converted)")
     return [
         name, m["dataset"], str(m["style_dims"]), source["preset"],
-        f"{source['epochs']['classifier']} + {source['epochs']['autoencoder']}",
+        " + ".join(str(source["epochs"][s]) for s in STAGES if source["epochs"].get(s)),
         f"{figures['test_accuracy'] * 100:.2f}%",
         f"{figures['test_bce']:.4f}" + (f" ({m['shipped_metrics']['test_bce']:.4f})" if "shipped_metrics" in m else ""),
+        f"{figures['test_bce_style_head']:.4f}" if "test_bce_style_head" in figures else "=",
         f"{m['parameters']['encoder']:,} / {m['parameters']['decoder']:,}",
         f"{m['decoder_multiply_adds'] / 1e6:.1f} M", weights,
-        f"{source['seconds']['classifier'] / 60:.1f} + {source['seconds']['autoencoder'] / 60:.1f} min",
+        " + ".join(f"{source['seconds'][s] / 60:.1f}" for s in STAGES if source["epochs"].get(s))
+        + f" = {source['seconds']['total'] / 60:.1f} min",
     ]
 
 

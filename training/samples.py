@@ -41,20 +41,35 @@ def percentile_range(percentiles, dims):
     return [[percentiles["1"][d], percentiles["99"][d]] for d in range(dims)]
 
 
-def style_at(ranges, unit):
-    """The style at position `unit` (0..1 per dimension) of each class's own range.
-    ranges: [10, k, 2] per class, or [k, 2] shared by all. Returns [10, k]."""
-    ranges = np.broadcast_to(np.asarray(ranges, np.float32), (NUM_CLASSES, *np.shape(ranges)[-2:]))
-    return ranges[..., 0] + np.asarray(unit, np.float32) * (ranges[..., 1] - ranges[..., 0])
+def class_tables(stats):
+    """The 10 per-class percentile tables of style_stats() (the overall one for a class with no digits)."""
+    per = stats["style_percentiles_per_class"]
+    return [per.get(str(c), stats["style_percentiles"]) for c in range(NUM_CLASSES)]
 
 
-def grid_codes(ranges, rows):
+def style_at(tables, unit):
+    """The style at slider position `unit` (0..1; one per style dimension, or one for all) of each
+    class, through its percentile table: 0 is the 1st percentile, 0.5 the median, 1 the 99th, linear
+    in between, as the page's codes.js maps its sliders. Equal steps pass equal shares of a class's
+    digits, so a long thin tail of rare styles gets the ends of the slider, not most of its length.
+    tables: 10 percentile tables (class_tables()). Returns [10, k]."""
+    out = []
+    for table in tables:
+        keys = sorted(table, key=float)
+        q = np.array([float(k) for k in keys])
+        values = np.array([table[k] for k in keys], np.float64)  # [knots, k]
+        units = np.broadcast_to(np.asarray(unit, np.float64), values.shape[1:])
+        out.append([np.interp(units[d], (q - q[0]) / (q[-1] - q[0]), values[:, d]) for d in range(len(units))])
+    return np.array(out, np.float32)
+
+
+def grid_codes(tables, rows):
     """Codes for a grid: one-hot digits across, `rows` styles down from low to high, each digit
-    across its own range. With several style dimensions every dimension moves together."""
+    through its own percentile table. With several style dimensions every dimension moves together."""
     onehot = np.eye(NUM_CLASSES, dtype=np.float32)
     codes = []
     for u in np.linspace(0.0, 1.0, rows, dtype=np.float32):
-        styles = style_at(ranges, u)
+        styles = style_at(tables, u)
         codes += [np.concatenate([onehot[d], styles[d]]) for d in range(NUM_CLASSES)]
     return np.stack(codes)
 
@@ -75,8 +90,8 @@ def write_png(path, image):
     tf.io.write_file(str(path), tf.io.encode_png(image))
 
 
-def save_grid(decoder, ranges, rows, path):
+def save_grid(decoder, tables, rows, path):
     """Decode the digits x styles grid with `decoder` and write it as a PNG."""
-    codes = grid_codes(ranges, rows)
+    codes = grid_codes(tables, rows)
     images = decoder.predict(codes, batch_size=len(codes), verbose=0)
     write_png(path, tile(images, rows, NUM_CLASSES))

@@ -3,9 +3,11 @@
     python -m training.train --data ../shared/data/mnist.npz --out runs/mnist
 
 Stage 1 trains the classifier (image -> 10 probabilities), then freezes it. Stage 2 trains the
-style head and the decoder to reproduce the image from [probabilities, style]. The run folder gets
-encoder.h5, decoder.h5, history_*.csv, samples/epoch_NN.png and, last of all, metrics.json.
-An interrupted run resumes from its last finished epoch when started again with the same --out.
+style head and the decoder to reproduce the image from [probabilities, style]. Stage 3 (the
+default preset's refine rounds) trains the decoder on the codes the style search finds. Every
+figure encodes an image as the search does (training/style_search.py). The run folder gets
+encoder.h5, decoder.h5, history_*.csv, samples/*.png and, last of all, metrics.json.
+An interrupted run resumes from its last finished epoch or round when started again with the same --out.
 """
 import argparse
 import json
@@ -22,7 +24,9 @@ import numpy as np  # noqa: E402
 
 from training import data as data_lib  # noqa: E402
 from training import model as model_lib  # noqa: E402
+from training import refine as refine_lib  # noqa: E402
 from training import samples  # noqa: E402
+from training import style_search  # noqa: E402
 
 SAMPLE_ROWS = 3  # the per-epoch figure: the 10 digits at low, middle and high style
 
@@ -39,6 +43,7 @@ def parse_args(argv=None):
     ap.add_argument("--style-dims", type=int, default=1)
     ap.add_argument("--epochs-classifier", type=int, help="override the preset's stage-1 epochs")
     ap.add_argument("--epochs-autoencoder", type=int, help="override the preset's stage-2 epochs")
+    ap.add_argument("--refine-rounds", type=int, help="override the preset's stage-3 rounds")
     ap.add_argument("--batch-size", type=int)
     ap.add_argument("--learning-rate", type=float)
     ap.add_argument("--validation-size", type=int, default=data_lib.VALIDATION_SIZE)
@@ -118,44 +123,49 @@ class SampleGrid:
         self.callback = Callback()
 
     def write(self, epoch):
-        style = self.models.encoder.predict(self.x, batch_size=1000, verbose=0)[:, model_lib.NUM_CLASSES:]
-        ranges = samples.style_stats(style, self.y)["style_range_per_class"]
-        samples.save_grid(self.models.decoder, ranges, SAMPLE_ROWS, self.folder / f"epoch_{epoch:02d}.png")
+        self.write_codes(self.models.encoder.predict(self.x, batch_size=1000, verbose=0), f"epoch_{epoch:02d}.png")
+
+    def write_codes(self, codes, name):
+        """The figure for the styles of `codes`, one per digit of the split (stage 3 passes its own)."""
+        stats = samples.style_stats(codes[:len(self.y), model_lib.NUM_CLASSES:], self.y)
+        samples.save_grid(self.models.decoder, samples.class_tables(stats), SAMPLE_ROWS, self.folder / name)
 
 
-def train_autoencoder(models, ds, p, out, verbose=1):
-    """Stage 2: image -> same image, binary cross-entropy; only style head and decoder learn."""
+def train_autoencoder(models, ds, p, out, grid_images, verbose=1):
+    """Stage 2: image -> same image, binary cross-entropy; only style head and decoder learn.
+    Skipped (weights loaded) when an earlier run of this folder finished it."""
     import tensorflow as tf
     import tf_keras as keras
     ae, epochs = models.autoencoder, p.epochs_autoencoder
+    done = out / "stage2.weights.h5"
+    if done.exists():
+        ae.load_weights(str(done))
+        print(f"stage 2: loaded {done} (finished by an earlier run)")
+        return
     ae.compile(_optimizer(keras, p, epochs, len(ds.train.x)), "binary_crossentropy")
     to_self = lambda x, y: (x, x)  # noqa: E731
-    grid = SampleGrid(keras, models, data_lib.Split(ds.train.x[:2000], ds.train.y[:2000]), out / "samples")
+    grid = grid_images(keras)
     history = ae.fit(
         _datasets(tf, keras, ds.train, p.batch_size, 2, True).map(to_self),
         validation_data=_datasets(tf, keras, ds.val, 512, 0, False).map(to_self),
         epochs=epochs, callbacks=_callbacks(keras, out, "autoencoder") + [grid.callback], verbose=verbose)
     _check_finite(history, "stage 2 (auto-encoder)")
+    ae.save_weights(str(done))
 
 
-def bce_per_image(x, recon):
-    """Binary cross-entropy per image, the mean over its pixels (Keras' loss, clip included)."""
-    import tensorflow as tf
-    return tf.reduce_mean(tf.keras.losses.binary_crossentropy(x, recon), axis=[1, 2]).numpy()
+def figures(encoder, decoder, split, grid):
+    """Accuracy of the class output; mean per-pixel binary cross-entropy of the reconstruction from
+    the searched codes (bce) and from the style head's own (bce_style_head). grid None: runs made
+    before the search, whose codes are the style head's."""
+    head, head_bce, _, bce = style_search.encode(encoder, decoder, split.x, grid)
+    return {"accuracy": round(float(np.mean(head[:, :model_lib.NUM_CLASSES].argmax(1) == split.y)), 6),
+            "bce": round(float(bce.mean()), 6), "bce_style_head": round(float(head_bce.mean()), 6)}
 
 
-def figures(encoder, decoder, split):
-    """Accuracy of the class output and mean per-pixel binary cross-entropy of the reconstruction."""
-    codes = encoder.predict(split.x, batch_size=1000, verbose=0)
-    recon = decoder.predict(codes, batch_size=1000, verbose=0)
-    return {"accuracy": round(float(np.mean(codes[:, :model_lib.NUM_CLASSES].argmax(1) == split.y)), 6),
-            "bce": round(float(bce_per_image(split.x, recon).mean()), 6)}
-
-
-def evaluate(models, ds):
-    """figures() on validation and test, as val_accuracy, val_bce, test_accuracy, test_bce."""
+def evaluate(models, ds, grid):
+    """figures() on validation and test, as val_accuracy, val_bce, ..., test_bce_style_head."""
     return {f"{part}_{name}": value for part, split in (("val", ds.val), ("test", ds.test))
-            for name, value in figures(models.encoder, models.decoder, split).items()}
+            for name, value in figures(models.encoder, models.decoder, split, grid).items()}
 
 
 def versions():
@@ -171,10 +181,12 @@ def run(args):
         raise TrainingError(f"{out}: already holds a finished run (metrics.json); choose another --out")
     ds = data_lib.load(args.dataset, args.data, args.validation_size)
     p = model_lib.preset(args.preset, epochs_classifier=args.epochs_classifier,
-                         epochs_autoencoder=args.epochs_autoencoder, batch_size=args.batch_size,
-                         learning_rate=args.learning_rate)
+                         epochs_autoencoder=args.epochs_autoencoder, refine_rounds=args.refine_rounds,
+                         batch_size=args.batch_size, learning_rate=args.learning_rate)
     if args.style_dims < 1:
         raise TrainingError(f"--style-dims must be at least 1, got {args.style_dims}")
+    if p.refine_rounds < 0:
+        raise TrainingError(f"--refine-rounds must be 0 or more, got {p.refine_rounds}")
     out.mkdir(parents=True, exist_ok=True)
 
     import tensorflow as tf
@@ -189,18 +201,25 @@ def run(args):
     parameters = model_lib.parameter_counts(models.encoder, models.decoder)
     print("parameters:", json.dumps(parameters))
 
+    sample_split = data_lib.Split(ds.train.x[:2000], ds.train.y[:2000])
+    sample_grid = lambda keras: SampleGrid(keras, models, sample_split, out / "samples")  # noqa: E731
+
     t0 = time.time()
     train_classifier(models, ds, p, out, verbose)
     t1 = time.time()
-    train_autoencoder(models, ds, p, out, verbose)
+    train_autoencoder(models, ds, p, out, sample_grid, verbose)
     t2 = time.time()
+    # the search grid spans the style head's values on the training set; stage 3 keeps it
+    head = models.encoder.predict(ds.train.x, batch_size=1000, verbose=0)
+    grid = style_search.make_grid(head[:, model_lib.NUM_CLASSES:])
+    codes = refine_lib.refine(models, ds, p, grid, out, sample_grid(keras).write_codes, verbose)
+    t3 = time.time()
 
-    figures = evaluate(models, ds)
-    codes = models.encoder.predict(ds.train.x, batch_size=1000, verbose=0)
+    figures = evaluate(models, ds, grid)
     style = samples.style_stats(codes[:, model_lib.NUM_CLASSES:], ds.train.y)
     models.encoder.save(str(out / "encoder.h5"))
     models.decoder.save(str(out / "decoder.h5"))
-    samples.save_grid(models.decoder, style["style_range_per_class"], 11, out / "grid.png")
+    samples.save_grid(models.decoder, samples.class_tables(style), 11, out / "grid.png")
     metrics = {
         "dataset": ds.name, "class_names": ds.class_names, "data_source": ds.source,
         "data_sha256": ds.sha256, "sizes": {k: len(getattr(ds, k).x) for k in ("train", "val", "test")},
@@ -209,9 +228,11 @@ def run(args):
         "parameters": parameters, "frozen_layers": models.frozen,
         "decoder_multiply_adds": model_lib.multiply_adds(models.decoder),
         "encoder_multiply_adds": model_lib.multiply_adds(models.encoder),
-        "epochs": {"classifier": p.epochs_classifier, "autoencoder": p.epochs_autoencoder},
+        "style_search": grid,
+        "epochs": {"classifier": p.epochs_classifier, "autoencoder": p.epochs_autoencoder,
+                   "refine": p.refine_rounds},
         "seconds": {"classifier": round(t1 - t0, 1), "autoencoder": round(t2 - t1, 1),
-                    "total": round(time.time() - t0, 1)},
+                    "refine": round(t3 - t2, 1), "total": round(time.time() - t0, 1)},
         "versions": versions(), **style,
     }
     tmp = out / "metrics.json.tmp"
