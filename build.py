@@ -40,7 +40,8 @@ DATASET_LABELS = {"mnist": "MNIST digits", "fashion_mnist": "Fashion-MNIST"}
 MODEL_FILES = ("meta.json", "preview.png")
 # what the page reads of each meta.json, embedded in index.html (the rest stays in meta.json)
 PAGE_FIELDS = ("name", "label", "dataset", "class_names", "style_dims", "code_size", "style_range",
-               "style_range_per_class", "metrics", "parameters", "decoder_multiply_adds", "style_meaning")
+               "style_range_per_class", "style_percentiles", "style_percentiles_per_class", "metrics",
+               "parameters", "decoder_multiply_adds", "style_meaning")
 
 
 class BuildError(RuntimeError):
@@ -49,7 +50,8 @@ class BuildError(RuntimeError):
 
 # meta.json fields the page reads, with their types
 META_FIELDS = {"dataset": str, "class_names": list, "style_dims": int, "code_size": int,
-               "style_range": list, "style_range_per_class": list, "metrics": dict, "parameters": dict,
+               "style_range": list, "style_range_per_class": list, "style_percentiles": dict,
+               "style_percentiles_per_class": dict, "metrics": dict, "parameters": dict,
                "decoder_multiply_adds": int}
 DTYPE_BYTES = {"float32": 4, "int32": 4, "float16": 2, "uint16": 2, "uint8": 1}
 
@@ -68,6 +70,18 @@ def _ranges_ok(ranges, dims):
         return isinstance(v, (int, float)) and not isinstance(v, bool)
     return isinstance(ranges, list) and len(ranges) == dims and all(
         isinstance(r, list) and len(r) == 2 and number(r[0]) and number(r[1]) and r[0] < r[1] for r in ranges)
+
+
+def _table_ok(table, dims):
+    """A percentile table: {"1": [k numbers], "5": [...], ...}, each dimension non-decreasing."""
+    try:
+        keys = sorted(table, key=float)
+        rows = [table[k] for k in keys]
+    except (TypeError, ValueError):
+        return False
+    return len(rows) >= 2 and all(isinstance(r, list) and len(r) == dims and all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) for v in r) for r in rows) and all(
+        a[d] <= b[d] for a, b in zip(rows, rows[1:]) for d in range(dims))
 
 
 def check_meta(path):
@@ -90,6 +104,10 @@ def check_meta(path):
     per_class = meta["style_range_per_class"]
     if len(per_class) != 10 or not all(_ranges_ok(r, dims) for r in per_class):
         raise BuildError(f"{path}: style_range_per_class should be 10 lists of {dims} [low, high] pair(s)")
+    tables = [meta["style_percentiles"], *meta["style_percentiles_per_class"].values()]
+    if not all(isinstance(t, dict) and _table_ok(t, dims) for t in tables):
+        raise BuildError(f"{path}: style_percentiles(_per_class) should map percentiles to {dims} "
+                         f"non-decreasing number(s) each")
     for key in ("test_accuracy", "test_bce"):
         if not isinstance(meta["metrics"].get(key), (int, float)):
             raise BuildError(f"{path}: metrics.{key} should be a number")

@@ -53,6 +53,13 @@ def corrupt_meta_type(model):
     (model / "meta.json").write_text(json.dumps(meta))
 
 
+def unsorted_percentiles(model):
+    meta = json.loads((model / "meta.json").read_text())
+    table = meta["style_percentiles_per_class"]["3"]
+    table["1"], table["99"] = table["99"], table["1"]
+    (model / "meta.json").write_text(json.dumps(meta))
+
+
 def short_shard(model):
     shard = next((model / "decoder").glob("*.bin"))
     shard.write_bytes(shard.read_bytes()[:-10])
@@ -94,6 +101,7 @@ FAULTS = {
     "weight transposed": (transposed_kernel, "weight 'dec_dense/kernel' has shape [3136, 11], its layer needs"),
     "meta.json missing a field": (corrupt_meta_field, "missing field 'style_range'"),
     "meta.json field of the wrong type": (corrupt_meta_type, "field 'style_dims' should be int, got str"),
+    "style percentiles out of order": (unsorted_percentiles, "style_percentiles(_per_class) should map"),
     "meta.json not JSON": (lambda m: (m / "meta.json").write_text("[1, 2"), "meta.json: not valid JSON"),
     "preview missing": (lambda m: (m / "preview.png").unlink(), "preview.png: missing"),
 }

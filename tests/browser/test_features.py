@@ -37,7 +37,7 @@ def test_a_link_that_sets_only_some_values_keeps_the_rest(open_page):
 def test_style_meaning_is_shown_for_the_current_digit(open_page):
     page = open_page("#digit=7").page
     text = page.locator("#meaning").inner_text()
-    assert text.startswith("7: ") and "(r = " in text
+    assert text.startswith("7: higher style → ") and "(ρ = " in text
     page.locator("#digit-slider").focus()
     page.keyboard.press("Home")
     assert page.locator("#meaning").inner_text().startswith("0: ")
@@ -67,6 +67,34 @@ def test_drawn_digits_are_recognised_like_mnist(open_page):
     page.click("#own-explore")
     state = page.evaluate("digitMorph.state")
     assert state["mode"] == "pair" and state["from"] == classes[-1] == state["to"]
+    assert watch.errors == []
+
+
+def test_a_drawing_is_stored_as_the_best_code_of_its_class(open_page):
+    """The stored code is the best, by the page's own decoder, of the encoder's 8-bit style and
+    every other 8-bit style of the class: checked against all 256 decoded here."""
+    from helpers import FIXTURE
+    test = np.load(FIXTURE)
+    watch = open_page()
+    page = watch.page
+    lo, hi = page.evaluate("digitMorph.model.style_range")[0]
+    gains = []
+    for digit in test["x_test"][:6] / 255.0:
+        result = page.evaluate("async (d) => { const r = await digitMorph.encodeDrawing(d, 28); "
+                               "return { ...r, pixels: Array.from(r.pixels), code: Array.from(r.code) }; }",
+                               digit.ravel().round(3).tolist())
+        codes = np.zeros((256, 11), np.float32)
+        codes[:, result["cls"]] = 1
+        codes[:, 10] = lo + np.arange(256) / 255 * (hi - lo)
+        images = np.array(page.evaluate("async (c) => Array.from(await digitMorph.decode(c))", codes.tolist()))
+        x, y = np.array(result["pixels"]), np.clip(images.reshape(256, -1), 1e-7, 1 - 1e-7)
+        every = -(x * np.log(y) + (1 - x) * np.log(1 - y)).mean(1)
+        assert result["bce"] == pytest.approx(min(every.min(), result["headBce"]), abs=1e-6)
+        assert result["bce"] <= result["headBce"]
+        assert result["code"][10] == pytest.approx(codes[result["levels"][0], 10], abs=1e-4)
+        gains.append(result["headBce"] - result["bce"])
+    assert max(gains) > 1e-3, gains  # the search changes what is stored
+    assert "the best of 257 such codes" in page.locator("#own-size").inner_text()
     assert watch.errors == []
 
 

@@ -29,35 +29,64 @@ export function stateClasses(s) {
   return s.mode === 'pair' ? morphClasses(s.from, s.to, s.t) : walkClasses(s.digit);
 }
 
-// A slider position in [0, 1] per style dimension -> style values in the model's own units.
-// Each class's digits occupy their own part of the style axis (meta.style_range_per_class: its
-// 1st..99th percentile), so position u means "u of the way through this class's range"; a mixture
-// of classes mixes their ranges with the same weights, and every position gives a plausible digit.
-export function styleValues(unit, perClass, classes) {
-  return perClass[0].map((_, d) => {
+// A class's style scale: slider position u in [0, 1] <-> style value, through the class's training
+// percentiles (meta.style_percentiles_per_class: 1st, 5th, 25th, 50th, 75th, 95th, 99th): u = 0 is
+// its 1st percentile, 0.5 its median, 1 its 99th, linear in between (training/samples.py draws the
+// preview the same way). Equal slider steps pass equal shares of the class's digits, not equal style
+// units, so a long thin tail of rare styles, which the decoder draws poorly, gets the slider's ends
+// and not most of its length. -> scales[class][dimension] = { u: [...], v: [...] }, memoised per meta.
+const scaleCache = new WeakMap();
+export function styleScales(meta) {
+  if (!scaleCache.has(meta)) {
+    const scales = Array.from({ length: NUM_CLASSES }, (_, c) => {
+      const table = meta.style_percentiles_per_class?.[String(c)] ?? meta.style_percentiles;
+      const qs = Object.keys(table).map(Number).sort((a, b) => a - b);
+      const u = qs.map((q) => (q - qs[0]) / (qs[qs.length - 1] - qs[0]));
+      return Array.from({ length: meta.style_dims }, (_, d) => ({ u, v: qs.map((q) => table[String(q)][d]) }));
+    });
+    scaleCache.set(meta, scales);
+  }
+  return scaleCache.get(meta);
+}
+
+// piecewise-linear y(x) through the points (xs[i], ys[i]), xs non-decreasing; clamped at the ends
+function interpolate(xs, ys, x) {
+  if (x <= xs[0]) return ys[0];
+  for (let i = 1; i < xs.length; i++) {
+    if (x <= xs[i]) return xs[i] === xs[i - 1] ? ys[i] : ys[i - 1] + ((x - xs[i - 1]) / (xs[i] - xs[i - 1])) * (ys[i] - ys[i - 1]);
+  }
+  return ys[ys.length - 1];
+}
+
+export const styleAt = (scale, u) => interpolate(scale.u, scale.v, clamp(u, 0, 1));
+export const positionOf = (scale, value) => interpolate(scale.v, scale.u, value);
+
+// Slider positions (one per style dimension) -> style values in the model's own units. A mixture
+// of classes mixes their scales with the same weights, so every position gives a plausible digit.
+export function styleValues(unit, scales, classes) {
+  return scales[0].map((_, d) => {
     let value = 0;
     for (let c = 0; c < NUM_CLASSES; c++) {
-      const [lo, hi] = perClass[c][d];
-      value += classes[c] * (lo + clamp(unit[d], 0, 1) * (hi - lo));
+      if (classes[c]) value += classes[c] * styleAt(scales[c][d], unit[d]);
     }
     return value;
   });
 }
 
 // The code the explorer's state stands for: its classes, its style positions in the model's units.
-export function stateCode(s, perClass) {
+export function stateCode(s, scales) {
   const classes = stateClasses(s);
-  return code(classes, styleValues(s.style, perClass, classes));
+  return code(classes, styleValues(s.style, scales, classes));
 }
 
 // The digits x styles grid, row-major: rows go from low to high style, every dimension together.
-export function gridCodes(perClass, rows) {
+export function gridCodes(scales, rows) {
   const codes = [];
   for (let r = 0; r < rows; r++) {
     const u = rows === 1 ? 0.5 : r / (rows - 1);
     for (let d = 0; d < NUM_CLASSES; d++) {
       const classes = morphClasses(d, d, 0);
-      codes.push(code(classes, styleValues(perClass[0].map(() => u), perClass, classes)));
+      codes.push(code(classes, styleValues(scales[0].map(() => u), scales, classes)));
     }
   }
   return codes;

@@ -1,7 +1,7 @@
 // Start-up and the render loop: pick a backend, load the model, decode the state on every
 // animation frame it changed, draw the digit, the code and the grid.
 import { BACKENDS, preferredBackend, startBackend, webglInfo } from './backend.js';
-import { NUM_CLASSES, gridCodes, stateClasses, stateCode } from './codes.js';
+import { NUM_CLASSES, gridCodes, positionOf, stateClasses, stateCode, styleScales } from './codes.js';
 import { drawCode, drawDigit, inkColours } from './draw.js';
 import { Decoder } from './model.js';
 import { bindExports } from './export.js';
@@ -63,7 +63,7 @@ async function renderFrame() {
   app.inputSince = null;
   const decoder = app.decoder;
   try {
-    const c = stateCode(controls.state, app.meta.style_range_per_class);
+    const c = stateCode(controls.state, styleScales(app.meta));
     const t0 = performance.now();
     const pixels = await decoder.decode([c]);
     if (decoder !== app.decoder) return; // the model or backend changed meanwhile: a stale frame
@@ -96,7 +96,7 @@ async function drawGrid() {
   if (!decoder) return null; // a model is loading; it draws its own grid
   const t0 = performance.now();
   const ctx = $('grid').getContext('2d');
-  const codes = gridCodes(app.meta.style_range_per_class, GRID_ROWS);
+  const codes = gridCodes(styleScales(app.meta), GRID_ROWS);
   let longestRowMs = 0;
   for (let r = 0; r < GRID_ROWS; r++) {
     const tRow = performance.now();
@@ -120,7 +120,9 @@ function showPreview(meta) {
 function showFigures(meta) {
   const m = meta.metrics;
   $('figures').textContent = `This model: test accuracy ${(m.test_accuracy * 100).toFixed(2)}% · ` +
-    `reconstruction BCE ${m.test_bce.toFixed(4)} per pixel · decoder ${meta.parameters.decoder.toLocaleString('en')} ` +
+    `reconstruction BCE ${m.test_bce.toFixed(4)} per pixel` +
+    (m.test_bce_style_head === undefined ? '' : ` (styles found by search; the style head alone ${m.test_bce_style_head.toFixed(4)})`) +
+    ` · decoder ${meta.parameters.decoder.toLocaleString('en')} ` +
     `parameters, ${(meta.decoder_multiply_adds / 1e6).toFixed(1)} M multiply-adds per image.`;
 }
 
@@ -279,7 +281,7 @@ const own = new OwnDigit({
   colours: () => app.colours,
   // set the explorer to a drawing's compressed code: its class, its style within that class's range
   explore({ cls, code: c }) {
-    const style = app.meta.style_range_per_class[cls].map(([lo, hi], d) => (c[NUM_CLASSES + d] - lo) / (hi - lo));
+    const style = styleScales(app.meta)[cls].map((scale, d) => positionOf(scale, c[NUM_CLASSES + d]));
     controls.set({ mode: 'pair', from: cls, to: cls, t: 0, style: style.map((u) => Math.min(1, Math.max(0, u))) });
     $('digit').scrollIntoView({ behavior: 'smooth', block: 'center' });
   },

@@ -1,5 +1,6 @@
 // "What style means", in plain words, from the correlations measured at conversion time
-// (meta.style_meaning: Pearson r between each style value and traits of real test digits).
+// (meta.style_meaning: Spearman's rho, or Pearson's r for models converted before it, between each
+// style value and traits of real test digits).
 
 const WORDS = {
   slant: ['leans more to the right', 'leans more to the left'],
@@ -10,22 +11,23 @@ const WORDS = {
   x_offset: ['sits further right', 'sits further left'],
   y_offset: ['sits lower', 'sits higher'],
 };
-const STRONG = 0.3; // |r| below this is not worth a word
+const STRONG = 0.3; // |correlation| below this is not worth a word
 
 // One sentence per style dimension for class `c` (or over all digits when c is null).
 export function describeStyle(meaning, classNames, c) {
   const tables = c == null ? meaning.correlations.overall : meaning.correlations.per_class[String(c)];
   if (!tables) return [];
   const who = c == null ? 'all digits' : classNames[c];
+  const sign = meaning.method === 'spearman' ? 'ρ' : 'r';
   return tables.map((rs, d) => {
     const ranked = Object.entries(rs).filter(([t]) => WORDS[t]).sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]));
     const strong = ranked.filter(([, r]) => Math.abs(r) >= STRONG).slice(0, 4);
     const label = tables.length > 1 ? `style ${d + 1}` : 'style';
     if (!strong.length) {
       const [t, r] = ranked[0];
-      return `${who}: no single measured trait follows ${label} closely (strongest: ${t}, r = ${r.toFixed(2)}).`;
+      return `${who}: no single measured trait follows ${label} closely (strongest: ${t}, ${sign} = ${r.toFixed(2)}).`;
     }
-    const words = strong.map(([t, r]) => `${WORDS[t][r > 0 ? 0 : 1]} (r = ${r.toFixed(2)})`);
+    const words = strong.map(([t, r]) => `${WORDS[t][r > 0 ? 0 : 1]} (${sign} = ${r.toFixed(2)})`);
     return `${who}: higher ${label} → ${words.join(', ')}.`;
   });
 }

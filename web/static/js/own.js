@@ -1,10 +1,12 @@
 // "Draw your own digit": the drawing, preprocessed like MNIST, goes through the encoder in the
-// browser; the page shows its class probabilities, style and compressed size, decodes the
-// compressed code beside it, and can hand that code to the explorer.
-import { NUM_CLASSES, clamp } from './codes.js';
+// browser, then the style search (search.js) picks the best code the page can store for it; the
+// page shows its class probabilities, style and compressed size, decodes the stored code beside
+// it, and can hand that code to the explorer.
+import { NUM_CLASSES, positionOf, styleScales } from './codes.js';
 import { drawCode, drawDigit } from './draw.js';
 import { Encoder } from './model.js';
 import { toMnist } from './preprocess.js';
+import { StyleSearch, bce, fromLevels, storedCode, toLevels } from './search.js';
 import { Sketch } from './sketch.js';
 
 const $ = (id) => document.getElementById(id);
@@ -13,24 +15,8 @@ const RAW_BYTES = 28 * 28;
 // The code as it would be stored: the class in 4 bits, each style value in 8 bits over style_range.
 export function compress(probs, style, meta) {
   const cls = probs.indexOf(Math.max(...probs));
-  const levels = style.map((s, d) => {
-    const [lo, hi] = meta.style_range[d];
-    return Math.round(clamp((s - lo) / (hi - lo), 0, 1) * 255);
-  });
-  const restored = levels.map((q, d) => meta.style_range[d][0] + (q / 255) * (meta.style_range[d][1] - meta.style_range[d][0]));
-  const code = new Float32Array(NUM_CLASSES + style.length);
-  code[cls] = 1;
-  code.set(restored, NUM_CLASSES);
-  return { cls, levels, code, bits: 4 + 8 * style.length };
-}
-
-function bce(target, output) {
-  let sum = 0;
-  for (let i = 0; i < target.length; i++) {
-    const o = Math.min(1 - 1e-7, Math.max(1e-7, output[i]));
-    sum -= target[i] * Math.log(o) + (1 - target[i]) * Math.log(1 - o);
-  }
-  return sum / target.length;
+  const levels = toLevels(style, meta);
+  return { cls, levels, code: storedCode(cls, levels, meta), bits: 4 + 8 * style.length };
 }
 
 export class OwnDigit {
@@ -40,6 +26,7 @@ export class OwnDigit {
     this.encoder = null; // a Promise<Encoder>
     this.encoderModel = null;
     this.result = null;
+    this.search = new StyleSearch();
     this.seq = 0;
     this.sketch = new Sketch($('own-pad'), () => this.update());
     $('own-clear').addEventListener('click', () => this.sketch.clear());
@@ -76,21 +63,32 @@ export class OwnDigit {
       const code = await (await this.encoderFor(meta)).encode(pixels);
       if (seq !== this.seq) return null;
       const probs = Array.from(code.slice(0, NUM_CLASSES));
-      const style = Array.from(code.slice(NUM_CLASSES));
-      const packed = compress(probs, style, meta);
-      const recon = await this.app.decoder().decode([packed.code]);
+      const head = compress(probs, Array.from(code.slice(NUM_CLASSES)), meta);
+      const decoder = this.app.decoder();
+      const headImage = await decoder.decode([head.code]);
+      if (seq !== this.seq) return null;
+      if (!this.search.curves.has(head.cls) || this.search.decoder !== decoder) {
+        $('own-status').textContent = `Searching the styles of ${meta.class_names[head.cls]}…`;
+      }
+      const found = await this.search.best(decoder, meta, head.cls, pixels, head.levels, headImage);
+      if (seq !== this.seq) return null;
+      const packed = { ...head, levels: found.levels, code: storedCode(head.cls, found.levels, meta) };
+      const style = fromLevels(found.levels, meta);
+      const recon = found.levels === head.levels ? headImage : await decoder.decode([packed.code]);
       if (seq !== this.seq) return null;
       drawDigit($('own-recon').getContext('2d'), recon, 0, 0, 0, ink, paper);
       $('own-bits').textContent = `decoded from ${packed.bits} bits`;
       drawCode($('own-code'), probs, style, meta.style_range, meta.class_names);
-      const [lo, hi] = meta.style_range_per_class[packed.cls][0];
-      const where = Math.round(clamp((style[0] - lo) / (hi - lo), 0, 1) * 100);
+      const where = Math.round(1 + 98 * positionOf(styleScales(meta)[packed.cls][0], style[0]));
       $('own-status').textContent = `Looks like ${meta.class_names[packed.cls]} (${(probs[packed.cls] * 100).toFixed(1)}%), ` +
-        `style ${style.map((s) => s.toFixed(2)).join(', ')} — ${where}% of that class's style range.`;
-      $('own-size').textContent = `Stored as the class (4 bits) and the style in 8 bits${style.length > 1 ? ' each' : ''}: ` +
+        `style ${style.map((s) => s.toFixed(2)).join(', ')} — percentile ${where} of that class's styles.`;
+      $('own-size').textContent = `Stored as the class (4 bits) and the style in 8 bits${style.length > 1 ? ' each' : ''}, ` +
+        `the best of ${found.tried} such codes for this drawing: ` +
         `${packed.bits} bits against ${RAW_BYTES} bytes of pixels (${Math.round((RAW_BYTES * 8) / packed.bits)}× smaller); ` +
-        `rebuilt from those bits with a binary cross-entropy of ${bce(pixels, recon).toFixed(3)} per pixel.`;
-      this.result = { probs, style, cls: packed.cls, code: packed.code, pixels };
+        `rebuilt from those bits with a binary cross-entropy of ${bce(pixels, recon).toFixed(3)} per pixel ` +
+        `(${bce(pixels, headImage).toFixed(3)} from the encoder's own style).`;
+      this.result = { probs, style, cls: packed.cls, code: packed.code, pixels, levels: found.levels,
+        headLevels: head.levels, bce: bce(pixels, recon), headBce: bce(pixels, headImage) };
       return this.result;
     } catch (e) {
       $('own-status').textContent = `The encoder could not run: ${e.message}`;
