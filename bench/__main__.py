@@ -7,7 +7,9 @@ a fresh browser context (cold cache) and records: first frame (navigation start 
 digit drawn), bytes downloaded before it (raw and gzip -9), the frame latency of --steps slider steps
 driven by real key presses (input event -> digit drawn), the decode time of one image, and the
 10 x 11 grid (decode + draw, row by row as the page does it) with its longest row: the longest a
-slider moved meanwhile can wait. Native: the same decoder loaded into Keras, `predict` on 1 and on 110
+slider moved meanwhile can wait; then a real test digit pasted into the drawing pad (encoder loaded
+once before): a digit of a class not drawn before (the style search decodes that class's 256 codes)
+and another of the same class (searched from the cached ones). Native: the same decoder loaded into Keras, `predict` on 1 and on 110
 codes. Every figure is the median over runs, with min and max; bench.json holds them all and a
 Markdown table is printed for the README.
 """
@@ -46,8 +48,31 @@ def summary(values):
     return {"median": statistics.median(values), "min": min(values), "max": max(values)}
 
 
-def measure_page(browser, url, backend, steps):
-    """One cold-cache visit: first frame, bytes, frame latencies, decode times, grid times."""
+DRAW = """async (digits) => {
+  const ms = [];
+  for (const d of digits) {
+    const t0 = performance.now();
+    await digitMorph.encodeDrawing(d, 28);
+    ms.push(performance.now() - t0);
+  }
+  return ms;
+}"""
+
+
+def drawing_digits(model_dir):
+    """Three real test digits from the parity files: two of one class, one of another (the first
+    loads the encoder and that class's codes before anything is timed)."""
+    digits = np.fromfile(model_dir / "parity" / "digits.f32", "<f4").reshape(-1, 784)
+    encoded = np.fromfile(model_dir / "parity" / "encoded.f32", "<f4").reshape(len(digits), -1)
+    classes = encoded[:, :10].argmax(1)
+    a = int(classes[0])
+    same = int(np.flatnonzero(classes == a)[1])
+    other = int(np.flatnonzero(classes != a)[0])
+    return [digits[i].round(4).tolist() for i in (0, other, same)]
+
+
+def measure_page(browser, url, backend, steps, digits):
+    """One cold-cache visit: first frame, bytes, frame latencies, decode times, grid times, drawings."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     responses = []
@@ -76,12 +101,14 @@ def measure_page(browser, url, backend, steps):
     page.evaluate("digitMorph.drawGrid()")  # warm: the grid row's batch shape
     grids = [page.evaluate("digitMorph.drawGrid()") for _ in range(GRID_REPEATS)]
     grid = [g["ms"] for g in grids]
+    _, new_class, same_class = page.evaluate(DRAW, digits)
     context.close()
     return {"first_frame_ms": first_frame, "bytes_raw": raw, "bytes_gzip": zipped,
             "frame_median_ms": pct(latencies, 50), "frame_p95_ms": pct(latencies, 95),
             "decode_median_ms": pct(decodes, 50),
             "grid_median_ms": pct(grid, 50), "grid_p95_ms": pct(grid, 95),
-            "grid_longest_row_ms": max(g["longestRowMs"] for g in grids)}
+            "grid_longest_row_ms": max(g["longestRowMs"] for g in grids),
+            "draw_new_class_ms": new_class, "draw_same_class_ms": same_class}
 
 
 def measure_native(model_dir, repeats=200):
@@ -128,7 +155,8 @@ def table(result):
         return f"{browser / native[f'predict_{n}_ms']:.2f}× / {browser / native[f'call_{n}_ms']:.2f}×"
 
     rows = [["backend", "frame median / p95", "decode 1 image (× Keras predict / call)", "grid 110 (× predict / call)",
-             "grid's longest row", "first frame", "bytes before first frame (gzip)"], ["---"] * 7]
+             "grid's longest row", "first frame", "bytes before first frame (gzip)",
+             "drawing: new class / same class"], ["---"] * 8]
     for backend, r in result["backends"].items():
         def f(key, digits=1):
             s = r[key]
@@ -141,6 +169,7 @@ def table(result):
             f"{f('grid_longest_row_ms', 0)} ms",
             f"{f('first_frame_ms', 0)} ms",
             f"{r['bytes_raw']['median'] / 1024:.0f} KiB ({r['bytes_gzip']['median'] / 1024:.0f} KiB)",
+            f"{r['draw_new_class_ms']['median']:.0f} / {r['draw_same_class_ms']['median']:.0f} ms",
         ])
     lines = ["| " + " | ".join(row) + " |" for row in rows]
     lines.append("")
@@ -185,7 +214,7 @@ def main(argv=None):
             for backend in args.backends.split(","):
                 runs = []
                 for i in range(args.runs):
-                    runs.append(measure_page(browser, url, backend, args.steps))
+                    runs.append(measure_page(browser, url, backend, args.steps, drawing_digits(model_dir)))
                     print(f"{backend} run {i + 1}: {json.dumps(runs[-1])}", file=sys.stderr, flush=True)
                 per_backend[backend] = {k: summary([r[k] for r in runs]) for k in runs[0]}
             browser.close()
