@@ -9,9 +9,9 @@ driven by real key presses (input event -> digit drawn), the decode time of one 
 10 x 11 grid (decode + draw, row by row as the page does it) with its longest row: the longest a
 slider moved meanwhile can wait; then a real test digit pasted into the drawing pad (encoder loaded
 once before): a digit of a class not drawn before (the style search decodes that class's 256 codes)
-and another of the same class (searched from the cached ones). Native: the same decoder loaded into Keras, `predict` on 1 and on 110
-codes. Every figure is the median over runs, with min and max; bench.json holds them all and a
-Markdown table is printed for the README.
+and another of the same class (searched from the cached ones). Native: the same decoder loaded into
+Keras, `predict` on 1 and on 110 codes. Every figure is the median over runs, with min and max;
+bench.json holds them all and a Markdown table is printed for the README.
 """
 import argparse
 import gzip

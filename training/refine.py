@@ -13,6 +13,7 @@ import json
 import numpy as np
 
 from training import style_search
+from training.model import NUM_CLASSES
 
 LEARNING_RATE_END = 0.1  # the rate decays (cosine) to this share of the start over the rounds
 
@@ -31,16 +32,24 @@ def _save_round(out, decoder, done, codes):
     (out / "stage3.json").write_text(json.dumps({"round": done}))  # last: it vouches for the two files
 
 
-def refine(models, ds, p, grid, out, sample_grid=None, verbose=1):
-    """Run the preset's refine rounds; -> the searched codes of the training set."""
+def refine(models, ds, p, out, sample_grid=None, verbose=1):
+    """Run the preset's refine rounds; -> (the search grid, the searched codes of the training set).
+    The grid spans the style head's values on the training set (the same after a resume: the style
+    head does not move here)."""
     import tf_keras as keras
     train = ds.train
+    head = models.encoder.predict(train.x, batch_size=1000, verbose=0)
+    grid = style_search.make_grid(head[:, NUM_CLASSES:])
+    val_head = models.encoder.predict(ds.val.x, batch_size=1000, verbose=0)  # the encoder is frozen
+
+    def val_bce():
+        return float(style_search.improve(models.decoder, val_head, ds.val.x, grid)[1].mean())
+
     done, codes = _load_round(out, models.decoder)
     history = out / "history_refine.csv"
     if codes is None:
-        head = models.encoder.predict(train.x, batch_size=1000, verbose=0)
         codes, train_bce = style_search.improve(models.decoder, head, train.x, grid)
-        _log(history, 0, "", train_bce, _val_bce(models, ds, grid), header=True)  # round 0: stage 2's decoder
+        _log(history, 0, "", train_bce, val_bce(), header=True)  # round 0: stage 2's decoder
     else:
         print(f"stage 3: resumed after round {done} of {p.refine_rounds}")
     steps_per_round = -(-len(train.x) // p.batch_size)
@@ -55,18 +64,14 @@ def refine(models, ds, p, grid, out, sample_grid=None, verbose=1):
             from training.train import TrainingError
             raise TrainingError(f"stage 3 (refine): loss became {loss} in round {r}; training stopped")
         codes, train_bce = style_search.improve(models.decoder, codes, train.x, grid)
-        val_bce = _val_bce(models, ds, grid)
-        _log(history, r, loss, train_bce, val_bce)
+        val = val_bce()
+        _log(history, r, loss, train_bce, val)
         print(f"stage 3: round {r}/{p.refine_rounds}: training BCE {train_bce.mean():.4f}, "
-              f"validation BCE {val_bce:.4f} (searched codes)", flush=True)
+              f"validation BCE {val:.4f} (searched codes)", flush=True)
         _save_round(out, models.decoder, r, codes)
         if sample_grid:
             sample_grid(codes, f"refine_{r:02d}.png")
-    return codes
-
-
-def _val_bce(models, ds, grid):
-    return float(style_search.encode(models.encoder, models.decoder, ds.val.x, grid)[3].mean())
+    return grid, codes
 
 
 def _log(history, r, loss, train_bce, val_bce, header=False):

@@ -52,9 +52,10 @@ def decode_bce(decoder, codes, x):
     return bce_per_image(x, decoder.predict(codes, batch_size=1000, verbose=0))
 
 
-def improve(decoder, codes, x, grid, keep=KEEP):
+def improve(decoder, codes, x, grid, keep=KEEP, codes_bce=None):
     """-> (codes, BCE per image): each code's style replaced by a better one from the grid where
-    there is one. The probabilities never change; the result is never worse than `codes`."""
+    there is one. The probabilities never change; the result is never worse than `codes`.
+    codes_bce: the BCE per image of `codes` with this decoder, when the caller has it already."""
     styles = grid_styles(grid)
     flat = x.reshape(len(x), -1).astype(np.float32)
     classes = codes[:, :NUM_CLASSES].argmax(1)
@@ -67,7 +68,8 @@ def improve(decoder, codes, x, grid, keep=KEEP):
         # sum over pixels of x log r + (1 - x) log(1 - r), for every image x curve point at once
         score = flat[rows] @ np.log(r).T + (1 - flat[rows]) @ np.log(1 - r).T
         candidates[rows] = styles[np.argsort(-score, 1)[:, :keep]]
-    best, best_bce = codes.copy(), decode_bce(decoder, codes, x)
+    best = codes.copy()
+    best_bce = (decode_bce(decoder, codes, x) if codes_bce is None else codes_bce).copy()
     for k in range(keep):
         trial = codes.copy()
         trial[:, NUM_CLASSES:] = candidates[:, k]
@@ -84,7 +86,7 @@ def encode(encoder, decoder, x, grid):
     head_bce = decode_bce(decoder, codes, x)
     if grid is None:
         return codes, head_bce, codes, head_bce
-    best, best_bce = improve(decoder, codes, x, grid)
+    best, best_bce = improve(decoder, codes, x, grid, codes_bce=head_bce)
     return codes, head_bce, best, best_bce
 
 

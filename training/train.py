@@ -109,7 +109,8 @@ def train_classifier(models, ds, p, out, verbose=1):
 
 
 class SampleGrid:
-    """After each stage-2 epoch: the 10 digits at the current low / middle / high style."""
+    """After each stage-2 epoch (callback) and stage-3 round (write_codes): the 10 digits at the
+    current low / middle / high style."""
 
     def __init__(self, keras, models, split, folder):
         self.models, self.x, self.y, self.folder = models, split.x, split.y, folder
@@ -131,7 +132,7 @@ class SampleGrid:
         samples.save_grid(self.models.decoder, samples.class_tables(stats), SAMPLE_ROWS, self.folder / name)
 
 
-def train_autoencoder(models, ds, p, out, grid_images, verbose=1):
+def train_autoencoder(models, ds, p, out, sample_grid, verbose=1):
     """Stage 2: image -> same image, binary cross-entropy; only style head and decoder learn.
     Skipped (weights loaded) when an earlier run of this folder finished it."""
     import tensorflow as tf
@@ -144,11 +145,10 @@ def train_autoencoder(models, ds, p, out, grid_images, verbose=1):
         return
     ae.compile(_optimizer(keras, p, epochs, len(ds.train.x)), "binary_crossentropy")
     to_self = lambda x, y: (x, x)  # noqa: E731
-    grid = grid_images(keras)
     history = ae.fit(
         _datasets(tf, keras, ds.train, p.batch_size, 2, True).map(to_self),
         validation_data=_datasets(tf, keras, ds.val, 512, 0, False).map(to_self),
-        epochs=epochs, callbacks=_callbacks(keras, out, "autoencoder") + [grid.callback], verbose=verbose)
+        epochs=epochs, callbacks=_callbacks(keras, out, "autoencoder") + [sample_grid.callback], verbose=verbose)
     _check_finite(history, "stage 2 (auto-encoder)")
     ae.save_weights(str(done))
 
@@ -202,17 +202,14 @@ def run(args):
     print("parameters:", json.dumps(parameters))
 
     sample_split = data_lib.Split(ds.train.x[:2000], ds.train.y[:2000])
-    sample_grid = lambda keras: SampleGrid(keras, models, sample_split, out / "samples")  # noqa: E731
+    sample_grid = SampleGrid(keras, models, sample_split, out / "samples")
 
     t0 = time.time()
     train_classifier(models, ds, p, out, verbose)
     t1 = time.time()
     train_autoencoder(models, ds, p, out, sample_grid, verbose)
     t2 = time.time()
-    # the search grid spans the style head's values on the training set; stage 3 keeps it
-    head = models.encoder.predict(ds.train.x, batch_size=1000, verbose=0)
-    grid = style_search.make_grid(head[:, model_lib.NUM_CLASSES:])
-    codes = refine_lib.refine(models, ds, p, grid, out, sample_grid(keras).write_codes, verbose)
+    grid, codes = refine_lib.refine(models, ds, p, out, sample_grid.write_codes, verbose)
     t3 = time.time()
 
     figures = evaluate(models, ds, grid)
