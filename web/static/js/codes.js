@@ -34,7 +34,8 @@ export function stateClasses(s) {
 // its 1st percentile, 0.5 its median, 1 its 99th, linear in between (training/samples.py draws the
 // preview the same way). Equal slider steps pass equal shares of the class's digits, not equal style
 // units, so a long thin tail of rare styles, which the decoder draws poorly, gets the slider's ends
-// and not most of its length. -> scales[class][dimension] = { u: [...], v: [...] }, memoised per meta.
+// and not most of its length. -> scales[class][dimension] = { u: [...], v: [...], q: [...] } (positions,
+// style values and percentiles of the knots), memoised per meta.
 const scaleCache = new WeakMap();
 export function styleScales(meta) {
   if (!scaleCache.has(meta)) {
@@ -42,7 +43,7 @@ export function styleScales(meta) {
       const table = meta.style_percentiles_per_class?.[String(c)] ?? meta.style_percentiles;
       const qs = Object.keys(table).map(Number).sort((a, b) => a - b);
       const u = qs.map((q) => (q - qs[0]) / (qs[qs.length - 1] - qs[0]));
-      return Array.from({ length: meta.style_dims }, (_, d) => ({ u, v: qs.map((q) => table[String(q)][d]) }));
+      return Array.from({ length: meta.style_dims }, (_, d) => ({ u, v: qs.map((q) => table[String(q)][d]), q: qs }));
     });
     scaleCache.set(meta, scales);
   }
@@ -60,6 +61,7 @@ function interpolate(xs, ys, x) {
 
 export const styleAt = (scale, u) => interpolate(scale.u, scale.v, clamp(u, 0, 1));
 export const positionOf = (scale, value) => interpolate(scale.v, scale.u, value);
+export const percentileOf = (scale, u) => interpolate(scale.u, scale.q, clamp(u, 0, 1));
 
 // Slider positions (one per style dimension) -> style values in the model's own units. A mixture
 // of classes mixes their scales with the same weights, so every position gives a plausible digit.

@@ -2,11 +2,11 @@
 // browser, then the style search (search.js) picks the best code the page can store for it; the
 // page shows its class probabilities, style and compressed size, decodes the stored code beside
 // it, and can hand that code to the explorer.
-import { NUM_CLASSES, positionOf, styleScales } from './codes.js';
+import { NUM_CLASSES, percentileOf, positionOf, styleScales } from './codes.js';
 import { drawCode, drawDigit } from './draw.js';
 import { Encoder } from './model.js';
 import { toMnist } from './preprocess.js';
-import { StyleSearch, bce, fromLevels, storedCode, toLevels } from './search.js';
+import { StyleSearch, fromLevels, storedCode, toLevels } from './search.js';
 import { Sketch } from './sketch.js';
 
 const $ = (id) => document.getElementById(id);
@@ -67,28 +67,27 @@ export class OwnDigit {
       const decoder = this.app.decoder();
       const headImage = await decoder.decode([head.code]);
       if (seq !== this.seq) return null;
-      if (!this.search.curves.has(head.cls) || this.search.decoder !== decoder) {
+      if (!this.search.has(decoder, head.cls)) {
         $('own-status').textContent = `Searching the styles of ${meta.class_names[head.cls]}…`;
       }
       const found = await this.search.best(decoder, meta, head.cls, pixels, head.levels, headImage);
       if (seq !== this.seq) return null;
       const packed = { ...head, levels: found.levels, code: storedCode(head.cls, found.levels, meta) };
       const style = fromLevels(found.levels, meta);
-      const recon = found.levels === head.levels ? headImage : await decoder.decode([packed.code]);
-      if (seq !== this.seq) return null;
-      drawDigit($('own-recon').getContext('2d'), recon, 0, 0, 0, ink, paper);
+      drawDigit($('own-recon').getContext('2d'), found.image, 0, 0, 0, ink, paper);
       $('own-bits').textContent = `decoded from ${packed.bits} bits`;
       drawCode($('own-code'), probs, style, meta.style_range, meta.class_names);
-      const where = Math.round(1 + 98 * positionOf(styleScales(meta)[packed.cls][0], style[0]));
+      const scale = styleScales(meta)[packed.cls][0];
+      const where = Math.round(percentileOf(scale, positionOf(scale, style[0])));
       $('own-status').textContent = `Looks like ${meta.class_names[packed.cls]} (${(probs[packed.cls] * 100).toFixed(1)}%), ` +
         `style ${style.map((s) => s.toFixed(2)).join(', ')} — percentile ${where} of that class's styles.`;
       $('own-size').textContent = `Stored as the class (4 bits) and the style in 8 bits${style.length > 1 ? ' each' : ''}, ` +
         `the best of ${found.tried} such codes for this drawing: ` +
         `${packed.bits} bits against ${RAW_BYTES} bytes of pixels (${Math.round((RAW_BYTES * 8) / packed.bits)}× smaller); ` +
-        `rebuilt from those bits with a binary cross-entropy of ${bce(pixels, recon).toFixed(3)} per pixel ` +
-        `(${bce(pixels, headImage).toFixed(3)} from the encoder's own style).`;
+        `rebuilt from those bits with a binary cross-entropy of ${found.bce.toFixed(3)} per pixel ` +
+        `(${found.headBce.toFixed(3)} from the encoder's own style).`;
       this.result = { probs, style, cls: packed.cls, code: packed.code, pixels, levels: found.levels,
-        headLevels: head.levels, bce: bce(pixels, recon), headBce: bce(pixels, headImage) };
+        headLevels: head.levels, bce: found.bce, headBce: found.headBce };
       return this.result;
     } catch (e) {
       $('own-status').textContent = `The encoder could not run: ${e.message}`;

@@ -54,6 +54,11 @@ export class StyleSearch {
     this.curves = new Map(); // class -> Float32Array(points * 784), for this.decoder
   }
 
+  // whether class `cls` is already decoded for this decoder (then best() answers at once)
+  has(decoder, cls) {
+    return decoder === this.decoder && this.curves.has(cls);
+  }
+
   // The decoded lattice of class `cls`: made once per class and decoder, in small batches.
   async curve(decoder, meta, cls) {
     if (decoder !== this.decoder) {
@@ -78,16 +83,17 @@ export class StyleSearch {
     return this.curves.get(cls);
   }
 
-  // -> { levels, bce, tried }: the best stored code for `pixels` among the style head's own levels
-  // (scored from `headImage`, its decoded image) and the lattice of class `cls`.
+  // -> { levels, image, bce, headBce, tried }: the best stored code for `pixels` among the style
+  // head's own levels (decoded as `headImage`) and the lattice of class `cls`, with its decoded image.
   async best(decoder, meta, cls, pixels, headLevels, headImage) {
     const lattice = latticeLevels(meta.style_dims);
     const images = await this.curve(decoder, meta, cls);
-    let best = { levels: headLevels, bce: bce(pixels, headImage), tried: lattice.length + 1 };
+    const headBce = bce(pixels, headImage);
+    let best = { levels: headLevels, image: headImage, bce: headBce };
     lattice.forEach((levels, i) => {
       const score = bce(pixels, images, i * 784);
-      if (score < best.bce) best = { ...best, levels, bce: score };
+      if (score < best.bce) best = { levels, image: images.subarray(i * 784, (i + 1) * 784), bce: score };
     });
-    return best;
+    return { ...best, headBce, tried: lattice.length + 1 };
   }
 }

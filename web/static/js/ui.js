@@ -1,6 +1,6 @@
 // The controls: digit walk, from -> to morph, style slider or 2-D pad, and play.
 // The state lives here; `onChange` is called whenever it changes, from any control.
-import { clamp, playPatch, stateClasses, styleScales, styleValues } from './codes.js';
+import { clamp, percentileOf, playPatch, stateClasses, styleScales, styleValues } from './codes.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -82,11 +82,14 @@ export class Controls {
     $('walk-box').classList.toggle('active', s.mode === 'walk');
     $('pair-box').classList.toggle('active', s.mode === 'pair');
     if (!this.meta) return;
-    const real = styleValues(s.style, styleScales(this.meta), stateClasses(s));
+    const scales = styleScales(this.meta);
+    const classes = stateClasses(s);
+    const real = styleValues(s.style, scales, classes);
     const slider = $('style-slider');
     slider.value = String(s.style[0]);
     slider.setAttribute('aria-valuetext', `style ${real[0].toFixed(2)}`);
-    $('style-out').value = `${real[0].toFixed(2)} (percentile ${Math.round(1 + 98 * s.style[0])} of this digit's styles)`;
+    const percentile = percentileOf(scales[classes.indexOf(Math.max(...classes))][0], s.style[0]);
+    $('style-out').value = `${real[0].toFixed(2)} (percentile ${Math.round(percentile)} of this digit's styles)`;
     const pad = $('style-2d');
     if (s.style.length === 2) {
       const dot = pad.querySelector('.dot');
