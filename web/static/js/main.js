@@ -19,7 +19,7 @@ const query = new URLSearchParams(location.search);
 const app = {
   decoder: null,
   loading: false,
-  loadToken: 0,
+  progress: '', // what a model load has done so far, for the status line
   hashTimer: 0,
   note: '', // why the backend is not the one picked, if it changed by itself
   backend: null,
@@ -44,7 +44,7 @@ function showError(message) {
 function setStatus() {
   const ms = app.lastDecodeMs == null ? '' : ` · last decode ${app.lastDecodeMs.toFixed(1)} ms`;
   const note = app.note ? ` (${app.note})` : '';
-  $('status').textContent = `${app.backend}${note}${ms}`;
+  $('status').textContent = `${app.backend}${note}${app.progress ? ` · ${app.progress}` : ms}`;
 }
 
 // Decode at once when idle (no wait for the next animation frame: that would add up to 16 ms);
@@ -98,10 +98,14 @@ async function drawGrid() {
   const ctx = $('grid').getContext('2d');
   const codes = gridCodes(styleScales(app.meta), GRID_ROWS);
   let longestRowMs = 0;
+  // a newer grid, another model, or a load waiting to start: this grid stops (before a decode too,
+  // as the model may have been replaced while this yielded)
+  const superseded = () => token !== gridToken || decoder !== app.decoder || newerJobWaiting();
   for (let r = 0; r < GRID_ROWS; r++) {
+    if (superseded()) return null;
     const tRow = performance.now();
     const pixels = await decoder.decode(codes.slice(r * NUM_CLASSES, (r + 1) * NUM_CLASSES));
-    if (token !== gridToken || decoder !== app.decoder) return null;
+    if (superseded()) return null;
     ctx.clearRect(0, r * 30, ctx.canvas.width, 30);
     for (let c = 0; c < NUM_CLASSES; c++) drawDigit(ctx, pixels, c, c * 30, r * 30, app.colours.ink, app.colours.paper);
     longestRowMs = Math.max(longestRowMs, performance.now() - tRow);
@@ -126,28 +130,72 @@ function showFigures(meta) {
     `parameters, ${(meta.decoder_multiply_adds / 1e6).toFixed(1)} M multiply-adds per image.`;
 }
 
-async function loadModel(name) {
+// Backend switches and model loads run one at a time, in the order asked: a switch disposes the
+// model that a load still in flight is about to draw with (two picks 50 ms apart used to throw
+// "Layer 'dec_dense' is already disposed"). Of the requests waiting, only the newest runs; the one
+// running finishes early (its grid stops) when a newer one waits. -> the job's result, or undefined
+// when a newer request replaced it before it started.
+const jobs = { chain: Promise.resolve(), latest: 0, running: 0, decoder: 0 };
+function serialised(job) {
+  const ticket = ++jobs.latest;
+  app.loading = true;
+  own.modelChanged(); // every job loads a model: the drawing's result may not fit it
+  const run = jobs.chain.then(async () => {
+    if (ticket !== jobs.latest) return undefined;
+    jobs.running = ticket;
+    try {
+      return await job(() => ticket !== jobs.latest);
+    } finally {
+      if (jobs.running === ticket) jobs.running = 0;
+      if (ticket === jobs.latest) app.loading = false;
+    }
+  });
+  jobs.chain = run.catch(() => {});
+  return run;
+}
+const newerJobWaiting = () => jobs.running !== 0 && jobs.running !== jobs.latest;
+
+// Resolves with the decoder of the newest model asked for, once it is loaded (at once if it is);
+// rejects if that model cannot be loaded.
+const decoderWaiters = [];
+function decoderReady() {
+  if (app.decoder && jobs.decoder === jobs.latest) return Promise.resolve(app.decoder);
+  return new Promise((resolve, reject) => decoderWaiters.push({ resolve, reject }));
+}
+
+const kb = (bytes) => Math.round(bytes / 1024).toLocaleString('en');
+
+// Load model `name` on the current backend (run only inside serialised()). stale() says a newer
+// request waits; then this one stops as soon as it can.
+async function loadModelNow(name, stale) {
   const meta = MODELS.find((m) => m.name === name) ?? MODELS[0];
   app.meta = meta;
   $('model-picker').value = meta.name;
   controls.setModel(meta);
   showFigures(meta);
   const old = app.decoder;
-  app.decoder = null;
+  app.decoder = null; // (a decode still in flight on it ends first: Decoder.dispose waits for it)
   old?.dispose();
-  app.loading = true;
-  const token = ++app.loadToken; // a newer pick wins over a load still in flight
+  app.lastDecodeMs = null; // the old model's (or backend's) time says nothing about the new one
+  app.progress = 'loading the model…';
+  setStatus();
   let decoder;
   try {
-    decoder = await Decoder.load(tf, `models/${meta.name}/`, meta);
+    decoder = await Decoder.load(tf, `models/${meta.name}/`, meta, (loaded, total) => {
+      app.progress = `loading the model… ${kb(loaded)} / ${kb(total)} KB`;
+      setStatus();
+    });
   } catch (e) {
-    if (token !== app.loadToken) return;
-    app.loading = false;
+    app.progress = '';
+    setStatus();
+    if (stale()) return;
+    decoderWaiters.splice(0).forEach((w) => w.reject(new Error(`the model "${meta.label}" could not be loaded`)));
     showError(`The model "${meta.label}" could not be loaded (${e.message}). Showing the pre-rendered grid instead.`);
     showPreview(meta);
     throw e;
   }
-  if (token !== app.loadToken) {
+  app.progress = '';
+  if (stale()) { // a newer request loads its own model next
     decoder.dispose();
     return;
   }
@@ -156,10 +204,28 @@ async function loadModel(name) {
   $('error').hidden = true;
   $('grid').hidden = false;
   $('preview').hidden = true;
+  jobs.decoder = jobs.latest; // (not stale: this job is the newest)
+  decoderWaiters.splice(0).forEach((w) => w.resolve(decoder));
   app.dirty = true;
   await renderFrame();
-  await drawGrid();
-  app.loading = false;
+  if (!stale()) await drawGrid();
+}
+
+// What the newest requests asked for: a job loads the model (and starts the backend) wanted when it
+// runs, so a model pick between two backend switches is kept, not replaced by the second switch.
+const want = { backend: null, model: null };
+async function applyWanted(stale) {
+  if (want.backend) {
+    const backend = want.backend;
+    want.backend = null;
+    await useBackend(backend);
+  }
+  if (!stale()) await loadModelNow(want.model ?? app.meta.name, stale);
+}
+
+function loadModel(name) {
+  want.model = name;
+  return serialised(applyWanted);
 }
 
 async function useBackend(name) {
@@ -181,16 +247,17 @@ function watchWebglContext() {
     e.preventDefault();
     if (app.backend !== 'webgl') return;
     console.warn('WebGL context lost: switching to WebAssembly');
-    app.loading = true;
     app.note = 'WebGL was lost';
+    // whatever runs on the lost context may never finish: do not wait for it (it sees itself stale)
+    jobs.chain = Promise.resolve();
     await switchBackend('wasm');
   }, { once: true });
 }
 
 // The model's weights live on the backend that loaded them: a new backend loads them again.
 async function switchBackend(name) {
-  await useBackend(name);
-  await loadModel(app.meta.name);
+  want.backend = name;
+  await serialised(applyWanted);
   return app.backend;
 }
 
@@ -229,13 +296,16 @@ async function applyShared(shared) {
 }
 
 async function start() {
-  if (!tf) throw new Error('the TensorFlow.js runtime did not load');
+  // tf-layers.min.js makes a `tf` object even when tf-core.min.js is missing: check what each file gives
+  if (typeof tf?.setBackend !== 'function') throw new Error('the TensorFlow.js runtime file vendor/tfjs/tf-core.min.js is missing or did not load');
+  if (typeof tf.loadLayersModel !== 'function') throw new Error('the TensorFlow.js runtime file vendor/tfjs/tf-layers.min.js is missing or did not load');
   app.colours = inkColours(document.body);
   const requested = query.get('backend');
-  await useBackend(BACKENDS.includes(requested) ? requested : 'auto');
   const names = MODELS.map((m) => m.name);
   const shared = parseHash(location.hash, names);
-  await loadModel(shared.model ?? (names.includes(query.get('model')) ? query.get('model') : names[0]));
+  const first = shared.model ?? (names.includes(query.get('model')) ? query.get('model') : names[0]);
+  want.backend = BACKENDS.includes(requested) ? requested : 'auto';
+  await loadModel(first);
   await applyShared({ ...shared, model: undefined });
   addEventListener('hashchange', () => applyShared(parseHash(location.hash, names)).catch(() => {}));
 
@@ -243,9 +313,9 @@ async function start() {
     loadModel(e.target.value).catch(() => {});
     writeHash();
   });
-  $('backend-picker').addEventListener('change', async (e) => {
+  $('backend-picker').addEventListener('change', (e) => {
     app.note = '';
-    await switchBackend(e.target.value);
+    switchBackend(e.target.value).catch(() => {}); // a failure is shown on the page
   });
   $('grid').addEventListener('click', (e) => {
     const r = e.target.getBoundingClientRect();
@@ -261,15 +331,6 @@ async function start() {
   });
 }
 
-const ready = start().catch((e) => {
-  if (!app.meta) {
-    showError(`Digit Morph could not start: ${e.message}.`);
-    showPreview(MODELS[0]);
-  }
-  throw e;
-});
-ready.catch(() => {}); // shown on the page; the API's `ready` still rejects for tests
-
 bindExports({
   decoder: () => app.decoder, meta: () => app.meta, state: () => controls.state, what: () => $('play-what').value,
 });
@@ -277,7 +338,9 @@ bindExports({
 const own = new OwnDigit({
   tf,
   meta: () => app.meta,
-  decoder: () => app.decoder,
+  backend: () => app.backend,
+  modelReady: () => Boolean(app.decoder) && jobs.decoder === jobs.latest,
+  decoderReady,
   colours: () => app.colours,
   // set the explorer to a drawing's compressed code: its class, its style within that class's range
   explore({ cls, code: c }) {
@@ -286,6 +349,15 @@ const own = new OwnDigit({
     $('digit').scrollIntoView({ behavior: 'smooth', block: 'center' });
   },
 });
+
+const ready = start().catch((e) => {
+  if (!app.meta) {
+    showError(`Digit Morph could not start: ${e.message}.`);
+    showPreview(MODELS[0]);
+  }
+  throw e;
+});
+ready.catch(() => {}); // shown on the page; the API's `ready` still rejects for tests
 
 // A small API for tests and tools.
 window.digitMorph = {
@@ -306,8 +378,11 @@ window.digitMorph = {
   decodeTimes() { return [...app.decodeTimes]; },
   drawGrid,
   // draw-your-own: paste a side x side grey image as the drawing; resolves to its encoding
+  // (if a model is loading, it waits for it)
   async encodeDrawing(pixels, side = 28) {
     own.sketch.paste(Float32Array.from(pixels), side);
     return own.update();
   },
+  // the drawing's current result ({ model, cls, code, … }), or null
+  get drawing() { return own.result && structuredClone(own.result); },
 };

@@ -11,6 +11,7 @@ import { Sketch } from './sketch.js';
 
 const $ = (id) => document.getElementById(id);
 const RAW_BYTES = 28 * 28;
+const STALE = Symbol('stale');
 
 // The code as it would be stored: the class in 4 bits, each style value in 8 bits over style_range.
 export function compress(probs, style, meta) {
@@ -20,39 +21,71 @@ export function compress(probs, style, meta) {
 }
 
 export class OwnDigit {
-  // app: { tf, meta(), decoder(), colours(), explore(code) }
+  // app: { tf, meta(), backend(), modelReady(), decoderReady(), colours(), explore(result) }
   constructor(app) {
     this.app = app;
     this.encoder = null; // a Promise<Encoder>
-    this.encoderModel = null;
+    this.encoderKey = null; // the model and backend it was loaded for
     this.result = null;
     this.search = new StyleSearch();
     this.seq = 0;
     this.sketch = new Sketch($('own-pad'), () => this.update());
     $('own-clear').addEventListener('click', () => this.sketch.clear());
     $('own-undo').addEventListener('click', () => this.sketch.undo());
-    $('own-explore').addEventListener('click', () => this.result && this.app.explore(this.result));
+    $('own-explore').addEventListener('click', () => {
+      // a result is only ever handed to the model that made it (a 1-style code fits no 2-style model)
+      if (this.result && this.result.model === this.app.meta()?.name) this.app.explore(this.result);
+    });
   }
 
-  // One encoder per model, loaded once: concurrent callers share the same promise.
-  encoderFor(meta) {
-    if (this.encoderModel !== meta.name) {
+  // One encoder per model and backend (its weights live on the backend that loaded them), loaded
+  // once: concurrent callers share the same promise.
+  encoderFor(meta, backend) {
+    const key = `${meta.name}@${backend}`;
+    if (this.encoderKey !== key) {
       const old = this.encoder;
-      this.encoderModel = meta.name;
+      this.encoderKey = key;
       $('own-status').textContent = 'Loading the encoder…';
-      this.encoder = Encoder.load(this.app.tf, `models/${meta.name}/`);
+      this.encoder = Encoder.load(this.app.tf, `models/${meta.name}/`, meta, (loaded, total) => {
+        $('own-status').textContent = `Loading the encoder… ${Math.round(loaded / 1024)} / ${Math.round(total / 1024)} KB`;
+      });
+      this.encoder.catch(() => { if (this.encoderKey === key) this.encoderKey = null; }); // the next drawing tries again
       old?.then((e) => e.dispose(), () => {});
     }
     return this.encoder;
   }
 
-  async update() {
+  // The model (or backend) changes: the old result no longer applies. Drop it at once, and encode
+  // the drawing again when the new model is ready.
+  modelChanged() {
+    this.seq++; // an update in flight for the old model is dropped
+    this.result = null;
+    $('own-explore').disabled = true;
+    $('own-recon').getContext('2d').clearRect(0, 0, 28, 28);
+    $('own-code').replaceChildren();
+    delete $('own-code').dataset.key;
+    $('own-bits').textContent = 'decoded from the compressed code';
+    $('own-size').textContent = '';
+    if (this.sketch.empty) $('own-status').textContent = 'Draw a digit in the box.';
+    else this.update();
+  }
+
+  // Encode the drawing (waiting for the model when one is loading) -> the result, or null when the
+  // pad is empty or the encoding failed. When a newer drawing or model takes over meanwhile, this
+  // resolves to what the newer update resolves to.
+  update() {
+    const run = this.encode().then((r) => (r !== STALE ? r : this.latest === run ? null : this.latest));
+    this.latest = run;
+    return run;
+  }
+
+  // -> the result, null, or STALE when a newer drawing or model took over
+  async encode() {
     const seq = ++this.seq; // only the newest drawing's result is shown
-    const meta = this.app.meta();
     const pixels = this.sketch.empty ? null : toMnist($('own-pad'));
-    $('own-explore').disabled = !pixels;
+    $('own-explore').disabled = true;
+    this.result = null;
     if (!pixels) {
-      this.result = null;
       $('own-status').textContent = 'Draw a digit in the box.';
       for (const id of ['own-input', 'own-recon']) $(id).getContext('2d').clearRect(0, 0, 28, 28);
       return null;
@@ -60,18 +93,21 @@ export class OwnDigit {
     const { ink, paper } = this.app.colours();
     drawDigit($('own-input').getContext('2d'), pixels, 0, 0, 0, ink, paper);
     try {
-      const code = await (await this.encoderFor(meta)).encode(pixels);
-      if (seq !== this.seq) return null;
+      if (!this.app.modelReady()) $('own-status').textContent = 'Waiting for the model to load…';
+      const decoder = await this.app.decoderReady();
+      if (seq !== this.seq) return STALE;
+      const meta = this.app.meta(); // the decoder's model: both change together
+      const code = await (await this.encoderFor(meta, this.app.backend())).encode(pixels);
+      if (seq !== this.seq) return STALE;
       const probs = Array.from(code.slice(0, NUM_CLASSES));
       const head = compress(probs, Array.from(code.slice(NUM_CLASSES)), meta);
-      const decoder = this.app.decoder();
       const headImage = await decoder.decode([head.code]);
-      if (seq !== this.seq) return null;
+      if (seq !== this.seq) return STALE;
       if (!this.search.has(decoder, head.cls)) {
         $('own-status').textContent = `Searching the styles of ${meta.class_names[head.cls]}…`;
       }
       const found = await this.search.best(decoder, meta, head.cls, pixels, head.levels, headImage);
-      if (seq !== this.seq) return null;
+      if (seq !== this.seq) return STALE;
       const packed = { ...head, levels: found.levels, code: storedCode(head.cls, found.levels, meta) };
       const style = fromLevels(found.levels, meta);
       drawDigit($('own-recon').getContext('2d'), found.image, 0, 0, 0, ink, paper);
@@ -86,10 +122,12 @@ export class OwnDigit {
         `${packed.bits} bits against ${RAW_BYTES} bytes of pixels (${Math.round((RAW_BYTES * 8) / packed.bits)}× smaller); ` +
         `rebuilt from those bits with a binary cross-entropy of ${found.bce.toFixed(3)} per pixel ` +
         `(${found.headBce.toFixed(3)} from the encoder's own style).`;
-      this.result = { probs, style, cls: packed.cls, code: packed.code, pixels, levels: found.levels,
+      this.result = { model: meta.name, probs, style, cls: packed.cls, code: packed.code, pixels, levels: found.levels,
         headLevels: head.levels, bce: found.bce, headBce: found.headBce };
+      $('own-explore').disabled = false;
       return this.result;
     } catch (e) {
+      if (seq !== this.seq) return STALE; // the model was replaced meanwhile: a newer update runs
       $('own-status').textContent = `The encoder could not run: ${e.message}`;
       return null;
     }
