@@ -8,15 +8,16 @@ build leaves the previous site untouched. Same inputs give a byte-identical site
 """
 import argparse
 import functools
+import hashlib
 import http.server
-import json
 import shutil
 import sys
 from pathlib import Path
 
 import jinja2
 
-from training.folders import written_whole
+from training import meta as meta_lib
+from training.folders import FolderError, written_whole
 
 ROOT = Path(__file__).resolve().parent
 MODELS = ROOT / "converted_model"
@@ -37,81 +38,45 @@ VENDOR = {  # what the page loads, from the pinned npm packages: dist/vendor/NAM
 CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'none'")
 DATASET_LABELS = {"mnist": "MNIST digits", "fashion_mnist": "Fashion-MNIST"}
-MODEL_FILES = ("meta.json", "preview.png")
+# what a built site holds: an existing --out is replaced only if it holds nothing else and the marker
+SITE_MARKER = ".digit-morph-site"
+SITE_ENTRIES = ("index.html", ".nojekyll", "static", "vendor", "models", SITE_MARKER)
 # what the page reads of each meta.json, embedded in index.html (the rest stays in meta.json)
 PAGE_FIELDS = ("name", "label", "dataset", "class_names", "style_dims", "code_size", "style_range",
                "style_range_per_class", "style_percentiles", "style_percentiles_per_class", "metrics",
-               "parameters", "decoder_multiply_adds", "style_meaning")
+               "parameters", "decoder_multiply_adds", "style_meaning", "weights_sha256")
 
 
 class BuildError(RuntimeError):
     """The site cannot be built; the message is meant for the user as is."""
 
 
-# meta.json fields the page reads, with their types
-META_FIELDS = {"dataset": str, "class_names": list, "style_dims": int, "code_size": int,
-               "style_range": list, "style_range_per_class": list, "style_percentiles": dict,
-               "style_percentiles_per_class": dict, "metrics": dict, "parameters": dict,
-               "decoder_multiply_adds": int}
 DTYPE_BYTES = {"float32": 4, "int32": 4, "float16": 2, "uint16": 2, "uint8": 1}
+INPUT_SHAPES = {"decoder": lambda meta: [None, meta["code_size"]],
+                "encoder": lambda meta: [None, meta_lib.IMAGE_SIDE, meta_lib.IMAGE_SIDE, 1]}
+
+
+def source_file(folder, rel):
+    """folder/rel if it is a regular file reached without a symbolic link and without leaving
+    `folder`; else a BuildError. The site gets only files the converter wrote, never a link's target."""
+    parts = rel.split("/")
+    if not all(meta_lib.SAFE_NAME.fullmatch(part) for part in parts):
+        raise BuildError(f"{folder}: {rel!r} is not a plain file name inside the model folder")
+    path = folder
+    for part in parts:
+        path = path / part
+        if path.is_symlink():
+            raise BuildError(f"{path}: a symbolic link; the build copies only regular files of the model folder")
+    if not path.is_file():
+        raise BuildError(f"{path}: missing")
+    return path
 
 
 def _read_json(path):
-    if not path.is_file():
-        raise BuildError(f"{path}: missing")
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise BuildError(f"{path}: not valid JSON ({e})") from None
-
-
-def _ranges_ok(ranges, dims):
-    def number(v):
-        return isinstance(v, (int, float)) and not isinstance(v, bool)
-    return isinstance(ranges, list) and len(ranges) == dims and all(
-        isinstance(r, list) and len(r) == 2 and number(r[0]) and number(r[1]) and r[0] < r[1] for r in ranges)
-
-
-def _table_ok(table, dims):
-    """A percentile table: {"1": [k numbers], "5": [...], ...}, each dimension non-decreasing."""
-    try:
-        keys = sorted(table, key=float)
-        rows = [table[k] for k in keys]
-    except (TypeError, ValueError):
-        return False
-    return len(rows) >= 2 and all(isinstance(r, list) and len(r) == dims and all(
-        isinstance(v, (int, float)) and not isinstance(v, bool) for v in r) for r in rows) and all(
-        a[d] <= b[d] for a, b in zip(rows, rows[1:]) for d in range(dims))
-
-
-def check_meta(path):
-    meta = _read_json(path)
-    if not isinstance(meta, dict):
-        raise BuildError(f"{path}: expected a JSON object")
-    for field, kind in META_FIELDS.items():
-        if field not in meta:
-            raise BuildError(f"{path}: missing field {field!r}")
-        if not isinstance(meta[field], kind) or isinstance(meta[field], bool):
-            raise BuildError(f"{path}: field {field!r} should be {kind.__name__}, "
-                             f"got {type(meta[field]).__name__}")
-    dims = meta["style_dims"]
-    if dims < 1 or meta["code_size"] != 10 + dims:
-        raise BuildError(f"{path}: code_size {meta['code_size']} does not equal 10 + style_dims ({dims})")
-    if len(meta["class_names"]) != 10 or not all(isinstance(n, str) for n in meta["class_names"]):
-        raise BuildError(f"{path}: class_names should be 10 strings")
-    if not _ranges_ok(meta["style_range"], dims):
-        raise BuildError(f"{path}: style_range should be {dims} [low, high] pair(s) of numbers with low < high")
-    per_class = meta["style_range_per_class"]
-    if len(per_class) != 10 or not all(_ranges_ok(r, dims) for r in per_class):
-        raise BuildError(f"{path}: style_range_per_class should be 10 lists of {dims} [low, high] pair(s)")
-    tables = [meta["style_percentiles"], *meta["style_percentiles_per_class"].values()]
-    if not all(isinstance(t, dict) and _table_ok(t, dims) for t in tables):
-        raise BuildError(f"{path}: style_percentiles(_per_class) should map percentiles to {dims} "
-                         f"non-decreasing number(s) each")
-    for key in ("test_accuracy", "test_bce"):
-        if not isinstance(meta["metrics"].get(key), (int, float)):
-            raise BuildError(f"{path}: metrics.{key} should be a number")
-    return meta
+        return meta_lib.read_json(path)
+    except meta_lib.MetaError as e:
+        raise BuildError(str(e)) from None
 
 
 def _expected_shape(layer, param, shape):
@@ -129,61 +94,92 @@ def _expected_shape(layer, param, shape):
     return None
 
 
-def _check_weight_shapes(path, model):
-    """A weight whose shape contradicts its layer (a transposed kernel keeps its byte count)."""
+def _layers(path, model):
     try:
-        layers = {layer["config"]["name"]: layer for layer in model["modelTopology"]["model_config"]["config"]["layers"]}
-    except (KeyError, TypeError):
+        layers = model["modelTopology"]["model_config"]["config"]["layers"]
+        return {layer["config"]["name"]: layer for layer in layers}, layers[0]
+    except (KeyError, TypeError, IndexError):
         raise BuildError(f"{path}: modelTopology has no model_config.config.layers") from None
-    for group in model["weightsManifest"]:
-        for spec in group.get("weights", []):
-            layer_name, _, param = str(spec.get("name")).rpartition("/")
-            if layer_name in layers:
-                wrong = _expected_shape(layers[layer_name], param, spec["shape"])
-                if wrong:
-                    raise BuildError(f"{path}: weight {spec['name']!r} has shape {spec['shape']}, "
-                                     f"its layer needs {wrong}")
 
 
-def check_layers_model(folder):
-    """model.json parses, names its weights with shapes its layers accept, and its shards exist
-    with exactly the bytes it says."""
-    path = folder / "model.json"
+def check_layers_model(folder, part, meta):
+    """model.json parses, takes the input the page feeds it, names each weight (of a layer it has,
+    with a shape that layer accepts), and its shards are plain files in the folder with exactly the
+    bytes and the SHA-256 that meta.json records. -> the shards' paths relative to the model folder."""
+    path = source_file(folder, f"{part}/model.json")
     model = _read_json(path)
-    if not isinstance(model, dict) or "modelTopology" not in model or "weightsManifest" not in model:
-        raise BuildError(f"{path}: not a TF.js Layers model (no modelTopology / weightsManifest)")
+    if not isinstance(model, dict) or not isinstance(model.get("modelTopology"), dict) or not isinstance(
+            model.get("weightsManifest"), list) or not all(
+            isinstance(g, dict) and isinstance(g.get("paths"), list) and isinstance(g.get("weights"), list)
+            for g in model["weightsManifest"]):
+        raise BuildError(f"{path}: not a TF.js Layers model (modelTopology, and weightsManifest as a list "
+                         f"of {{paths, weights}})")
+    layers, first = _layers(path, model)
+    wanted = INPUT_SHAPES[part](meta)
+    if first.get("class_name") != "InputLayer" or first.get("config", {}).get("batch_input_shape") != wanted:
+        raise BuildError(f"{path}: its first layer should be an InputLayer of shape {wanted} (meta.json's "
+                         f"code_size and the image side); got {first.get('class_name')} "
+                         f"{first.get('config', {}).get('batch_input_shape')}")
+    shards = []
     for group in model["weightsManifest"]:
         expected = 0
-        for spec in group.get("weights", []):
+        for spec in group["weights"]:
+            if not isinstance(spec, dict) or not isinstance(spec.get("name"), str) or "/" not in spec["name"]:
+                raise BuildError(f"{path}: a weight without a layer/name: {str(spec)[:80]}")
             dtype = spec.get("quantization", {}).get("dtype", spec.get("dtype"))
             shape = spec.get("shape")
             if dtype not in DTYPE_BYTES or not isinstance(shape, list) or not all(
-                    isinstance(n, int) and n >= 0 for n in shape):
-                raise BuildError(f"{path}: weight {spec.get('name')!r} has an unusable dtype {dtype!r} "
+                    meta_lib.is_count(n) for n in shape):
+                raise BuildError(f"{path}: weight {spec['name']!r} has an unusable dtype {dtype!r} "
                                  f"or shape {shape!r}")
+            layer_name, _, param = spec["name"].rpartition("/")
+            if layer_name not in layers:
+                raise BuildError(f"{path}: weight {spec['name']!r} belongs to no layer of the model")
+            wrong = _expected_shape(layers[layer_name], param, shape)
+            if wrong:
+                raise BuildError(f"{path}: weight {spec['name']!r} has shape {shape}, its layer needs {wrong}")
             count = 1
             for n in shape:
                 count *= n
             expected += count * DTYPE_BYTES[dtype]
-        actual = 0
-        for shard in group.get("paths", []):
-            if not (folder / shard).is_file():
-                raise BuildError(f"{folder / shard}: weight shard missing (named in {path})")
-            actual += (folder / shard).stat().st_size
+        found = {f"{part}/{shard}" if isinstance(shard, str) else repr(shard): None for shard in group["paths"]}
+        for rel in found:
+            found[rel] = source_file(folder, rel)
+        actual = sum(shard.stat().st_size for shard in found.values())
         if actual != expected:
             raise BuildError(f"{path}: its weights need {expected} bytes but the shards hold {actual}")
-    _check_weight_shapes(path, model)
-    return model
+        for rel, shard in found.items():  # the right length is not enough: a garbled shard draws garbage
+            if rel not in meta["weights_sha256"]:
+                raise BuildError(f"{shard}: no SHA-256 for it in meta.json (weights_sha256)")
+            if _sha256(shard) != meta["weights_sha256"][rel]:
+                raise BuildError(f"{shard}: content does not match the SHA-256 in meta.json")
+        shards += found
+    return [f"{part}/model.json", *shards]
+
+
+def _sha256(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def check_model(folder):
-    meta = check_meta(folder / "meta.json")
-    check_layers_model(folder / "decoder")
-    if (folder / "encoder").is_dir():
-        check_layers_model(folder / "encoder")
-    if not (folder / "preview.png").is_file():
-        raise BuildError(f"{folder / 'preview.png'}: missing")
-    return meta
+    """-> (meta, the files of `folder` the page loads). Only those are copied to the site."""
+    if not meta_lib.MODEL_NAME.fullmatch(folder.name):
+        raise BuildError(f"{folder.parent}: the model folder name {folder.name!r} must be letters, digits, "
+                         f"'-' and '_' (it becomes part of URLs)")
+    if folder.is_symlink():
+        raise BuildError(f"{folder}: a symbolic link; the build copies only model folders that are really here")
+    meta = _read_json(source_file(folder, "meta.json"))
+    try:
+        meta_lib.check(meta, folder / "meta.json")
+    except meta_lib.MetaError as e:
+        raise BuildError(str(e)) from None
+    files = ["meta.json", "preview.png", *meta.get("style_meaning", {}).get("atlas", [])]
+    for rel in files:
+        source_file(folder, rel)
+    files += check_layers_model(folder, "decoder", meta)
+    if (folder / "encoder").exists():
+        files += check_layers_model(folder, "encoder", meta)
+    return meta, files
 
 
 def model_label(meta):
@@ -192,45 +188,55 @@ def model_label(meta):
 
 
 def find_models(models_dir):
+    """-> [(meta, files)] of every model folder, the default model first."""
     if not models_dir.is_dir():
         raise BuildError(f"{models_dir}: no converted models folder")
-    folders = sorted(p for p in models_dir.iterdir() if p.is_dir() and not p.name.endswith((".tmp", ".old")))
-    if not folders:
-        raise BuildError(f"{models_dir}: holds no converted model")
-    metas = []
+    # hidden: the temporary folders of a conversion (training/folders.py), never a model
+    folders = sorted(p for p in models_dir.iterdir() if not p.name.startswith("."))
+    models = []
     for folder in folders:
-        meta = check_model(folder)
-        meta = {**meta, "name": folder.name, "label": model_label(meta)}
-        metas.append(meta)
-    metas.sort(key=lambda m: (m["name"] != DEFAULT_MODEL, m["name"]))
-    return metas
+        if not folder.is_dir() and not folder.is_symlink():
+            continue  # a README or similar beside the models
+        meta, files = check_model(folder)
+        models.append(({**meta, "name": folder.name, "label": model_label(meta)}, files))
+    if not models:
+        raise BuildError(f"{models_dir}: holds no converted model")
+    models.sort(key=lambda m: (m[0]["name"] != DEFAULT_MODEL, m[0]["name"]))
+    return models
 
 
-def copy_model(src, dst):
-    dst.mkdir(parents=True)
-    for name in MODEL_FILES:
-        shutil.copyfile(src / name, dst / name)
-    for atlas in sorted(src.glob("atlas*.png")):
-        shutil.copyfile(atlas, dst / atlas.name)
-    for part in ("decoder", "encoder"):
-        if (src / part).is_dir():
-            shutil.copytree(src / part, dst / part, copy_function=shutil.copyfile)
+def copy_files(src, dst, files):
+    for rel in files:
+        (dst / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src / rel, dst / rel)
+
+
+def static_files(folder):
+    """The page's own files under web/static: regular files only (a link is an error)."""
+    files = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_symlink():
+            raise BuildError(f"{path}: a symbolic link; the build copies only regular files")
+        if path.is_file():
+            files.append(str(path.relative_to(folder)))
+    return files
 
 
 def build(out, models_dir=MODELS):
-    out = Path(out).resolve()
-    metas = find_models(models_dir)
+    out = Path(out)
+    models = find_models(models_dir)
+    metas = [meta for meta, _ in models]
     missing = [str(NODE_MODULES / rel) for rel in VENDOR.values() if not (NODE_MODULES / rel).is_file()]
     if missing:
         raise BuildError(f"{missing[0]}: runtime file missing; run `npm ci` first")
 
-    with written_whole(out) as tmp:
-        shutil.copytree(WEB / "static", tmp / "static", copy_function=shutil.copyfile)
+    with written_whole(out, SITE_ENTRIES, SITE_MARKER, "build.py") as tmp:
+        copy_files(WEB / "static", tmp / "static", static_files(WEB / "static"))
         for name, rel in VENDOR.items():
             (tmp / "vendor" / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(NODE_MODULES / rel, tmp / "vendor" / name)
-        for meta in metas:
-            copy_model(models_dir / meta["name"], tmp / "models" / meta["name"])
+        for meta, files in models:
+            copy_files(models_dir / meta["name"], tmp / "models" / meta["name"], files)
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(WEB / "templates"),
                                  autoescape=True, undefined=jinja2.StrictUndefined)
         html = env.get_template("index.html.j2").render(
@@ -238,6 +244,7 @@ def build(out, models_dir=MODELS):
             grid={"width": 10 * 30 - 2, "height": 11 * 30 - 2})
         (tmp / "index.html").write_text(html, encoding="utf-8")
         (tmp / ".nojekyll").write_text("")
+        (tmp / SITE_MARKER).write_text("Written by build.py; the next build replaces this whole folder.\n")
 
     return metas
 
@@ -275,14 +282,21 @@ def main(argv=None):
     args = ap.parse_args(argv)
     try:
         metas = build(args.out, Path(args.models))
-    except BuildError as e:
+    except (BuildError, FolderError) as e:
         print(f"error: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:  # a read-only or full disk
+        print(f"error: {e.filename or args.out}: cannot write the site ({e.strerror or e})", file=sys.stderr)
         return 2
     print(f"built {args.out}: {len(metas)} model(s): {', '.join(m['name'] for m in metas)}")
     if args.serve:
-        serve(Path(args.out).resolve(), args.port)
+        try:
+            serve(Path(args.out).resolve(), args.port)
+        except OSError as e:
+            print(f"error: cannot serve on 127.0.0.1:{args.port} ({e.strerror or e}); try another --port",
+                  file=sys.stderr)
+            return 2
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -2,6 +2,7 @@
 that leaves the previous dist/ untouched; no TensorFlow."""
 import hashlib
 import json
+import os
 import shutil
 from html import unescape
 
@@ -91,10 +92,47 @@ def transposed_kernel(model):
     path.write_text(json.dumps(spec))
 
 
+def edit_json(path, change):
+    value = json.loads(path.read_text())
+    change(value)
+    path.write_text(json.dumps(value))
+
+
+def garbled_shard(model):
+    """Same length, other bytes: only the recorded SHA-256 can tell."""
+    shard = next((model / "decoder").glob("*.bin"))
+    data = bytearray(shard.read_bytes())
+    data[100:110] = bytes(10)
+    shard.write_bytes(bytes(data))
+
+
+def first_weight(change):
+    return lambda m: edit_json(m / "decoder" / "model.json", lambda j: change(j["weightsManifest"][0]))
+
+
+def link_over(path, target):
+    path.unlink()
+    path.symlink_to(target)
+
+
+def link_decoder_folder(model):
+    elsewhere = model.parent.parent / "elsewhere"
+    shutil.move(model / "decoder", elsewhere)
+    (model / "decoder").symlink_to(elsewhere)
+
+
+def nested(model):
+    (model / "meta.json").write_text("[" * 100_000 + "]" * 100_000)
+
+
+def set_meta(field, value):
+    return lambda m: edit_json(m / "meta.json", lambda meta: meta.__setitem__(field, value))
+
+
 FAULTS = {
     "model folder empty": (lambda m: shutil.rmtree(m) or m.mkdir(), "meta.json: missing"),
     "model.json not JSON": (lambda m: (m / "decoder" / "model.json").write_text("{oops"), "not valid JSON"),
-    "weight shard missing": (lambda m: next((m / "decoder").glob("*.bin")).unlink(), "weight shard missing"),
+    "weight shard missing": (lambda m: next((m / "decoder").glob("*.bin")).unlink(), "group1-shard1of1.bin: missing"),
     "shard shorter than the manifest": (short_shard, "but the shards hold"),
     "weight of an unusable dtype": (wrong_dtype, "unusable dtype 'complex64'"),
     "weight of the wrong shape": (wrong_shape, "but the shards hold"),
@@ -104,7 +142,36 @@ FAULTS = {
     "style percentiles out of order": (unsorted_percentiles, "style_percentiles(_per_class) should map"),
     "meta.json not JSON": (lambda m: (m / "meta.json").write_text("[1, 2"), "meta.json: not valid JSON"),
     "preview missing": (lambda m: (m / "preview.png").unlink(), "preview.png: missing"),
+    # what used to build a dead page (issue 12, item 5)
+    "shard garbled, same length": (garbled_shard, "content does not match the SHA-256 in meta.json"),
+    "NaN in metrics": (lambda m: (m / "meta.json").write_text(
+        (m / "meta.json").read_text().replace('"test_bce": 0.1', '"test_bce": NaN, "x": 0.1', 1)), "NaN is not valid JSON"),
+    "Infinity in style_range": (lambda m: (m / "meta.json").write_text(
+        (m / "meta.json").read_text().replace("-75.653707", "-Infinity", 1)), "Infinity is not valid JSON"),
+    "parameters empty": (set_meta("parameters", {}), "parameters should count the decoder's parameters"),
+    "style_meaning malformed": (set_meta("style_meaning", {"method": "spearman", "correlations": {"overall": [1]}}),
+                                "style_meaning.correlations.overall should be"),
+    "code_size contradicts style_dims": (set_meta("code_size", 12), "code_size 12 does not equal 10 + style_dims (1)"),
+    "weightsManifest an object": (lambda m: edit_json(m / "decoder" / "model.json", lambda j: j.update(weightsManifest={})),
+                                  "not a TF.js Layers model"),
+    "weightsManifest a string": (lambda m: edit_json(m / "decoder" / "model.json", lambda j: j.update(weightsManifest="x")),
+                                 "not a TF.js Layers model"),
+    "weight entry a string": (first_weight(lambda g: g["weights"].__setitem__(0, "dec_bn1/gamma")), "a weight without"),
+    "weight without a name": (first_weight(lambda g: g["weights"][0].pop("name")), "a weight without a layer/name"),
+    "shard path climbs out": (first_weight(lambda g: g.update(paths=["../../../.git/config"])),
+                              "is not a plain file name inside the model folder"),
+    "shard path absolute": (first_weight(lambda g: g.update(paths=["/etc/passwd"])),
+                            "is not a plain file name inside the model folder"),
+    "meta.json nested 100,000 deep": (nested, "meta.json: not valid JSON"),
+    "input layer changed": (lambda m: edit_json(m / "decoder" / "model.json", lambda j: j["modelTopology"]["model_config"][
+        "config"]["layers"][0]["config"].update(batch_input_shape=[None, 10])), "should be an InputLayer of shape [None, 11]"),
+    # never publish what is not the model (issue 12, item 2)
+    "shard is a link to a secret": (lambda m: link_over(m / "decoder" / "group1-shard1of1.bin", "/etc/passwd"),
+                                    "group1-shard1of1.bin: a symbolic link"),
+    "preview is a link": (lambda m: link_over(m / "preview.png", "/etc/hostname"), "preview.png: a symbolic link"),
+    "decoder folder is a link": (link_decoder_folder, "decoder: a symbolic link"),
 }
+
 
 
 @pytest.mark.parametrize("fault", sorted(FAULTS))
@@ -122,7 +189,7 @@ def test_a_broken_model_stops_the_build_and_keeps_the_old_site(tmp_path, fault):
     assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], done.stderr
     assert str(models / "mnist") in lines[0], "the error names the file"
     assert tree_digest(dist) == before
-    assert not (tmp_path / "dist.tmp").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) in (["dist", "models"], ["dist", "elsewhere", "models"])
 
 
 def test_no_models_is_a_clear_error(tmp_path):
@@ -140,3 +207,79 @@ def test_page_code_never_parses_strings_as_markup_or_code():
         text = path.read_text()
         for sink in sinks:
             assert sink not in text, f"{path.relative_to(ROOT)} uses {sink}"
+
+
+def test_the_site_holds_only_what_the_page_loads(tmp_path):
+    """Files beside the model's own (notes, links into .git or out of the tree) never reach dist/."""
+    models = tmp_path / "models"
+    shutil.copytree(MODELS / "mnist", models / "mnist")
+    (models / "mnist" / "decoder" / "notes.txt").write_text("private")
+    (models / "mnist" / "decoder" / "config").symlink_to(ROOT / ".git" / "config")
+    (models / "mnist" / "secrets").symlink_to("/etc", target_is_directory=True)
+    (models / "README.md").write_text("not a model")
+    done = run_cli(ROOT / "build.py", "--models", models, "--out", tmp_path / "dist")
+    assert done.returncode == 0, done.stderr
+    shipped = sorted(str(p.relative_to(tmp_path / "dist" / "models")) for p in (tmp_path / "dist" / "models").rglob("*")
+                     if p.is_file())
+    assert shipped == ["mnist/atlas1.png", "mnist/decoder/group1-shard1of1.bin", "mnist/decoder/model.json",
+                       "mnist/encoder/group1-shard1of1.bin", "mnist/encoder/model.json", "mnist/meta.json",
+                       "mnist/preview.png"]
+
+
+@pytest.mark.parametrize("name", ["a#b", "a?b", "%2e%2e", "new\nline", "linked"])
+def test_a_model_folder_name_that_breaks_urls_or_a_linked_folder_is_refused(tmp_path, name):
+    models = tmp_path / "models"
+    if name == "linked":
+        shutil.copytree(MODELS / "mnist", tmp_path / "outside")
+        models.mkdir()
+        (models / name).symlink_to(tmp_path / "outside", target_is_directory=True)
+    else:
+        shutil.copytree(MODELS / "mnist", models / name)
+    done = run_cli(ROOT / "build.py", "--models", models, "--out", tmp_path / "dist")
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert ("symbolic link" if name == "linked" else "must be letters, digits") in done.stderr, done.stderr
+    assert not (tmp_path / "dist").exists()
+
+
+def test_out_is_replaced_only_when_it_is_an_earlier_site(tmp_path):
+    """--out ., a checkout, the models folder, a file: refused, untouched; an earlier dist/: replaced."""
+    checkout = tmp_path / "checkout"
+    (checkout / ".git").mkdir(parents=True)
+    (checkout / "uncommitted.py").write_text("work")
+    (tmp_path / "file.txt").write_text("keep")
+    shutil.copytree(MODELS / "mnist", tmp_path / "models" / "mnist", ignore=shutil.ignore_patterns("parity"))
+    for out, message in ((checkout, "not an earlier output of build.py"),
+                         (tmp_path / "models", "not an earlier output of build.py"),
+                         (tmp_path / "file.txt", "exists and is not a folder")):
+        before = tree_digest(out) if out.is_dir() else out.read_text()
+        done = run_cli(ROOT / "build.py", "--out", out)
+        assert done.returncode == 2 and message in done.stderr and len(done.stderr.strip().splitlines()) == 1
+        assert (tree_digest(out) if out.is_dir() else out.read_text()) == before
+    done = run_cli(ROOT / "build.py", "--out", ".", cwd=checkout)
+    assert done.returncode == 2 and sorted(os.listdir(checkout)) == [".git", "uncommitted.py"]
+    site = tmp_path / "site"
+    assert run_cli(ROOT / "build.py", "--out", site).returncode == 0
+    (site / "index.html").write_text("stale")
+    assert run_cli(ROOT / "build.py", "--out", site).returncode == 0
+    assert (site / "index.html").read_text() != "stale"
+    assert sorted(os.listdir(tmp_path)) == ["checkout", "file.txt", "models", "site"], "no temporary folder left"
+
+
+def test_a_busy_port_or_a_read_only_folder_is_one_line(tmp_path):
+    import socket
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        done = run_cli(ROOT / "build.py", "--out", tmp_path / "dist", "--serve", "--port", port, timeout=60)
+    assert done.returncode == 2 and f"cannot serve on 127.0.0.1:{port}" in done.stderr
+    assert "Traceback" not in done.stderr
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    try:
+        done = run_cli(ROOT / "build.py", "--out", locked / "dist")
+    finally:
+        locked.chmod(0o755)
+    if os.geteuid() != 0:  # root writes anywhere: there the case cannot be made
+        assert done.returncode == 2 and "cannot write" in done.stderr and "Traceback" not in done.stderr

@@ -1,6 +1,12 @@
 """Conversion to TF.js, and parity: TF.js (Node, cpu and wasm) computes what Keras computes."""
+import hashlib
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 from helpers import PARITY_BOUND, ROOT, assert_parity, node_parity, run_cli
@@ -119,3 +125,85 @@ def test_report_prints_the_figures_of_models_and_runs(tiny_model, tiny_run):
     assert f"{meta['metrics']['test_accuracy'] * 100:.2f}%" in lines[2] and "(mixed)" in lines[2]
     assert f"| {meta['metrics']['test_bce_style_head']:.4f} |" in lines[2] and "| 1 + 2 + 1 |" in lines[2]
     assert "not converted" in lines[3]
+
+
+def convert_cli(run, out, *extra):
+    return run_cli("-m", "training.convert", run, out, "--data", ROOT / "tests" / "fixtures" / "mnist_small.npz", *extra)
+
+
+def one_line_error(done, message):
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 2 and len(lines) == 1 and message in lines[0], done.stderr[-2000:]
+
+
+def test_out_that_is_not_an_earlier_conversion_is_refused(tiny_run, tiny_model, tmp_path):
+    """The run itself, a folder of models, a file: refused and untouched."""
+    models = tmp_path / "models"
+    shutil.copytree(tiny_model, models / "tiny")
+    (tmp_path / "file").write_text("keep")
+    run_files = sorted(p.name for p in tiny_run.iterdir())
+    for out, message in ((tiny_run, "not an earlier output of training.convert"),
+                         (models, "not an earlier output of training.convert"),
+                         (tmp_path / "file", "exists and is not a folder")):
+        one_line_error(convert_cli(tiny_run, out), message)
+    assert sorted(p.name for p in tiny_run.iterdir()) == run_files
+    assert (tmp_path / "file").read_text() == "keep" and os.listdir(models) == ["tiny"]
+
+
+def broken_run(tiny_run, tmp_path, change):
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run, ignore=shutil.ignore_patterns("checkpoints", "samples"))
+    change(run)
+    return run
+
+
+def edit_metrics(change):
+    def edit(run):
+        metrics = json.loads((run / "metrics.json").read_text())
+        (run / "metrics.json").write_text(json.dumps(change(metrics)))
+    return edit
+
+
+def swap_models(run):
+    (run / "encoder.h5").rename(run / "tmp.h5")
+    (run / "decoder.h5").rename(run / "encoder.h5")
+    (run / "tmp.h5").rename(run / "decoder.h5")
+
+
+@pytest.mark.parametrize("change, message", [
+    (edit_metrics(lambda m: [m]), "expected a JSON object, got list"),
+    (edit_metrics(lambda m: {k: v for k, v in m.items() if k != "sizes"}), "field 'sizes' missing"),
+    (edit_metrics(lambda m: {**m, "style_dims": 2}), "style_dims 2 in metrics.json"),
+    (swap_models, "encoder.h5: maps"),
+], ids=["metrics a list", "no sizes", "wrong style_dims", "encoder and decoder swapped"])
+def test_a_run_that_contradicts_itself_is_one_line(tiny_run, tmp_path, change, message):
+    done = convert_cli(broken_run(tiny_run, tmp_path, change), tmp_path / "out")
+    one_line_error(done, message)
+    assert not (tmp_path / "out").exists()
+
+
+def test_ctrl_c_in_convert_leaves_nothing_and_says_so(tiny_run, tiny_model, tmp_path):
+    out = tmp_path / "model"
+    shutil.copytree(tiny_model, out)
+    before = sorted(str(p.relative_to(out)) for p in out.rglob("*"))
+    proc = subprocess.Popen([sys.executable, "-m", "training.convert", str(tiny_run), str(out), "--data",
+                             str(ROOT / "tests" / "fixtures" / "mnist_small.npz")], cwd=ROOT, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    deadline = time.time() + 300
+    while not any(p.name.endswith(".tmp") for p in tmp_path.iterdir()) and proc.poll() is None and time.time() < deadline:
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 130 and stderr.strip().splitlines()[-1] == f"interrupted: {out} was not changed", stderr
+    assert "Traceback" not in stderr
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model"]
+
+
+def test_conversion_records_each_shards_sha256(tiny_model):
+    meta = meta_of(tiny_model)
+    for rel, digest in meta["weights_sha256"].items():
+        assert hashlib.sha256((tiny_model / rel).read_bytes()).hexdigest() == digest
+    assert set(meta["weights_sha256"]) == {"decoder/group1-shard1of1.bin", *(
+        f"encoder/{p}" for g in json.loads((tiny_model / "encoder" / "model.json").read_text())["weightsManifest"]
+        for p in g["paths"])}

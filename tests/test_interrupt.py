@@ -1,6 +1,8 @@
-"""Training that goes wrong: a loss that becomes NaN stops with a clear error; Ctrl-C keeps the last
-finished epoch and the same command resumes from it."""
+"""Training that goes wrong: a loss that becomes NaN stops with a clear error; Ctrl-C at any moment,
+even while a checkpoint is being written, keeps the last finished epoch, and the same command then
+resumes to the very figures of a run never stopped."""
 import csv
+import json
 import signal
 import subprocess
 import sys
@@ -8,43 +10,94 @@ import time
 
 from helpers import ROOT, run_cli, train_args
 
+FIGURES = ("val_accuracy", "val_bce", "val_bce_style_head", "test_accuracy", "test_bce", "test_bce_style_head",
+           "style_percentiles", "style_percentiles_per_class", "style_search")
+
 
 def test_nan_loss_stops_with_a_clear_error(tmp_path):
     done = run_cli(*train_args(tmp_path / "nan", "--learning-rate", "1e9"))
     assert done.returncode == 2
     last = done.stderr.strip().splitlines()[-1]
-    assert last.startswith("error: stage 1 (classifier): loss became nan"), done.stderr[-500:]
+    assert last.startswith("error: stage 1 (classifier):") and "became nan" in last, done.stderr[-500:]
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "nan" / "metrics.json").exists()
 
 
-def epochs_logged(path):
+def rows(path):
     if not path.exists():
         return []
     with open(path) as f:
-        return [int(row["epoch"]) for row in csv.DictReader(f)]
+        return list(csv.DictReader(f))
 
 
-def test_ctrl_c_then_the_same_command_resumes(tmp_path):
-    out = tmp_path / "run"
-    args = [str(a) for a in train_args(out)]
-    args[args.index("--epochs-autoencoder") + 1] = "6"
-    proc = subprocess.Popen([sys.executable, *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+def start(args):
+    return subprocess.Popen([sys.executable, *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, env={"PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3",
                                             "PATH": "/usr/bin:/bin"})
-    history = out / "history_autoencoder.csv"
-    deadline = time.time() + 300
-    while len(epochs_logged(history)) < 1 and proc.poll() is None and time.time() < deadline:
-        time.sleep(0.05)
+
+
+def interrupt_when(args, ready, timeout=300):
+    """Start training, send Ctrl-C as soon as ready() holds; -> its stderr (it must exit 130)."""
+    proc = start(args)
+    deadline = time.time() + timeout
+    while not ready() and proc.poll() is None and time.time() < deadline:
+        time.sleep(0.002)
     proc.send_signal(signal.SIGINT)
     _, stderr = proc.communicate(timeout=120)
     assert proc.returncode == 130, stderr[-1000:]
-    assert "run the same command again to resume" in stderr
-    finished = epochs_logged(history)
-    assert 1 <= len(finished) < 6 and not (out / "metrics.json").exists()
+    assert "run the same command again to resume" in stderr and "Traceback" not in stderr
+    return stderr
+
+
+def figures(run):
+    metrics = json.loads((run / "metrics.json").read_text())
+    return {k: metrics[k] for k in FIGURES}
+
+
+def test_ctrl_c_in_stage_two_and_three_then_resume_gives_the_uninterrupted_figures(tmp_path):
+    base = [str(a) for a in train_args(tmp_path / "straight", "--refine-rounds", "2")]
+    assert run_cli(*base).returncode == 0
+
+    out = tmp_path / "stopped"
+    args = [str(a) for a in train_args(out, "--refine-rounds", "2")]
+    checkpoints = out / "checkpoints"
+    interrupt_when(args, lambda: (checkpoints / "autoencoder.json").exists())
+    assert len(rows(out / "history_autoencoder.csv")) == 1 and not (out / "metrics.json").exists()
+    interrupt_when(args, lambda: (checkpoints / "refine.json").exists())
+    assert [r["round"] for r in rows(out / "history_refine.csv")] in ([], ["0", "1"])
 
     done = run_cli(*args)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert "stage 1: loaded" in done.stdout
-    assert epochs_logged(history) == list(range(6)), "resumed after the last finished epoch, no repeats"
+    assert "stage 1 (classifier): resumed after epoch 1 of 1" in done.stdout
+    assert "stage 3: resumed after round 1 of 2" in done.stdout
+    assert [r["epoch"] for r in rows(out / "history_autoencoder.csv")] == ["0", "1"], "no repeats"
+    assert [r["round"] for r in rows(out / "history_refine.csv")] == ["0", "1", "2"]
+    assert figures(out) == figures(tmp_path / "straight")
+
+
+def test_ctrl_c_while_a_checkpoint_is_written_leaves_a_run_that_resumes(tmp_path):
+    """Signalled the moment a checkpoint's temporary file appears (the old code left a truncated
+    stage1.weights.h5 there that no resume could read)."""
+    out = tmp_path / "run"
+    args = [str(a) for a in train_args(out, "--epochs-autoencoder", "1", "--refine-rounds", "0")]
+    checkpoints = out / "checkpoints"
+    interrupt_when(args, lambda: checkpoints.is_dir() and any(p.name.startswith(".") for p in checkpoints.iterdir()))
+    assert not any(p.name.startswith(".") for p in checkpoints.iterdir()), "no temporary file is left"
+    done = run_cli(*args)
+    assert done.returncode == 0, done.stderr[-2000:]
     assert (out / "metrics.json").is_file()
+
+
+def test_a_file_written_whole_is_never_half_there(tmp_path):
+    from training import runs
+    target = tmp_path / "state.json"
+    runs.write_text(target, "old")
+
+    def interrupted(tmp):
+        tmp.write_text("half of the ne")
+        raise KeyboardInterrupt
+    try:
+        runs.write_whole(target, interrupted)
+    except KeyboardInterrupt:
+        pass
+    assert target.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["state.json"]

@@ -15,7 +15,7 @@ Traits of a digit (28x28, ink in [0, 1]):
 """
 import numpy as np
 
-from training.model import NUM_CLASSES
+from training.meta import NUM_CLASSES
 
 TRAITS = ("slant", "width", "height", "thickness", "ink", "x_offset", "y_offset")
 ATLAS_QUANTILES = (1, 10, 25, 50, 75, 90, 99)

@@ -12,6 +12,7 @@ quantisation that costs more than MAX_BCE_INCREASE or MAX_ACCURACY_DROP is an er
 Everything is written to a temporary folder first and swapped in at the end.
 """
 import argparse
+import hashlib
 import json
 import os
 import subprocess
@@ -22,14 +23,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np  # noqa: E402
 
-from training import analysis  # noqa: E402
+from training import analysis, encoding, runs, samples  # noqa: E402
 from training import data as data_lib  # noqa: E402
-from training import samples  # noqa: E402
-from training import style_search  # noqa: E402
-from training import train  # noqa: E402
-from training.folders import written_whole  # noqa: E402
-from training import model as model_lib  # noqa: E402
-from training.model import NUM_CLASSES  # noqa: E402
+from training.folders import FolderError, check_replaceable, written_whole  # noqa: E402
+from training.meta import NUM_CLASSES  # noqa: E402
 
 QUANTIZE_FLAGS = {"none": [], "float16": ["--quantize_float16=*"], "uint16": ["--quantize_uint16=*"],
                   "uint8": ["--quantize_uint8=*"], "mixed": None}  # mixed: flags made per model
@@ -41,7 +38,8 @@ UINT8_MIN_WEIGHTS = 4096
 # What quantisation may cost, measured on the test set with the shipped weights; more is an error.
 MAX_BCE_INCREASE = 1e-3
 MAX_ACCURACY_DROP = 1e-3
-RUN_FILES = ("metrics.json", "encoder.h5", "decoder.h5")
+# what a converted model folder holds: an existing `out` is replaced only if it holds nothing else
+OUTPUT_ENTRIES = ("meta.json", "preview.png", "atlas*.png", "decoder", "encoder", "parity")
 PREVIEW_ROWS = 11
 PARITY_DIGITS = 32
 
@@ -105,59 +103,28 @@ def _write_f32(path, array):
     np.ascontiguousarray(array, dtype="<f4").tofile(path)
 
 
-def _per_class_ranges(metrics):
-    """[10][k][low, high]: 1st and 99th percentile of each class's style values."""
-    if "style_range_per_class" in metrics:
-        return metrics["style_range_per_class"]
-    per = metrics["style_percentiles_per_class"]  # runs made before the field existed
-    return [samples.percentile_range(per.get(str(c), metrics["style_percentiles"]), metrics["style_dims"])
-            for c in range(NUM_CLASSES)]
-
-
-def read_run(run):
-    run = Path(run)
-    missing = [f for f in RUN_FILES if not (run / f).is_file()]
-    if missing:
-        raise ConvertError(f"{run}: not a finished run (missing {', '.join(missing)}); "
-                           f"train it to the end with python -m training.train --out {run}")
-    try:
-        return json.loads((run / "metrics.json").read_text())
-    except json.JSONDecodeError as e:
-        raise ConvertError(f"{run / 'metrics.json'}: not valid JSON ({e})") from None
-
-
-def load_run_data(run, metrics, data_path=None):
-    """The dataset a run was trained on: data_path, else the one its metrics.json names."""
-    data_path = data_path or metrics["data_source"]
-    if not data_path.endswith(".npz"):
-        data_path = None  # the run used keras.datasets; so do we
-    ds = data_lib.load(metrics["dataset"], data_path, metrics["sizes"]["val"])
-    if ds.sha256 and metrics["data_sha256"] and ds.sha256 != metrics["data_sha256"]:
-        raise ConvertError(f"{data_path}: not the data {run} was trained on (sha256 differs); pass --data")
-    return ds
-
-
-def load_run_models(run):
-    """-> (encoder, decoder) of a run as Keras models; a file Keras cannot read is a ConvertError."""
-    import tf_keras as keras
-    models = []
-    for part in ("encoder", "decoder"):
-        path = Path(run) / f"{part}.h5"
-        try:
-            models.append(keras.models.load_model(path, compile=False))
-        except Exception as e:  # h5py and Keras raise OSError, ValueError, KeyError... for a damaged file
-            raise ConvertError(f"{path}: not a readable Keras model ({type(e).__name__}: {e})") from None
-    return models
+def _weights_sha256(folder):
+    """{"decoder/group1-shard1of1.bin": hex digest, ...}: the page and the build check each shard."""
+    hashes = {}
+    for part in ("decoder", "encoder"):
+        for group in json.loads((folder / part / "model.json").read_text())["weightsManifest"]:
+            for shard in group["paths"]:
+                hashes[f"{part}/{shard}"] = hashlib.sha256((folder / part / shard).read_bytes()).hexdigest()
+    return hashes
 
 
 def convert(run, out, quantize="mixed", data_path=None):
-    import tensorflowjs
     run, out = Path(run), Path(out)
-    metrics = read_run(run)
-    ds = load_run_data(run, metrics, data_path)
-    encoder, decoder = load_run_models(run)
+    check_replaceable(out, OUTPUT_ENTRIES, "meta.json", "training.convert")  # before hours of work are at stake
+    metrics = runs.read_run(run)
+    ds = runs.load_run_data(run, metrics, data_path)
+    encoder, decoder = runs.load_run_models(run, metrics["style_dims"])
+    import tensorflowjs
 
-    with written_whole(out) as tmp:  # nothing half-written: the old folder stays until the end
+    from training import model as model_lib
+
+    # nothing half-written: the old folder stays until the end; a folder convert did not make is refused
+    with written_whole(out, OUTPUT_ENTRIES, "meta.json", "training.convert") as tmp:
         (tmp / "parity").mkdir(parents=True)
         for part, model in (("decoder", decoder), ("encoder", encoder)):
             _tfjs_convert(model, run / f"{part}.h5", tmp / part, quantize)
@@ -166,7 +133,7 @@ def convert(run, out, quantize="mixed", data_path=None):
         shipped_decoder = tensorflowjs.converters.load_keras_model(str(tmp / "decoder" / "model.json"))
         shipped_encoder = tensorflowjs.converters.load_keras_model(str(tmp / "encoder" / "model.json"))
         shipped = {f"test_{name}": value for name, value in
-                   train.figures(shipped_encoder, shipped_decoder, ds.test, metrics.get("style_search")).items()}
+                   encoding.figures(shipped_encoder, shipped_decoder, ds.test, metrics["style_search"]).items()}
         check_quantization_cost(metrics, shipped)
 
         style_range, tables = metrics["style_range"], samples.class_tables(metrics)
@@ -177,8 +144,8 @@ def convert(run, out, quantize="mixed", data_path=None):
                   "digits": digits, "encoded": shipped_encoder.predict(digits, verbose=0)}
         for name, array in arrays.items():
             _write_f32(tmp / "parity" / f"{name}.f32", array)
-        # the styles the page's codes have: searched (training/style_search.py) where the run has a grid
-        style = style_search.encode(encoder, decoder, ds.test.x, metrics.get("style_search"))[2][:, NUM_CLASSES:]
+        # the styles the page's codes have: searched (training/encoding.py)
+        style = encoding.encode(encoder, decoder, ds.test.x, metrics["style_search"])[2][:, NUM_CLASSES:]
         meaning = analysis.describe(ds.test.x, style, ds.test.y)
         meaning["atlas"] = []
         for d in range(metrics["style_dims"]):  # real test digits at style quantiles, per dimension
@@ -196,7 +163,7 @@ def convert(run, out, quantize="mixed", data_path=None):
             "style_dims": metrics["style_dims"],
             "code_size": NUM_CLASSES + metrics["style_dims"],
             "style_range": style_range,
-            "style_range_per_class": _per_class_ranges(metrics),
+            "style_range_per_class": metrics["style_range_per_class"],
             "style_mean": metrics["style_mean"],
             "style_percentiles": metrics["style_percentiles"],
             "style_percentiles_per_class": metrics["style_percentiles_per_class"],
@@ -208,6 +175,7 @@ def convert(run, out, quantize="mixed", data_path=None):
             "encoder_multiply_adds": metrics["encoder_multiply_adds"],
             "weight_bytes": {p: _folder_bytes(tmp / p) - (tmp / p / "model.json").stat().st_size
                              for p in ("decoder", "encoder")},
+            "weights_sha256": _weights_sha256(tmp),
             "style_meaning": meaning,
             "quantization": quantize,
             "preview": {"file": "preview.png", "rows": PREVIEW_ROWS, "cols": NUM_CLASSES, "cell": 28, "gap": 2},
@@ -230,9 +198,15 @@ def main(argv=None):
     args = ap.parse_args(argv)
     try:
         meta = convert(args.run, args.out, args.quantize, args.data)
-    except (ConvertError, data_lib.DataError) as e:
+    except (ConvertError, runs.RunError, FolderError, data_lib.DataError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    except OSError as e:  # a read-only or full disk
+        print(f"error: {e.filename or args.out}: cannot write the model ({e.strerror or e})", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"\ninterrupted: {args.out} was not changed", file=sys.stderr)
+        return 130
     trained, shipped = meta["metrics"], meta["shipped_metrics"]
     print(f"{args.out}: decoder {meta['weight_bytes']['decoder']:,} bytes of weights "
           f"({meta['quantization']}); test accuracy {trained['test_accuracy']:.4f} trained, "

@@ -9,11 +9,11 @@ style head, dec_* the decoder. The decoder is a separate Model so it converts on
 """
 from dataclasses import dataclass, field, replace
 
-import numpy as np
-import tf_keras as keras
-from tf_keras import layers
+from training import quiet_tensorflow  # noqa: F401  (before tf_keras: TensorFlow's start-up noise)
+import tf_keras as keras  # noqa: E402
+from tf_keras import layers  # noqa: E402
 
-NUM_CLASSES = 10
+from training.meta import IMAGE_SIDE, NUM_CLASSES  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -23,13 +23,11 @@ class Preset:
     dropout: float = 0.0
     augment_shift: int = 0                # stage 1: random shift of up to this many pixels
     style_hidden: int = 0                 # hidden Dense in the style head (0: none)
-    style_convs: tuple = ()               # the style head's own 3x3 conv+pool trunk on the image
     decoder_dense: int = 0                # hidden Dense before the 7x7 map (0: none)
     decoder_start: int = 64               # channels of the 7x7 map
     # after the 7x7 map: ints are 3x3 Conv+ReLU of that many channels, "up" doubles the resolution
     decoder_blocks: tuple = ()
     decoder_batchnorm: bool = False
-    decoder_class_style: bool = False     # feed class x style products: a style direction per class
     epochs_classifier: int = 3
     epochs_autoencoder: int = 25
     batch_size: int = 128
@@ -89,41 +87,16 @@ def _class_head(features, p):
     return layers.Dense(NUM_CLASSES, activation="softmax", name="cls_probs")(x)
 
 
-def _style_head(image, features, p, style_dims):
-    if p.style_convs:  # its own view of the image, trained in stage 2, beside the frozen features
-        x = image
-        for i, channels in enumerate(p.style_convs):
-            x = layers.Conv2D(channels, 3, padding="same", activation="relu", name=f"style_conv{i + 1}")(x)
-            x = layers.MaxPooling2D(name=f"style_pool{i + 1}")(x)
-        features = layers.Concatenate(name="style_features")([features, layers.Flatten(name="style_flatten")(x)])
+def _style_head(features, p, style_dims):
     x = layers.BatchNormalization(name="style_norm")(features)
     if p.style_hidden:
         x = layers.Dense(p.style_hidden, activation="relu", name="style_dense")(x)
     return layers.Dense(style_dims, name="style")(x)
 
 
-def _class_style_products(code, style_dims):
-    """probs[i] * style[d] for every class i and style dimension d, from standard layers only
-    (TF.js Layers has no Lambda): two fixed selection matrices, then an element-wise product."""
-    size, n = NUM_CLASSES + style_dims, NUM_CLASSES * style_dims
-    pick_probs, pick_style = np.zeros((size, n), np.float32), np.zeros((size, n), np.float32)
-    for d in range(style_dims):
-        for i in range(NUM_CLASSES):
-            pick_probs[i, d * NUM_CLASSES + i] = 1.0
-            pick_style[NUM_CLASSES + d, d * NUM_CLASSES + i] = 1.0
-    probs = layers.Dense(n, use_bias=False, trainable=False, name="dec_pick_probs")
-    style = layers.Dense(n, use_bias=False, trainable=False, name="dec_pick_style")
-    products = layers.Multiply(name="dec_products")([probs(code), style(code)])
-    probs.set_weights([pick_probs])
-    style.set_weights([pick_style])
-    return products
-
-
 def build_decoder(p, style_dims):
     code = keras.Input((NUM_CLASSES + style_dims,), name="code")
     x = code
-    if p.decoder_class_style:
-        x = layers.Concatenate(name="dec_with_products")([code, _class_style_products(code, style_dims)])
     if p.decoder_dense:
         x = layers.Dense(p.decoder_dense, activation="relu", name="dec_dense0")(x)
     x = layers.Dense(7 * 7 * p.decoder_start, activation="relu", name="dec_dense")(x)
@@ -140,8 +113,8 @@ def build_decoder(p, style_dims):
         if p.decoder_batchnorm:
             x = layers.BatchNormalization(name=f"dec_bn{convs}")(x)
         x = layers.ReLU(name=f"dec_relu{convs}")(x)
-    if ups != 2:
-        raise ValueError(f"decoder_blocks must upsample exactly twice (7 -> 28 px), got {ups}")
+    if 7 * 2 ** ups != IMAGE_SIDE:
+        raise ValueError(f"decoder_blocks must upsample exactly twice (7 -> {IMAGE_SIDE} px), got {ups}")
     image = layers.Conv2D(1, 3, padding="same", activation="sigmoid", name="dec_image")(x)
     return keras.Model(code, image, name="decoder")
 
@@ -159,10 +132,10 @@ class Models:
 def build(p, style_dims=1):
     if style_dims < 1:
         raise ValueError(f"style_dims must be at least 1, got {style_dims}")
-    image = keras.Input((28, 28, 1), name="image")
+    image = keras.Input((IMAGE_SIDE, IMAGE_SIDE, 1), name="image")
     features = _encoder_trunk(image, p)
     probs = _class_head(features, p)
-    style = _style_head(image, features, p, style_dims)
+    style = _style_head(features, p, style_dims)
     code = layers.Concatenate(name="code")([probs, style])
     classifier = keras.Model(image, probs, name="classifier")
     encoder = keras.Model(image, code, name="encoder")

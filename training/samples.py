@@ -1,7 +1,7 @@
 """Style statistics and the digits x styles image grids (the proposal's figures 4-8)."""
 import numpy as np
 
-from training.model import NUM_CLASSES
+from training.meta import NUM_CLASSES
 
 PERCENTILES = (1, 5, 25, 50, 75, 95, 99)
 

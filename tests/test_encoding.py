@@ -1,10 +1,10 @@
-"""The search behind `python -m training.style_search`: it must find the style an image was made with."""
+"""The search behind `python -m training.encoding`: it must find the style an image was made with."""
 import numpy as np
 import tf_keras as keras
 
 from helpers import FIXTURE, run_cli
-from training import style_search
-from training.model import NUM_CLASSES
+from training import encoding
+from training.meta import NUM_CLASSES
 
 
 class WrongStyleEncoder:
@@ -35,10 +35,10 @@ def test_search_recovers_the_style_an_image_was_decoded_from():
     codes[np.arange(40), rng.integers(0, NUM_CLASSES, 40)] = 1
     codes[:, NUM_CLASSES] = rng.uniform(-3, 3, 40)
     x = decoder.predict(codes, verbose=0)
-    true_bce = style_search.bce_per_image(x, x)  # the floor: the image's own entropy
+    true_bce = encoding.bce_per_image(x, x)  # the floor: the image's own entropy
 
     grid = {"low": [-3.3], "high": [3.3], "points": 600}
-    _, enc_bce, found, found_bce = style_search.encode(WrongStyleEncoder(codes), decoder, x, grid)
+    _, enc_bce, found, found_bce = encoding.encode(WrongStyleEncoder(codes), decoder, x, grid)
 
     assert enc_bce.mean() > true_bce.mean() + 0.05
     assert np.all(found_bce <= enc_bce)
@@ -47,6 +47,6 @@ def test_search_recovers_the_style_an_image_was_decoded_from():
 
 
 def test_a_folder_that_is_not_a_run_is_a_clear_error(tmp_path):
-    done = run_cli("-m", "training.style_search", tmp_path, "--data", FIXTURE)
+    done = run_cli("-m", "training.encoding", tmp_path, "--data", FIXTURE)
     assert done.returncode == 2
     assert "not a finished run (missing" in done.stderr and "Traceback" not in done.stderr

@@ -1,6 +1,6 @@
-"""Encoding by search: the style the decoder reproduces an image best with.
+"""Encoding by search, and the figures it gives: the only place an image gets its code and a score.
 
-    python -m training.style_search runs/mnist [--data ../shared/data/mnist.npz] [--split test]
+    python -m training.encoding runs/mnist [--data ../shared/data/mnist.npz] [--split test]
 
 With one style value per class, the decoder draws one curve of images per class, and the best point
 on that curve for an image can jump from one end to the other as the image changes a little: no
@@ -8,7 +8,8 @@ forward pass can follow such jumps. So an image's code is its class probabilitie
 found here: the style head's value is one candidate; the others come from the curve of the image's
 most likely class (its one-hot code at a fixed grid of style values), scored for every image at
 once, the best few re-scored with the image's real probabilities. Training uses it (stage 3 and
-every figure); the CLI prints what it gains over the style head alone on a split of a finished run.
+every figure, conversion's check of the shipped weights); the CLI prints what it gains over the
+style head alone on a split of a finished run.
 """
 import argparse
 import json
@@ -20,9 +21,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np  # noqa: E402
 
-from training.model import NUM_CLASSES  # noqa: E402
+from training.meta import BCE_EPSILON as EPS  # noqa: E402
+from training.meta import NUM_CLASSES  # noqa: E402
 
-EPS = 1e-7  # Keras' clip for binary cross-entropy
 POINTS = 1024  # grid points per class curve (32 x 32 for two style values)
 KEEP = 2  # curve points re-scored with the image's real probabilities
 
@@ -80,14 +81,19 @@ def improve(decoder, codes, x, grid, keep=KEEP, codes_bce=None):
 
 
 def encode(encoder, decoder, x, grid):
-    """-> (style head's codes, their BCE per image, searched codes, their BCE per image).
-    Without a grid (runs made before the search existed) the style head's codes are the codes."""
+    """-> (style head's codes, their BCE per image, searched codes, their BCE per image)."""
     codes = encoder.predict(x, batch_size=1000, verbose=0)
     head_bce = decode_bce(decoder, codes, x)
-    if grid is None:
-        return codes, head_bce, codes, head_bce
     best, best_bce = improve(decoder, codes, x, grid, codes_bce=head_bce)
     return codes, head_bce, best, best_bce
+
+
+def figures(encoder, decoder, split, grid):
+    """Accuracy of the class output; mean per-pixel binary cross-entropy of the reconstruction from
+    the searched codes (bce) and from the style head's own (bce_style_head)."""
+    head, head_bce, _, bce = encode(encoder, decoder, split.x, grid)
+    return {"accuracy": round(float(np.mean(head[:, :NUM_CLASSES].argmax(1) == split.y)), 6),
+            "bce": round(float(bce.mean()), 6), "bce_style_head": round(float(head_bce.mean()), 6)}
 
 
 def parse_args(argv=None):
@@ -95,27 +101,23 @@ def parse_args(argv=None):
     ap.add_argument("run", type=Path, help="a finished run folder (encoder.h5, decoder.h5, metrics.json)")
     ap.add_argument("--data", help="the run's .npz (default: the path recorded in its metrics.json)")
     ap.add_argument("--split", default="test", choices=["train", "val", "test"])
-    ap.add_argument("--points", type=int, help="grid points per class (default: the run's own grid, "
-                                               f"or {POINTS} over the split's styles for older runs)")
+    ap.add_argument("--points", type=int, help="grid points per class (default: the run's own grid)")
     return ap.parse_args(argv)
 
 
 def main(argv=None):
-    from training import convert
     from training import data as data_lib
+    from training import runs
     args = parse_args(argv)
     try:
-        metrics = convert.read_run(args.run)
-        ds = convert.load_run_data(args.run, metrics, args.data)
-        encoder, decoder = convert.load_run_models(args.run)
-    except (convert.ConvertError, data_lib.DataError) as e:
+        metrics = runs.read_run(args.run)
+        ds = runs.load_run_data(args.run, metrics, args.data)
+        encoder, decoder = runs.load_run_models(args.run, metrics["style_dims"])
+    except (runs.RunError, data_lib.DataError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     split = getattr(ds, args.split)
-    grid = metrics.get("style_search")
-    if grid is None or args.points:
-        styles = encoder.predict(split.x, batch_size=1000, verbose=0)[:, NUM_CLASSES:]
-        grid = make_grid(styles, args.points or POINTS) if grid is None else {**grid, "points": args.points}
+    grid = {**metrics["style_search"], **({"points": args.points} if args.points else {})}
     _, head_bce, _, best_bce = encode(encoder, decoder, split.x, grid)
     print(json.dumps({"run": str(args.run), "split": args.split, "images": len(split.x),
                       "grid_points": grid["points"],
@@ -123,7 +125,6 @@ def main(argv=None):
                       "searched_bce": round(float(best_bce.mean()), 6),
                       "share_improved": round(float(np.mean(best_bce < head_bce)), 4)}))
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,0 +1,142 @@
+"""What a converted model's meta.json holds: the contract between conversion, the site build and
+the page. convert.py writes it, build.py checks it with check() before the page relies on it.
+
+Standard library only: build.py imports it and must never need TensorFlow.
+"""
+import json
+import math
+import re
+
+NUM_CLASSES = 10
+IMAGE_SIDE = 28
+BCE_EPSILON = 1e-7  # Keras' clip for binary cross-entropy; the page's search clips the same
+CLASS_KEYS = frozenset(str(c) for c in range(NUM_CLASSES))
+STYLE_DIMS = (1, 2)  # the page has a slider for one style value and a pad for two
+# a file name the page may load: no folder, no "..", nothing a URL would read differently
+SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9]+)*")
+MODEL_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+ATLAS_NAME = re.compile(r"atlas[0-9]+\.png")
+SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+class MetaError(ValueError):
+    """meta.json breaks the contract; the message says which field and how."""
+
+
+def read_json(path):
+    """Parse a JSON file strictly: NaN and Infinity are not JSON (the browser's JSON.parse refuses
+    them), and a nesting too deep to parse is an error like any other. Raises MetaError."""
+    if path.is_symlink() or not path.is_file():
+        raise MetaError(f"{path}: missing" + (" (a symbolic link)" if path.is_symlink() else ""))
+
+    def no_constant(name):
+        raise ValueError(f"{name} is not valid JSON")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"), parse_constant=no_constant)
+    except (ValueError, UnicodeDecodeError, RecursionError) as e:
+        raise MetaError(f"{path}: not valid JSON ({str(e)[:200] or type(e).__name__})") from None
+
+
+def is_number(v):
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def is_count(v):
+    return isinstance(v, int) and not isinstance(v, bool) and v >= 0
+
+
+def _ranges_ok(ranges, dims):
+    return isinstance(ranges, list) and len(ranges) == dims and all(
+        isinstance(r, list) and len(r) == 2 and is_number(r[0]) and is_number(r[1]) and r[0] < r[1]
+        for r in ranges)
+
+
+def _table_ok(table, dims):
+    """A percentile table: {"1": [k numbers], "5": [...], ...}, each dimension non-decreasing."""
+    if not isinstance(table, dict):
+        return False
+    try:
+        keys = sorted(table, key=float)
+    except ValueError:
+        return False
+    rows = [table[k] for k in keys]
+    return len(rows) >= 2 and all(0 <= float(k) <= 100 for k in keys) and all(
+        isinstance(r, list) and len(r) == dims and all(is_number(v) for v in r) for r in rows) and all(
+        a[d] <= b[d] for a, b in zip(rows, rows[1:]) for d in range(dims))
+
+
+def _correlations_ok(tables, dims):
+    return isinstance(tables, list) and len(tables) == dims and all(
+        isinstance(t, dict) and t and all(isinstance(k, str) and is_number(v) for k, v in t.items())
+        for t in tables)
+
+
+def _check_meaning(meaning, dims, fail):
+    if not isinstance(meaning, dict):
+        fail("style_meaning should be an object")
+    corr = meaning.get("correlations")
+    if not isinstance(meaning.get("method"), str) or not isinstance(corr, dict):
+        fail("style_meaning should have a method and correlations")
+    if not _correlations_ok(corr.get("overall"), dims):
+        fail(f"style_meaning.correlations.overall should be {dims} object(s) of trait -> number")
+    per_class = corr.get("per_class")
+    if not isinstance(per_class, dict) or not all(
+            k in CLASS_KEYS and _correlations_ok(v, dims) for k, v in per_class.items()):
+        fail(f"style_meaning.correlations.per_class should map classes 0-9 to {dims} object(s) of trait -> number")
+    atlas = meaning.get("atlas", [])
+    if not isinstance(atlas, list) or not all(isinstance(a, str) and ATLAS_NAME.fullmatch(a) for a in atlas):
+        fail("style_meaning.atlas should list files named atlasN.png")
+
+
+FIELDS = {"dataset": str, "class_names": list, "style_dims": int, "code_size": int,
+          "style_range": list, "style_range_per_class": list, "style_percentiles": dict,
+          "style_percentiles_per_class": dict, "metrics": dict, "parameters": dict,
+          "decoder_multiply_adds": int, "weights_sha256": dict}
+
+
+def check(meta, where):
+    """Raise MetaError (naming `where` and the field) unless `meta` is what the page can use."""
+    def fail(message):
+        raise MetaError(f"{where}: {message}")
+
+    if not isinstance(meta, dict):
+        fail("expected a JSON object")
+    for field, kind in FIELDS.items():
+        if field not in meta:
+            fail(f"missing field {field!r}")
+        if not isinstance(meta[field], kind) or isinstance(meta[field], bool):
+            fail(f"field {field!r} should be {kind.__name__}, got {type(meta[field]).__name__}")
+    dims = meta["style_dims"]
+    if dims not in STYLE_DIMS:
+        fail(f"style_dims should be one of {', '.join(map(str, STYLE_DIMS))}, got {dims}")
+    if meta["code_size"] != NUM_CLASSES + dims:
+        fail(f"code_size {meta['code_size']} does not equal {NUM_CLASSES} + style_dims ({dims})")
+    names = meta["class_names"]
+    if len(names) != NUM_CLASSES or not all(isinstance(n, str) and 0 < len(n) <= 40 for n in names):
+        fail(f"class_names should be {NUM_CLASSES} strings of 1 to 40 characters")
+    if not _ranges_ok(meta["style_range"], dims):
+        fail(f"style_range should be {dims} [low, high] pair(s) of finite numbers with low < high")
+    per_class = meta["style_range_per_class"]
+    if len(per_class) != NUM_CLASSES or not all(_ranges_ok(r, dims) for r in per_class):
+        fail(f"style_range_per_class should be {NUM_CLASSES} lists of {dims} [low, high] pair(s)")
+    tables = meta["style_percentiles_per_class"]
+    if not set(tables) <= CLASS_KEYS or not all(
+            _table_ok(t, dims) for t in [meta["style_percentiles"], *tables.values()]):
+        fail(f"style_percentiles(_per_class) should map percentiles to {dims} non-decreasing finite number(s) each")
+    metrics = meta["metrics"]
+    if not all(is_number(metrics.get(k)) for k in ("test_accuracy", "test_bce")):
+        fail("metrics.test_accuracy and metrics.test_bce should be finite numbers")
+    if not all(is_number(v) for v in metrics.values()):
+        fail("every value in metrics should be a finite number")
+    parameters = meta["parameters"]
+    if not (is_count(parameters.get("decoder")) and parameters["decoder"] > 0
+            and all(is_count(v) for v in parameters.values())):
+        fail("parameters should count the decoder's parameters (and others) as whole numbers")
+    if meta["decoder_multiply_adds"] <= 0:
+        fail("decoder_multiply_adds should be a positive whole number")
+    if "style_meaning" in meta:
+        _check_meaning(meta["style_meaning"], dims, fail)
+    hashes = meta["weights_sha256"]
+    if not all(isinstance(v, str) and SHA256.fullmatch(v) for v in hashes.values()):
+        fail("weights_sha256 should map shard files to hex SHA-256 digests")
+    return meta

@@ -1,0 +1,144 @@
+"""What a run folder is: the files training writes and resumes from, and how they are read.
+
+    runs/NAME/run.json         how the run was made (data, preset, seed...): a resume must match it
+    runs/NAME/checkpoints/     after each finished epoch or round: weights, optimizer state, history
+    runs/NAME/history_*.csv    the same history, for people
+    runs/NAME/encoder.h5, decoder.h5, samples/, grid.png
+    runs/NAME/metrics.json     written last: a folder that has it is a finished run
+
+Every file a resume reads is written whole or not at all (a temporary name, then a rename), and a
+checkpoint's json is written after the files it names, so a Ctrl-C at any moment leaves the last
+finished epoch readable. TensorFlow is imported only by the functions that load models.
+"""
+import csv
+import io
+import json
+import os
+from pathlib import Path
+
+from training import data as data_lib
+
+RUN_RECORD = "run.json"
+FINISHED = ("metrics.json", "encoder.h5", "decoder.h5")
+
+
+class RunError(RuntimeError):
+    """A run folder cannot be used as asked; the message is meant for the user as is."""
+
+
+def write_whole(path, write):
+    """Call write(tmp_path), then rename tmp_path to `path`: readers see the old file or the new,
+    never a part. The temporary name ends as `path` does: Keras picks the format by the ending
+    (".weights.h5" is not ".h5"), NumPy adds ".npy" to a name without it."""
+    path = Path(path)
+    tmp = path.with_name(f".partial.{path.name}")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_text(path, text):
+    write_whole(path, lambda tmp: tmp.write_text(text))
+
+
+def write_json(path, value):
+    write_text(path, json.dumps(value, indent=2) + "\n")
+
+
+def write_csv(path, rows):
+    """rows: dicts with the same keys, written as a CSV with a header."""
+    buffer = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    write_text(path, buffer.getvalue())
+
+
+def start_or_resume(out, record):
+    """Make `out` a run folder of `record` (the arguments that shape the run's figures), or check that
+    it already is one: a resume with other arguments would make metrics.json misstate the run."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise RunError(f"{out}: exists and is not a folder; choose another --out")
+    if (out / "metrics.json").exists():
+        raise RunError(f"{out}: already holds a finished run (metrics.json); choose another --out")
+    path = out / RUN_RECORD
+    if path.exists():
+        try:
+            earlier = json.loads(path.read_text())
+        except (ValueError, UnicodeDecodeError) as e:
+            raise RunError(f"{path}: not valid JSON ({e}); choose another --out") from None
+        changed = [f"{key} {earlier.get(key)!r} (now {value!r})" for key, value in record.items()
+                   if earlier.get(key) != value]
+        if changed:
+            raise RunError(f"{out} was started with other arguments: {'; '.join(changed)}; run the same "
+                           f"command to resume it, or choose another --out")
+        return True
+    if out.exists() and any(out.iterdir()):
+        raise RunError(f"{out}: not a run folder (no {RUN_RECORD}) and not empty; choose another --out")
+    out.mkdir(parents=True, exist_ok=True)
+    write_json(path, record)
+    return False
+
+
+def read_run(run):
+    """metrics.json of a finished run, checked for the fields conversion and figures need."""
+    run = Path(run)
+    missing = [f for f in FINISHED if not (run / f).is_file()]
+    if missing:
+        raise RunError(f"{run}: not a finished run (missing {', '.join(missing)}); "
+                       f"train it to the end with python -m training.train --out {run}")
+    try:
+        metrics = json.loads((run / "metrics.json").read_text())
+    except (ValueError, UnicodeDecodeError) as e:
+        raise RunError(f"{run / 'metrics.json'}: not valid JSON ({e})") from None
+    needed = {"dataset": str, "data_source": str, "sizes": dict, "style_dims": int, "class_names": list,
+              "test_bce": float, "test_accuracy": float, "style_range": list, "style_range_per_class": list, "style_search": dict,
+              "style_percentiles": dict, "style_percentiles_per_class": dict}
+    if not isinstance(metrics, dict):
+        raise RunError(f"{run / 'metrics.json'}: expected a JSON object, got {type(metrics).__name__}")
+    for field, kind in needed.items():
+        if not isinstance(metrics.get(field), kind):
+            raise RunError(f"{run / 'metrics.json'}: field {field!r} missing or not {kind.__name__}")
+    if not isinstance(metrics["sizes"].get("val"), int):
+        raise RunError(f"{run / 'metrics.json'}: sizes.val missing")
+    return metrics
+
+
+def load_run_data(run, metrics, data_path=None):
+    """The dataset a run was trained on: data_path, else the one its metrics.json names."""
+    data_path = data_path or metrics["data_source"]
+    if not str(data_path).endswith(".npz"):
+        data_path = None  # the run used keras.datasets; so do we
+    ds = data_lib.load(metrics["dataset"], data_path, metrics["sizes"]["val"])
+    if ds.sha256 and metrics.get("data_sha256") and ds.sha256 != metrics["data_sha256"]:
+        raise RunError(f"{data_path}: not the data {run} was trained on (sha256 differs); pass --data")
+    return ds
+
+
+def load_run_models(run, style_dims):
+    """-> (encoder, decoder) of a run as Keras models. A file Keras cannot read, or models that do
+    not take and give what the run says (28x28 images <-> codes of 10 + style_dims), is a RunError."""
+    from training import quiet_tensorflow  # noqa: F401
+    import tf_keras as keras
+
+    from training.meta import IMAGE_SIDE, NUM_CLASSES
+    code = NUM_CLASSES + style_dims
+    wanted = {"encoder": ((None, IMAGE_SIDE, IMAGE_SIDE, 1), (None, code)),
+              "decoder": ((None, code), (None, IMAGE_SIDE, IMAGE_SIDE, 1))}
+    models = []
+    for part, (inputs, outputs) in wanted.items():
+        path = Path(run) / f"{part}.h5"
+        try:
+            model = keras.models.load_model(path, compile=False)
+        except Exception as e:  # h5py and Keras raise OSError, ValueError, KeyError... for a damaged file
+            raise RunError(f"{path}: not a readable Keras model ({type(e).__name__}: {e})") from None
+        got = (tuple(model.input_shape), tuple(model.output_shape))
+        if got != (inputs, outputs):
+            raise RunError(f"{path}: maps {got[0]} to {got[1]}, but a {part} of this run maps {inputs} to "
+                           f"{outputs} (style_dims {style_dims} in metrics.json)")
+        models.append(model)
+    return models

@@ -1,0 +1,213 @@
+"""The three training stages, each resumable after any finished epoch and deterministic across a resume.
+
+Stage 1 trains the classifier (image -> 10 probabilities), then freezes it. Stage 2 trains the style
+head and the decoder to reproduce the image from [probabilities, style]. Stage 3 (the default
+preset's refine rounds) trains the decoder alone on the codes the search finds
+(training/encoding.py), then searches them again with the new decoder.
+
+Every epoch (or round) starts from a seed of its own and a freshly traced training step, and ends
+with a checkpoint of the weights and the optimizer's state (training/runs.py writes it whole): so a
+run stopped and resumed gives the very figures of a run never stopped.
+"""
+import json
+
+import numpy as np
+
+from training import encoding, runs, samples
+from training.meta import IMAGE_SIDE, NUM_CLASSES
+
+SAMPLE_ROWS = 3  # the per-epoch figure: the 10 digits at low, middle and high style
+REFINE_RATE_END = 0.1  # stage 3's rate decays (cosine) to this share of the start over the rounds
+STAGE_SEEDS = {"classifier": 1, "autoencoder": 2, "refine": 3}
+
+
+class TrainingError(RuntimeError):
+    """Training cannot go on; the message is meant for the user as is."""
+
+
+class Checkpoints:
+    """One stage's checkpoints in OUT/checkpoints: NAME.json says how many epochs are done and holds
+    their history; it is written after the weights and optimizer files it names, so it never vouches
+    for a file that is not whole."""
+
+    def __init__(self, out, name, model):
+        self.folder, self.name, self.model = out / "checkpoints", name, model
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.state = self.folder / f"{name}.json"
+
+    def _files(self, done):
+        stem = self.folder / f"{self.name}_{done:03d}"
+        return stem.with_suffix(".weights.h5"), stem.with_suffix(".optimizer.npz"), stem.with_suffix(".codes.npy")
+
+    def load(self):
+        """-> (epochs done, history rows, codes or None); the model and its optimizer as they were."""
+        if not self.state.exists():
+            return 0, [], None
+        state = json.loads(self.state.read_text())
+        done = state["done"]
+        weights, optimizer, codes = self._files(done)
+        self.model.load_weights(str(weights))
+        saved = np.load(optimizer)
+        opt = self.model.optimizer
+        opt.build(self.model.trainable_variables)
+        variables = list(opt.variables)
+        if len(variables) != len(saved.files):
+            raise TrainingError(f"{optimizer}: holds {len(saved.files)} optimizer values, the model needs "
+                                f"{len(variables)}")
+        for i, var in enumerate(variables):
+            var.assign(saved[f"v{i}"])
+        return done, state["history"], (np.load(codes) if codes.exists() else None)
+
+    def save(self, done, history, codes=None):
+        weights, optimizer, codes_file = self._files(done)
+        runs.write_whole(weights, lambda tmp: self.model.save_weights(str(tmp)))
+        values = {f"v{i}": v.numpy() for i, v in enumerate(self.model.optimizer.variables)}
+        runs.write_whole(optimizer, lambda tmp: np.savez(tmp, **values))
+        if codes is not None:
+            runs.write_whole(codes_file, lambda tmp: np.save(tmp, codes))
+        runs.write_json(self.state, {"done": done, "history": history})  # last: it vouches for the files
+        for f in self._files(done - 1):
+            f.unlink(missing_ok=True)
+
+
+def _fresh_epoch(keras, model, seed, stage, epoch):
+    """The same random numbers for this epoch whatever ran before it in this process."""
+    keras.utils.set_random_seed(seed * 10_000 + STAGE_SEEDS[stage] * 1_000 + epoch)
+    model.train_function = model.test_function = model.predict_function = None  # retrace: fresh random ops
+
+
+def _dataset(tf, keras, split, batch, seed=None, shift=0):
+    ds = tf.data.Dataset.from_tensor_slices((split.x, split.y))
+    if seed is not None:
+        ds = ds.shuffle(len(split.x), seed=seed, reshuffle_each_iteration=False)
+    ds = ds.batch(batch)
+    if shift:
+        jitter = keras.layers.RandomTranslation(shift / IMAGE_SIDE, shift / IMAGE_SIDE, fill_mode="constant", seed=seed)
+        ds = ds.map(lambda x, y: (jitter(x, training=True), y))
+    return ds.prefetch(2)
+
+
+def _optimizer(keras, p, epochs, n):
+    lr = p.learning_rate
+    if p.cosine:
+        steps = max(1, epochs * -(-n // p.batch_size))
+        lr = keras.optimizers.schedules.CosineDecay(p.learning_rate, steps, alpha=0.01)
+    return keras.optimizers.Adam(lr)
+
+
+def _finite(row, stage, epoch):
+    for name, value in row.items():
+        if not np.isfinite(value):
+            raise TrainingError(f"{stage}: {name} became {value} at epoch {epoch}; training stopped "
+                                f"(try a lower --learning-rate)")
+
+
+def _fit_epochs(model, stage, label, epochs, data, out, seed, verbose, after_epoch=None):
+    """Train `model` (compiled) for `epochs`, one epoch at a time, from its last checkpoint.
+    data(epoch_seed) -> (training data, validation data)."""
+    import tf_keras as keras
+    checkpoints = Checkpoints(out, stage, model)
+    done, history, _ = checkpoints.load()
+    if done:
+        print(f"{label}: resumed after epoch {done} of {epochs}", flush=True)
+    for epoch in range(done, epochs):
+        _fresh_epoch(keras, model, seed, stage, epoch)
+        train, val = data(seed * 10_000 + STAGE_SEEDS[stage] * 1_000 + epoch)
+        fit = model.fit(train, validation_data=val, initial_epoch=epoch, epochs=epoch + 1, verbose=verbose)
+        row = {name: float(values[-1]) for name, values in fit.history.items()}
+        _finite(row, label, epoch + 1)
+        history.append({"epoch": epoch, **row})
+        checkpoints.save(epoch + 1, history)
+        runs.write_csv(out / f"history_{stage}.csv", history)
+        if after_epoch:
+            after_epoch(epoch + 1)
+    return done
+
+
+def train_classifier(models, ds, p, out, seed, verbose=1):
+    """Stage 1, then freeze the class path."""
+    import tensorflow as tf
+    import tf_keras as keras
+
+    from training import model as model_lib
+    clf = models.classifier
+    clf.compile(_optimizer(keras, p, p.epochs_classifier, len(ds.train.x)),
+                "sparse_categorical_crossentropy", metrics=["accuracy"])
+    _fit_epochs(clf, "classifier", "stage 1 (classifier)", p.epochs_classifier,
+                lambda s: (_dataset(tf, keras, ds.train, p.batch_size, s, p.augment_shift),
+                           _dataset(tf, keras, ds.val, 512)), out, seed, verbose)
+    model_lib.freeze_classifier(models)
+
+
+class SampleGrid:
+    """After each stage-2 epoch and stage-3 round: the 10 digits at the current low / middle / high style."""
+
+    def __init__(self, models, split, folder):
+        self.models, self.x, self.y, self.folder = models, split.x, split.y, folder
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def after_epoch(self, epoch):
+        self.write(self.models.encoder.predict(self.x, batch_size=1000, verbose=0), f"epoch_{epoch:02d}.png")
+
+    def write(self, codes, name):
+        """The figure for the styles of `codes`, one per digit of the split (stage 3 passes its own)."""
+        stats = samples.style_stats(codes[:len(self.y), NUM_CLASSES:], self.y)
+        samples.save_grid(self.models.decoder, samples.class_tables(stats), SAMPLE_ROWS, self.folder / name)
+
+
+def train_autoencoder(models, ds, p, out, seed, sample_grid, verbose=1):
+    """Stage 2: image -> same image, binary cross-entropy; only style head and decoder learn."""
+    import tensorflow as tf
+    import tf_keras as keras
+    ae = models.autoencoder
+    ae.compile(_optimizer(keras, p, p.epochs_autoencoder, len(ds.train.x)), "binary_crossentropy")
+
+    def to_self(x, y):
+        return x, x
+    _fit_epochs(ae, "autoencoder", "stage 2 (auto-encoder)", p.epochs_autoencoder,
+                lambda s: (_dataset(tf, keras, ds.train, p.batch_size, s).map(to_self),
+                           _dataset(tf, keras, ds.val, 512).map(to_self)),
+                out, seed, verbose, sample_grid.after_epoch)
+
+
+def refine(models, ds, p, out, seed, sample_grid, verbose=1):
+    """Stage 3; -> (the search grid, the searched codes of the training set). The grid spans the style
+    head's values on the training set (the same after a resume: the style head does not move here)."""
+    import tf_keras as keras
+    train, decoder = ds.train, models.decoder
+    head = models.encoder.predict(train.x, batch_size=1000, verbose=0)
+    grid = encoding.make_grid(head[:, NUM_CLASSES:])
+    val_head = models.encoder.predict(ds.val.x, batch_size=1000, verbose=0)  # the encoder is frozen
+
+    def val_bce():
+        return float(encoding.improve(decoder, val_head, ds.val.x, grid)[1].mean())
+
+    steps_per_round = -(-len(train.x) // p.batch_size)
+    rate = keras.optimizers.schedules.CosineDecay(
+        p.refine_learning_rate, max(1, p.refine_rounds * steps_per_round), alpha=REFINE_RATE_END)
+    decoder.compile(keras.optimizers.Adam(rate), "binary_crossentropy")
+    checkpoints = Checkpoints(out, "refine", decoder)
+    done, history, codes = checkpoints.load()
+    if codes is None:
+        codes, train_bce = encoding.improve(decoder, head, train.x, grid)
+        history = [_round_row(0, "", train_bce, val_bce())]  # round 0: stage 2's decoder
+    else:
+        print(f"stage 3: resumed after round {done} of {p.refine_rounds}", flush=True)
+    for r in range(done + 1, p.refine_rounds + 1):
+        _fresh_epoch(keras, decoder, seed, "refine", r)
+        fit = decoder.fit(codes, train.x, batch_size=p.batch_size, epochs=1, shuffle=True, verbose=verbose)
+        loss = fit.history["loss"][-1]
+        if not np.isfinite(loss):
+            raise TrainingError(f"stage 3 (refine): loss became {loss} in round {r}; training stopped")
+        codes, train_bce = encoding.improve(decoder, codes, train.x, grid)
+        history.append(_round_row(r, loss, train_bce, val_bce()))
+        print(f"stage 3: round {r}/{p.refine_rounds}: training BCE {train_bce.mean():.4f}, "
+              f"validation BCE {history[-1]['val_bce_searched']:.4f} (searched codes)", flush=True)
+        checkpoints.save(r, history, codes)
+        sample_grid.write(codes, f"refine_{r:02d}.png")
+    runs.write_csv(out / "history_refine.csv", history)
+    return grid, codes
+
+
+def _round_row(r, loss, train_bce, val_bce):
+    return {"round": r, "loss": loss, "train_bce_searched": float(train_bce.mean()), "val_bce_searched": val_bce}
