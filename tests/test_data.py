@@ -65,3 +65,20 @@ def test_cli_bad_data_exits_non_zero_with_one_line(tmp_path, case):
     assert "Traceback" not in done.stderr
     assert done.stderr.strip().splitlines()[-1].startswith(f"error: {path}")
     assert not out.exists(), "a failed start must not leave a run folder behind"
+
+
+def test_no_data_and_no_network_is_one_line(tmp_path):
+    """Without --data the data comes from keras.datasets; when that download fails, one line says what to do."""
+    import os
+    import subprocess
+    import sys
+
+    from helpers import ROOT
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "HOME": str(tmp_path),  # no cached copy
+           "https_proxy": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9"}  # nothing listens there
+    done = subprocess.run([sys.executable, "-m", "training.train", "--out", str(tmp_path / "run")], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300, env=env)
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 2 and len(lines) == 1, done.stderr[-2000:]
+    assert lines[0].startswith("error: keras.datasets.mnist: could not be downloaded") and "--data" in lines[0]
+    assert not (tmp_path / "run").exists()

@@ -67,9 +67,14 @@ def _read_npz(path):
 
 
 def _read_keras(name):
-    import tf_keras as keras  # only here: reading an .npz needs no TensorFlow
+    from training import quiet_tensorflow  # noqa: F401  (only here: reading an .npz needs no TensorFlow)
+    import tf_keras as keras
     loader = {"mnist": keras.datasets.mnist, "fashion_mnist": keras.datasets.fashion_mnist}[name]
-    (x_train, y_train), (x_test, y_test) = loader.load_data()
+    try:
+        (x_train, y_train), (x_test, y_test) = loader.load_data()
+    except Exception as e:  # Keras wraps a failed download in a bare Exception
+        raise DataError(f"keras.datasets.{name}: could not be downloaded ({str(e).splitlines()[0][:200]}); "
+                        f"pass a local copy with --data FILE.npz") from None
     return dict(x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
 
 
