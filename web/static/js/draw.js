@@ -26,8 +26,8 @@ export function inkColours(element) {
   return { ink: rgb('--ink-rgb', [20, 24, 40]), paper: rgb('--paper-rgb', [255, 255, 255]) };
 }
 
-// A bar's fill for a value in [0, 1]: the bar's height less its label row.
-const fillHeight = (v) => `calc(${Math.min(1, Math.max(0, v)).toFixed(4)} * (100% - 16px))`;
+// A bar's fill for a value in [0, 1], as a vertical scale of the full fill (style.css).
+const fillScale = (v) => `scaleY(${Math.min(1, Math.max(0, v)).toFixed(4)})`;
 
 // The code as bars: one per class (0..1), then the style value(s) against their range.
 export function drawCode(container, classes, style, styleRange, labels) {
@@ -56,14 +56,14 @@ export function drawCode(container, classes, style, styleRange, labels) {
   }
   const bars = container.children;
   classes.forEach((v, i) => {
-    bars[i].querySelector('.fill').style.height = fillHeight(v);
+    bars[i].querySelector('.fill').style.transform = fillScale(v);
     bars[i].querySelector('.value').textContent = v.toFixed(2);
   });
   style.forEach((v, d) => {
     const [lo, hi] = styleRange[d];
     const bar = bars[classes.length + d];
     bar.classList.add('style');
-    bar.querySelector('.fill').style.height = fillHeight((v - lo) / (hi - lo));
+    bar.querySelector('.fill').style.transform = fillScale((v - lo) / (hi - lo));
     bar.querySelector('.value').textContent = v.toFixed(2);
   });
 }

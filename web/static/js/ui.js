@@ -93,8 +93,8 @@ export class Controls {
     const pad = $('style-2d');
     if (s.style.length === 2) {
       const dot = pad.querySelector('.dot');
-      dot.style.left = `${(s.style[0] * 100).toFixed(2)}%`;
-      dot.style.top = `${((1 - s.style[1]) * 100).toFixed(2)}%`;
+      dot.style.setProperty('--x', s.style[0].toFixed(4));
+      dot.style.setProperty('--y', (1 - s.style[1]).toFixed(4));
       pad.setAttribute('aria-valuetext', `style 1 ${real[0].toFixed(2)}, style 2 ${real[1].toFixed(2)}`);
     }
   }
