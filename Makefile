@@ -13,7 +13,8 @@ demo: build ## build the site from the committed models and serve it on http://1
 build: $(VENV)/.build node_modules/.installed ## build dist/ without serving
 	$(PY) build.py
 
-test: $(VENV)/.test node_modules/.installed chromium ## every test: Python, Node parity, Chromium
+test: $(VENV)/.test node_modules/.installed chromium ## every test: the page's pure modules in Node, then Python, Node parity, Chromium
+	node --test tests/node/
 	$(PY) -m pytest
 
 bench: $(VENV)/.test node_modules/.installed chromium ## the page's speed and weight in Chromium vs native Keras -> bench.json

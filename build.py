@@ -222,6 +222,19 @@ def static_files(folder):
     return files
 
 
+def ordinals(numbers):
+    """(1, 10, 25) -> "1st, 10th and 25th"."""
+    def ordinal(n):
+        return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+    words = [ordinal(n) for n in numbers]
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def grid_size():
+    pitch = meta_lib.IMAGE_SIDE + meta_lib.GRID_GAP
+    return {"width": meta_lib.NUM_CLASSES * pitch - meta_lib.GRID_GAP, "height": meta_lib.GRID_ROWS * pitch - meta_lib.GRID_GAP}
+
+
 def build(out, models_dir=MODELS):
     out = Path(out)
     models = find_models(models_dir)
@@ -241,7 +254,7 @@ def build(out, models_dir=MODELS):
                                  autoescape=True, undefined=jinja2.StrictUndefined)
         html = env.get_template("index.html.j2").render(
             models=[{k: m[k] for k in PAGE_FIELDS if k in m} for m in metas], default_model=metas[0]["name"], csp=CSP,
-            grid={"width": 10 * 30 - 2, "height": 11 * 30 - 2})
+            grid=grid_size(), atlas_quantiles=ordinals(meta_lib.ATLAS_QUANTILES))
         (tmp / "index.html").write_text(html, encoding="utf-8")
         (tmp / ".nojekyll").write_text("")
         (tmp / SITE_MARKER).write_text("Written by build.py; the next build replaces this whole folder.\n")

@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from training import analysis
+from training.meta import ATLAS_QUANTILES
 
 
 def stroke(angle_columns=0, width=1, offset=0):
@@ -60,5 +61,5 @@ def test_atlas_picks_one_digit_per_class_and_quantile():
     style = np.tile(np.linspace(0, 1, 50), 10)[:, None]
     images = np.arange(500)[:, None, None, None] * np.ones((1, 28, 28, 1))
     picked = analysis.atlas(images, style, labels)
-    assert picked.shape == (10 * len(analysis.ATLAS_QUANTILES), 28, 28, 1)
-    assert picked[0, 0, 0, 0] == 0 and picked[len(analysis.ATLAS_QUANTILES) - 1, 0, 0, 0] == 49  # class 0: low..high
+    assert picked.shape == (10 * len(ATLAS_QUANTILES), 28, 28, 1)
+    assert picked[0, 0, 0, 0] == 0 and picked[len(ATLAS_QUANTILES) - 1, 0, 0, 0] == 49  # class 0: low..high

@@ -15,10 +15,9 @@ Traits of a digit (28x28, ink in [0, 1]):
 """
 import numpy as np
 
-from training.meta import NUM_CLASSES
+from training.meta import ATLAS_QUANTILES, NUM_CLASSES
 
 TRAITS = ("slant", "width", "height", "thickness", "ink", "x_offset", "y_offset")
-ATLAS_QUANTILES = (1, 10, 25, 50, 75, 90, 99)
 
 
 def _neighbours(b):

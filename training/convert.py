@@ -26,7 +26,7 @@ import numpy as np  # noqa: E402
 from training import analysis, encoding, runs, samples  # noqa: E402
 from training import data as data_lib  # noqa: E402
 from training.folders import FolderError, check_replaceable, written_whole  # noqa: E402
-from training.meta import NUM_CLASSES  # noqa: E402
+from training.meta import ATLAS_QUANTILES, GRID_GAP, GRID_ROWS, IMAGE_SIDE, NUM_CLASSES  # noqa: E402
 
 QUANTIZE_FLAGS = {"none": [], "float16": ["--quantize_float16=*"], "uint16": ["--quantize_uint16=*"],
                   "uint8": ["--quantize_uint8=*"], "mixed": None}  # mixed: flags made per model
@@ -40,7 +40,6 @@ MAX_BCE_INCREASE = 1e-3
 MAX_ACCURACY_DROP = 1e-3
 # what a converted model folder holds: an existing `out` is replaced only if it holds nothing else
 OUTPUT_ENTRIES = ("meta.json", "preview.png", "atlas*.png", "decoder", "encoder", "parity")
-PREVIEW_ROWS = 11
 PARITY_DIGITS = 32
 
 
@@ -137,7 +136,7 @@ def convert(run, out, quantize="mixed", data_path=None):
         check_quantization_cost(metrics, shipped)
 
         style_range, tables = metrics["style_range"], samples.class_tables(metrics)
-        samples.save_grid(shipped_decoder, tables, PREVIEW_ROWS, tmp / "preview.png")
+        samples.save_grid(shipped_decoder, tables, GRID_ROWS, tmp / "preview.png")
         codes = parity_codes(style_range, tables, np.random.default_rng(0))
         digits = ds.test.x[:PARITY_DIGITS]
         arrays = {"codes": codes, "decoded": shipped_decoder.predict(codes, verbose=0),
@@ -151,7 +150,7 @@ def convert(run, out, quantize="mixed", data_path=None):
         for d in range(metrics["style_dims"]):  # real test digits at style quantiles, per dimension
             name = f"atlas{d + 1}.png"
             atlas = analysis.atlas(ds.test.x, style, ds.test.y, d)
-            samples.write_png(tmp / name, samples.tile(atlas, NUM_CLASSES, len(analysis.ATLAS_QUANTILES)))
+            samples.write_png(tmp / name, samples.tile(atlas, NUM_CLASSES, len(ATLAS_QUANTILES)))
             meaning["atlas"].append(name)
         (tmp / "parity" / "shapes.json").write_text(json.dumps(
             {name: list(a.shape) for name, a in arrays.items()}, indent=1) + "\n")
@@ -178,7 +177,7 @@ def convert(run, out, quantize="mixed", data_path=None):
             "weights_sha256": _weights_sha256(tmp),
             "style_meaning": meaning,
             "quantization": quantize,
-            "preview": {"file": "preview.png", "rows": PREVIEW_ROWS, "cols": NUM_CLASSES, "cell": 28, "gap": 2},
+            "preview": {"file": "preview.png", "rows": GRID_ROWS, "cols": NUM_CLASSES, "cell": IMAGE_SIDE, "gap": GRID_GAP},
             "versions": {**metrics["versions"], "tensorflowjs": tensorflowjs.__version__},
             "source": {"preset": metrics["preset"], "seed": metrics["seed"], "epochs": metrics["epochs"],
                        "data_sha256": metrics["data_sha256"], "seconds": metrics["seconds"]},

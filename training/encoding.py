@@ -22,7 +22,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np  # noqa: E402
 
 from training.meta import BCE_EPSILON as EPS  # noqa: E402
-from training.meta import NUM_CLASSES  # noqa: E402
+from training.meta import NUM_CLASSES, STYLE_BITS  # noqa: E402
 
 POINTS = 1024  # grid points per class curve (32 x 32 for two style values)
 KEEP = 2  # curve points re-scored with the image's real probabilities
@@ -78,6 +78,18 @@ def improve(decoder, codes, x, grid, keep=KEEP, codes_bce=None):
         better = trial_bce < best_bce
         best[better], best_bce[better] = trial[better], trial_bce[better]
     return best, best_bce
+
+
+def to_levels(style, style_range):
+    """Style values [n, k] -> their STYLE_BITS-bit levels over style_range (as the page stores a drawing)."""
+    lo, hi = np.asarray(style_range, np.float64).T
+    top = 2 ** STYLE_BITS - 1
+    return np.rint(np.clip((np.asarray(style, np.float64) - lo) / (hi - lo), 0, 1) * top).astype(np.int64)
+
+
+def from_levels(levels, style_range):
+    lo, hi = np.asarray(style_range, np.float64).T
+    return lo + np.asarray(levels, np.float64) / (2 ** STYLE_BITS - 1) * (hi - lo)
 
 
 def encode(encoder, decoder, x, grid):

@@ -7,9 +7,20 @@ import json
 import math
 import re
 
+# The constants the page needs as much as training does. They exist once per language: here, and in
+# web/static/js/contract.js, which `python -m training.meta` writes from these (a test compares).
 NUM_CLASSES = 10
 IMAGE_SIDE = 28
 BCE_EPSILON = 1e-7  # Keras' clip for binary cross-entropy; the page's search clips the same
+PERCENTILES = (1, 5, 25, 50, 75, 95, 99)  # the knots of each class's style scale (the slider walks them)
+ATLAS_QUANTILES = (1, 10, 25, 50, 75, 90, 99)  # the atlas's columns: real digits at these style quantiles
+GRID_ROWS = 11  # the digits x styles grid: styles from the 1st to the 99th percentile
+GRID_GAP = 2  # pixels between its cells (and the atlas's)
+CLASS_BITS = 4  # a stored code: the class ...
+STYLE_BITS = 8  # ... and each style value in this many bits over style_range
+CONTRACT = {name: globals()[name] for name in (
+    "NUM_CLASSES", "IMAGE_SIDE", "BCE_EPSILON", "PERCENTILES", "ATLAS_QUANTILES", "GRID_ROWS", "GRID_GAP",
+    "CLASS_BITS", "STYLE_BITS")}
 CLASS_KEYS = frozenset(str(c) for c in range(NUM_CLASSES))
 STYLE_DIMS = (1, 2)  # the page has a slider for one style value and a pad for two
 # a file name the page may load: no folder, no "..", nothing a URL would read differently
@@ -94,6 +105,13 @@ FIELDS = {"dataset": str, "class_names": list, "style_dims": int, "code_size": i
           "decoder_multiply_adds": int, "weights_sha256": dict}
 
 
+def js_module():
+    """web/static/js/contract.js: the same constants for the page."""
+    lines = ["// Written by `python -m training.meta` from training/meta.py: edit them there, not here.", ""]
+    lines += [f"export const {name} = {json.dumps(list(v) if isinstance(v, tuple) else v)};" for name, v in CONTRACT.items()]
+    return "\n".join(lines) + "\n"
+
+
 def check(meta, where):
     """Raise MetaError (naming `where` and the field) unless `meta` is what the page can use."""
     def fail(message):
@@ -140,3 +158,10 @@ def check(meta, where):
     if not all(isinstance(v, str) and SHA256.fullmatch(v) for v in hashes.values()):
         fail("weights_sha256 should map shard files to hex SHA-256 digests")
     return meta
+
+
+if __name__ == "__main__":
+    from pathlib import Path
+    target = Path(__file__).resolve().parent.parent / "web" / "static" / "js" / "contract.js"
+    target.write_text(js_module())
+    print(f"wrote {target}")

@@ -1,9 +1,7 @@
 """Style statistics and the digits x styles image grids (the proposal's figures 4-8)."""
 import numpy as np
 
-from training.meta import NUM_CLASSES
-
-PERCENTILES = (1, 5, 25, 50, 75, 95, 99)
+from training.meta import GRID_GAP, NUM_CLASSES, PERCENTILES
 
 
 def style_stats(style, labels):
@@ -74,7 +72,7 @@ def grid_codes(tables, rows):
     return np.stack(codes)
 
 
-def tile(images, rows, cols, gap=2):
+def tile(images, rows, cols, gap=GRID_GAP):
     """[rows*cols, 28, 28, 1] floats in [0, 1] -> one uint8 [H, W, 1] image, white gaps between."""
     h, w = images.shape[1:3]
     out = np.full((rows * (h + gap) - gap, cols * (w + gap) - gap, 1), 255, np.uint8)

@@ -23,10 +23,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # keep TensorFlow's C++ star
 
 from training import data as data_lib  # noqa: E402
 from training import runs, stages  # noqa: E402  (neither loads TensorFlow)
-from training.meta import NUM_CLASSES, STYLE_DIMS  # noqa: E402
+from training.meta import GRID_ROWS, NUM_CLASSES, STYLE_DIMS  # noqa: E402
 
 PRESETS = ("default", "seed")  # training/model.py defines them; named here to check before TensorFlow loads
-GRID_ROWS = 11
 
 
 def parse_args(argv=None):

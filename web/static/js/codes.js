@@ -1,6 +1,8 @@
 // Code vectors: 10 class numbers, then the style value(s). Pure functions, no TF.js.
 
-export const NUM_CLASSES = 10;
+import { NUM_CLASSES } from './contract.js';
+
+export { NUM_CLASSES };
 
 export const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
 

@@ -3,15 +3,17 @@
 // candidates are the codes the page can store: the class and each style value in 8 bits over
 // style_range, so the stored code is the best of them, not the nearest to the style head's guess.
 import { NUM_CLASSES, clamp } from './codes.js';
+import { BCE_EPSILON, IMAGE_SIDE, STYLE_BITS } from './contract.js';
 
-export const LEVELS = 256; // 8 bits per style value
+export const LEVELS = 2 ** STYLE_BITS;
+const PIXELS = IMAGE_SIDE * IMAGE_SIDE;
 const BATCH = 32; // decodes between two yields to the page, so the sliders stay live
 
 // Binary cross-entropy per pixel, clipped as Keras clips it.
 export function bce(target, output, offset = 0) {
   let sum = 0;
   for (let i = 0; i < target.length; i++) {
-    const o = Math.min(1 - 1e-7, Math.max(1e-7, output[offset + i]));
+    const o = Math.min(1 - BCE_EPSILON, Math.max(BCE_EPSILON, output[offset + i]));
     sum -= target[i] * Math.log(o) + (1 - target[i]) * Math.log(1 - o);
   }
   return sum / target.length;
@@ -51,7 +53,7 @@ const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 export class StyleSearch {
   constructor() {
     this.decoder = null;
-    this.curves = new Map(); // class -> Float32Array(points * 784), for this.decoder
+    this.curves = new Map(); // class -> Float32Array(points * PIXELS), for this.decoder
   }
 
   // whether class `cls` is already decoded for this decoder (then best() answers at once)
@@ -69,9 +71,9 @@ export class StyleSearch {
       const codes = latticeLevels(meta.style_dims).map((levels) => storedCode(cls, levels, meta));
       const curves = this.curves;
       curves.set(cls, (async () => {
-        const images = new Float32Array(codes.length * 784);
+        const images = new Float32Array(codes.length * PIXELS);
         for (let i = 0; i < codes.length; i += BATCH) {
-          images.set(await decoder.decode(codes.slice(i, i + BATCH)), i * 784);
+          images.set(await decoder.decode(codes.slice(i, i + BATCH)), i * PIXELS);
           await nextTask();
         }
         return images;
@@ -91,8 +93,8 @@ export class StyleSearch {
     const headBce = bce(pixels, headImage);
     let best = { levels: headLevels, image: headImage, bce: headBce };
     lattice.forEach((levels, i) => {
-      const score = bce(pixels, images, i * 784);
-      if (score < best.bce) best = { levels, image: images.subarray(i * 784, (i + 1) * 784), bce: score };
+      const score = bce(pixels, images, i * PIXELS);
+      if (score < best.bce) best = { levels, image: images.subarray(i * PIXELS, (i + 1) * PIXELS), bce: score };
     });
     return { ...best, headBce, tried: lattice.length + 1 };
   }

@@ -1,0 +1,11 @@
+// Written by `python -m training.meta` from training/meta.py: edit them there, not here.
+
+export const NUM_CLASSES = 10;
+export const IMAGE_SIDE = 28;
+export const BCE_EPSILON = 1e-07;
+export const PERCENTILES = [1, 5, 25, 50, 75, 95, 99];
+export const ATLAS_QUANTILES = [1, 10, 25, 50, 75, 90, 99];
+export const GRID_ROWS = 11;
+export const GRID_GAP = 2;
+export const CLASS_BITS = 4;
+export const STYLE_BITS = 8;
