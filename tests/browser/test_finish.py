@@ -58,3 +58,61 @@ def test_a_longer_status_line_moves_nothing(open_page, viewport):
                  "webgl (WebGL was lost) · loading the model… 1,234 / 1,790 KB and a good deal more text than fits"]:
         page.evaluate("(t) => { document.getElementById('status').textContent = t; }", text)
         assert page.evaluate(boxes) == before, text
+
+
+def play_for(page, ms):
+    page.click("#play")
+    page.wait_for_timeout(ms)
+    page.click("#play")
+    return page.evaluate("digitMorph.state")
+
+
+@pytest.mark.parametrize("what,start,key", [
+    ("digit", {"mode": "walk", "digit": 6}, "digit"),
+    ("digit", {"mode": "pair", "from": 2, "to": 5, "t": 0.6}, "t"),
+    ("style", {"mode": "walk", "digit": 3, "style": [0.8]}, "style"),
+])
+def test_play_goes_on_from_where_the_explorer_is(open_page, what, start, key):
+    page = open_page().page
+    page.select_option("#play-what", what)
+    page.evaluate("(s) => digitMorph.setState(s)", start)
+    value = lambda s: s[key][0] if key == "style" else s[key]  # noqa: E731
+    first = page.evaluate("digitMorph.state")
+    after = play_for(page, 400)  # 400 ms at 1x: the digit moves 0.7 (style 0.24)
+    assert value(after) != value(first), "it played"
+    assert abs(value(after) - value(first)) < (1.5 if key == "digit" else 0.3), (first, after)
+    again = play_for(page, 400)  # and from where it paused, the same way
+    assert abs(value(again) - value(after)) < (1.5 if key == "digit" else 0.3), (after, again)
+    assert value(again) != value(after)
+    if key != "style":
+        assert (value(again) - value(after)) * (value(after) - value(first)) > 0, "same direction"
+
+
+def test_moving_a_slider_during_play_pauses_it(open_page):
+    page = open_page().page
+    page.click("#play")
+    page.wait_for_timeout(300)
+    page.locator("#digit-slider").focus()
+    page.keyboard.press("Home")
+    assert page.get_attribute("#play", "aria-pressed") == "false"
+    page.wait_for_timeout(300)
+    assert page.evaluate("digitMorph.state.digit") == 0, "the animation did not undo the move"
+
+
+def test_play_with_reduced_motion_lands_on_whole_digits(open_page):
+    page = open_page(reduced_motion="reduce").page
+    page.select_option("#play-what", "both")
+    page.evaluate("digitMorph.setState({ digit: 3.16 })")
+    seen = page.evaluate("""async () => {
+        const seen = new Set();
+        document.getElementById('play').click();
+        const t0 = performance.now();
+        while (performance.now() - t0 < 2500) {
+            seen.add(digitMorph.state.digit);
+            await new Promise((r) => requestAnimationFrame(r));
+        }
+        document.getElementById('play').click();
+        return [...seen];
+    }""")
+    assert 3.16 in seen and len(seen) >= 4, seen  # it stepped, from where it was
+    assert all(abs(d - round(d)) < 1e-6 for d in seen if d != 3.16), seen

@@ -99,14 +99,25 @@ export function gridCodes(scales, rows) {
 // 0 -> 1 -> 0 once per unit of phase
 export const wave = (p) => 1 - Math.abs(1 - 2 * (((p % 1) + 1) % 1));
 
-// The play animation at `phase` (a cycle per unit): digits walk 0 -> 9 -> 0 (or the pair morphs
-// there and back), the style sweeps low -> high -> low three times as fast. what: digit|style|both.
-export function playPatch(state, phase, what) {
+// The play animation: the digits walk 0 -> 9 -> 0 (or the pair morphs there and back) once per
+// unit of phases.digit; each style value sweeps low -> high -> low once per unit of phases.style[d].
+// what: digit|style|both.
+export function playPatch(state, phases, what) {
   const patch = {};
   if (what !== 'style') {
-    if (state.mode === 'pair') patch.t = wave(phase);
-    else patch.digit = wave(phase) * (NUM_CLASSES - 1);
+    if (state.mode === 'pair') patch.t = wave(phases.digit);
+    else patch.digit = wave(phases.digit) * (NUM_CLASSES - 1);
   }
-  if (what !== 'digit') patch.style = state.style.map((_, d) => wave(phase * 3 + d * 0.25));
+  if (what !== 'digit') patch.style = state.style.map((_, d) => wave(phases.style[d]));
   return patch;
+}
+
+// One whole cycle, as the exports record it: at `phase` in [0, 1), the style three times as fast.
+export const cyclePhases = (phase, dims) => ({ digit: phase, style: Array.from({ length: dims }, (_, d) => phase * 3 + d * 0.25) });
+
+// The phases at which the animation shows `state` (on the way up), so that Play goes on from
+// where the explorer is instead of starting over.
+export function phasesOf(state) {
+  const digit = state.mode === 'pair' ? state.t : state.digit / (NUM_CLASSES - 1);
+  return { digit: clamp(digit, 0, 1) / 2, style: state.style.map((u) => clamp(u, 0, 1) / 2) };
 }

@@ -1,7 +1,7 @@
 // Exports made in the browser: PNGs of the digit and the grid, and the current transition as an
 // animated GIF (gifenc) or a WebM video (MediaRecorder), with the proposal's header: a red bar for
 // the digit's progress and a blue one for the style's.
-import { playPatch, stateCode, styleScales } from './codes.js';
+import { cyclePhases, playPatch, stateCode, styleScales } from './codes.js';
 import { drawDigit } from './draw.js';
 
 const SIDE = 28;
@@ -38,7 +38,7 @@ export async function exportPng(canvas, scale, name) {
 
 // The frames of one animation cycle from `state`, decoded in one batch. paint(i) draws frame i.
 async function transition(decoder, meta, state, what) {
-  const states = Array.from({ length: FRAMES }, (_, i) => ({ ...state, ...playPatch(state, i / FRAMES, what) }));
+  const states = Array.from({ length: FRAMES }, (_, i) => ({ ...state, ...playPatch(state, cyclePhases(i / FRAMES, state.style.length), what) }));
   const codes = states.map((s) => stateCode(s, styleScales(meta)));
   const pixels = await decoder.decode(codes);
   const canvas = document.createElement('canvas');

@@ -322,7 +322,7 @@ async function start() {
     const col = Math.floor(((e.clientX - r.left) / r.width) * NUM_CLASSES);
     const row = Math.floor(((e.clientY - r.top) / r.height) * GRID_ROWS);
     const u = row / (GRID_ROWS - 1);
-    controls.set({ mode: 'pair', from: col, to: col, t: 0, style: app.meta.style_range.map(() => u) });
+    controls.take({ mode: 'pair', from: col, to: col, t: 0, style: app.meta.style_range.map(() => u) });
   });
   matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
     app.colours = inkColours(document.body);
@@ -345,7 +345,7 @@ const own = new OwnDigit({
   // set the explorer to a drawing's compressed code: its class, its style within that class's range
   explore({ cls, code: c }) {
     const style = styleScales(app.meta)[cls].map((scale, d) => positionOf(scale, c[NUM_CLASSES + d]));
-    controls.set({ mode: 'pair', from: cls, to: cls, t: 0, style: style.map((u) => Math.min(1, Math.max(0, u))) });
+    controls.take({ mode: 'pair', from: cls, to: cls, t: 0, style: style.map((u) => Math.min(1, Math.max(0, u))) });
     $('digit').scrollIntoView({ behavior: 'smooth', block: 'center' });
   },
 });

@@ -1,6 +1,6 @@
 // The controls: digit walk, from -> to morph, style slider or 2-D pad, and play.
 // The state lives here; `onChange` is called whenever it changes, from any control.
-import { clamp, percentileOf, playPatch, stateClasses, styleScales, styleValues } from './codes.js';
+import { NUM_CLASSES, clamp, percentileOf, phasesOf, playPatch, stateClasses, styleScales, styleValues } from './codes.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -11,16 +11,19 @@ export class Controls {
     this.state = { mode: 'walk', digit: 0, from: 1, to: 7, t: 0, style: [0.5] };
     this.meta = null;
     this.playing = false;
+    this.playRun = 0;
+    this.phases = null; // the animation's phases while it plays (codes.js playPatch)
+    this.stopped = null; // and where it stopped
     this.reducedMotion = matchMedia('(prefers-reduced-motion: reduce)');
     this.bind();
   }
 
   bind() {
-    $('digit-slider').addEventListener('input', (e) => this.set({ mode: 'walk', digit: Number(e.target.value) }));
-    $('morph-slider').addEventListener('input', (e) => this.set({ mode: 'pair', t: Number(e.target.value) }));
-    $('from').addEventListener('change', (e) => this.set({ mode: 'pair', from: Number(e.target.value) }));
-    $('to').addEventListener('change', (e) => this.set({ mode: 'pair', to: Number(e.target.value) }));
-    $('style-slider').addEventListener('input', (e) => this.set({ style: [Number(e.target.value)] }));
+    $('digit-slider').addEventListener('input', (e) => this.take({ mode: 'walk', digit: Number(e.target.value) }));
+    $('morph-slider').addEventListener('input', (e) => this.take({ mode: 'pair', t: Number(e.target.value) }));
+    $('from').addEventListener('change', (e) => this.take({ mode: 'pair', from: Number(e.target.value) }));
+    $('to').addEventListener('change', (e) => this.take({ mode: 'pair', to: Number(e.target.value) }));
+    $('style-slider').addEventListener('input', (e) => this.take({ style: [Number(e.target.value)] }));
     $('play').addEventListener('click', () => this.togglePlay());
     this.bindPad($('style-2d'));
   }
@@ -29,7 +32,7 @@ export class Controls {
   bindPad(pad) {
     const fromEvent = (e) => {
       const r = pad.getBoundingClientRect();
-      this.set({ style: [clamp((e.clientX - r.left) / r.width, 0, 1), clamp(1 - (e.clientY - r.top) / r.height, 0, 1)] });
+      this.take({ style: [clamp((e.clientX - r.left) / r.width, 0, 1), clamp(1 - (e.clientY - r.top) / r.height, 0, 1)] });
     };
     pad.addEventListener('pointerdown', (e) => {
       pad.setPointerCapture(e.pointerId);
@@ -44,7 +47,7 @@ export class Controls {
       if (!move) return;
       e.preventDefault();
       const [x, y] = this.state.style;
-      this.set({ style: [clamp(x + move[0], 0, 1), clamp(y + move[1], 0, 1)] });
+      this.take({ style: [clamp(x + move[0], 0, 1), clamp(y + move[1], 0, 1)] });
     });
   }
 
@@ -63,6 +66,12 @@ export class Controls {
     $('style-2d').hidden = !twoD;
     const style = Array.from({ length: meta.style_dims }, (_, d) => this.state.style[d] ?? 0.5);
     this.set({ style });
+  }
+
+  // The user moves a control: Play stops, else the next frame of the animation would undo the move.
+  take(patch) {
+    this.togglePlay(false);
+    this.set(patch);
   }
 
   set(patch) {
@@ -99,30 +108,60 @@ export class Controls {
     }
   }
 
-  // Play: digits walk 0 -> 9 -> 0 (or the pair morphs back and forth), style sweeps low -> high.
-  // With reduced motion the animation moves in visible steps, twice a second, instead of gliding.
+  // Play: digits walk 0 -> 9 -> 0 (or the pair morphs back and forth), style sweeps low -> high,
+  // going on from where the explorer is. With reduced motion the animation moves in visible steps
+  // instead of gliding, each landing on a whole digit.
   togglePlay(on = !this.playing) {
     if (on === this.playing) return;
     this.playing = on;
     $('play').setAttribute('aria-pressed', String(on)); // a toggle button: its name stays "Play"
-    if (!on) return;
+    const run = ++this.playRun; // a quick pause and play must not leave two animation loops
+    if (!on) {
+      this.stopped = this.phases;
+      return;
+    }
+    this.phases = this.resumePhases();
     let last = performance.now();
-    let phase = 0;
     const tick = (now) => {
-      if (!this.playing) return;
-      const reduced = this.reducedMotion.matches;
-      const dt = Math.min(0.1, (now - last) / 1000);
-      if (reduced && now - last < 500) return requestAnimationFrame(tick);
-      last = now;
+      if (!this.playing || run !== this.playRun) return;
+      if (this.phases.style.length !== this.state.style.length) this.phases = this.resumePhases(); // another model
       const speed = Number($('play-speed').value);
-      phase += (reduced ? 0.5 : dt) * speed * 0.1; // one full cycle in 10 s at 1x
-      this.advance(phase, $('play-what').value);
+      const what = $('play-what').value;
+      const steps = 2 * (NUM_CLASSES - 1); // whole digits in a cycle (there and back)
+      let dp; // phase of the digits to go on by; the style goes three times as fast
+      if (this.reducedMotion.matches) {
+        if (now - last < STEP_MS / speed) return requestAnimationFrame(tick);
+        dp = what === 'style' ? 1 / steps : (Math.floor(this.phases.digit * steps + 1e-6) + 1) / steps - this.phases.digit;
+      } else {
+        dp = Math.min(0.1, (now - last) / 1000) * speed * 0.1; // one full cycle in 10 s at 1x
+      }
+      last = now;
+      const { digit, style } = this.phases; // only the animated values move on
+      this.phases = {
+        digit: what === 'style' ? digit : digit + dp,
+        style: what === 'digit' ? style : style.map((p) => p + 3 * dp),
+      };
+      this.set(playPatch(this.state, this.phases, what));
       requestAnimationFrame(tick);
     };
     requestAnimationFrame(tick);
   }
 
-  advance(phase, what) {
-    this.set(playPatch(this.state, phase, what));
+  // Where Play goes on from: for each animated value, the phase Play stopped at if the value is
+  // still there (so it keeps its direction), else the phase that shows the value as it is now.
+  resumePhases() {
+    const fresh = phasesOf(this.state);
+    const old = this.stopped;
+    if (!old) return fresh;
+    const at = playPatch(this.state, old, 'both');
+    const near = (a, b) => Math.abs(a - b) < 1e-9;
+    const pair = this.state.mode === 'pair';
+    return {
+      digit: near(pair ? at.t : at.digit, pair ? this.state.t : this.state.digit) ? old.digit : fresh.digit,
+      style: fresh.style.map((p, d) => (near(at.style[d], this.state.style[d]) ? old.style[d] : p)),
+    };
   }
 }
+
+// With reduced motion: one whole digit per step, at the pace the glide has at 1x (1.8 digits a second).
+const STEP_MS = 1000 / 1.8;
