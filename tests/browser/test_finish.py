@@ -116,3 +116,30 @@ def test_play_with_reduced_motion_lands_on_whole_digits(open_page):
     }""")
     assert 3.16 in seen and len(seen) >= 4, seen  # it stepped, from where it was
     assert all(abs(d - round(d)) < 1e-6 for d in seen if d != 3.16), seen
+
+
+def test_a_grid_click_brings_the_explorer_into_view_and_marks_the_cell(open_page):
+    page = open_page(viewport=DESKTOP).page
+    page.evaluate(IDLE)
+    grid = page.locator("#grid")
+    grid.scroll_into_view_if_needed()
+    assert page.evaluate("document.getElementById('digit').getBoundingClientRect().bottom") < 0, "explorer out of view"
+    box = grid.bounding_box()
+    col, row = 3, 5
+    page.mouse.click(box["x"] + (col * 30 + 14) / 298 * box["width"], box["y"] + (row * 30 + 14) / 328 * box["height"])
+    state = page.evaluate("digitMorph.state")
+    assert (state["mode"], state["from"], state["to"], state["t"]) == ("pair", 3, 4, 0)
+    assert state["style"] == [pytest.approx(0.5)]
+    page.wait_for_timeout(1200)  # the smooth scroll
+    digit = page.evaluate("(() => { const r = document.getElementById('digit').getBoundingClientRect(); return [r.top, r.bottom]; })()")
+    assert digit[0] >= 0 and digit[1] <= DESKTOP["height"], digit
+    mark, cell = page.locator("#grid-mark"), grid.bounding_box()
+    assert mark.is_visible()
+    m = mark.bounding_box()
+    centre = ((m["x"] + m["width"] / 2 - cell["x"]) / cell["width"] * 298, (m["y"] + m["height"] / 2 - cell["y"]) / cell["height"] * 328)
+    assert abs(centre[0] - (col * 30 + 14)) < 2 and abs(centre[1] - (row * 30 + 14)) < 2, centre
+    shot(page, "grid-click")
+    page.locator("#morph-slider").focus()
+    page.keyboard.press("End")  # the morph slider now goes somewhere, and the mark goes
+    assert page.evaluate("digitMorph.state.t") == 1
+    assert mark.is_hidden()

@@ -261,7 +261,21 @@ async function switchBackend(name) {
   return app.backend;
 }
 
+// Mark the grid cell the explorer was set to, until the explorer leaves it.
+let marked = null; // { col, row, state }
+function markCell(col, row) {
+  const mark = $('grid-mark');
+  mark.style.setProperty('--col', col);
+  mark.style.setProperty('--row', row);
+  mark.hidden = false;
+  marked = JSON.stringify(controls.state);
+}
+
 const controls = new Controls((state) => {
+  if (marked && marked !== JSON.stringify(state)) {
+    marked = null;
+    $('grid-mark').hidden = true;
+  }
   schedule();
   writeHash();
   if (app.meta) showMeaning(app.meta, stateClasses(state));
@@ -322,7 +336,12 @@ async function start() {
     const col = Math.floor(((e.clientX - r.left) / r.width) * NUM_CLASSES);
     const row = Math.floor(((e.clientY - r.top) / r.height) * GRID_ROWS);
     const u = row / (GRID_ROWS - 1);
-    controls.take({ mode: 'pair', from: col, to: col, t: 0, style: app.meta.style_range.map(() => u) });
+    // from the cell's class towards the next, so the morph slider has somewhere to go
+    controls.take({ mode: 'pair', from: col, to: (col + 1) % NUM_CLASSES, t: 0, style: app.meta.style_range.map(() => u) });
+    markCell(col, row);
+    // the explorer may be a screen above the grid: bring it into view
+    const smooth = !matchMedia('(prefers-reduced-motion: reduce)').matches;
+    document.querySelector('.viewer').scrollIntoView({ behavior: smooth ? 'smooth' : 'auto', block: 'nearest' });
   });
   matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
     app.colours = inkColours(document.body);
