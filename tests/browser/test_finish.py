@@ -60,32 +60,36 @@ def test_a_longer_status_line_moves_nothing(open_page, viewport):
         assert page.evaluate(boxes) == before, text
 
 
-def play_for(page, ms):
-    page.click("#play")
-    page.wait_for_timeout(ms)
-    page.click("#play")
-    return page.evaluate("digitMorph.state")
+PLAY_FRAMES = """async (frames) => {  // play for a few animation frames, then pause
+    const play = document.getElementById('play');
+    play.click();
+    for (let i = 0; i < frames; i++) await new Promise((r) => requestAnimationFrame(r));
+    play.click();
+    return digitMorph.state;
+}"""
 
 
 @pytest.mark.parametrize("what,start,key", [
     ("digit", {"mode": "walk", "digit": 6}, "digit"),
     ("digit", {"mode": "pair", "from": 2, "to": 5, "t": 0.6}, "t"),
-    ("style", {"mode": "walk", "digit": 3, "style": [0.8]}, "style"),
+    ("style", {"mode": "walk", "digit": 3, "style": [0.6]}, "style"),
 ])
 def test_play_goes_on_from_where_the_explorer_is(open_page, what, start, key):
     page = open_page().page
     page.select_option("#play-what", what)
     page.evaluate("(s) => digitMorph.setState(s)", start)
     value = lambda s: s[key][0] if key == "style" else s[key]  # noqa: E731
+    # a frame moves the phase by 0.01 at most (10 s a cycle, frames capped at 0.1 s): the digit by
+    # 0.18, t by 0.02, the style by 0.06. Starting over would jump to 0 (or 0.06).
+    bound = {"digit": 0.2 * 5, "t": 0.02 * 5, "style": 0.06 * 5}[key]
     first = page.evaluate("digitMorph.state")
-    after = play_for(page, 400)  # 400 ms at 1x: the digit moves 0.7 (style 0.24)
+    after = page.evaluate(PLAY_FRAMES, 4)
     assert value(after) != value(first), "it played"
-    assert abs(value(after) - value(first)) < (1.5 if key == "digit" else 0.3), (first, after)
-    again = play_for(page, 400)  # and from where it paused, the same way
-    assert abs(value(again) - value(after)) < (1.5 if key == "digit" else 0.3), (after, again)
+    assert abs(value(after) - value(first)) < bound, (first, after)
+    again = page.evaluate(PLAY_FRAMES, 4)  # and from where it paused, the same way
     assert value(again) != value(after)
-    if key != "style":
-        assert (value(again) - value(after)) * (value(after) - value(first)) > 0, "same direction"
+    assert abs(value(again) - value(after)) < bound, (after, again)
+    assert (value(again) - value(after)) * (value(after) - value(first)) > 0, "same direction"
 
 
 def test_moving_a_slider_during_play_pauses_it(open_page):
