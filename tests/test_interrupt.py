@@ -87,17 +87,3 @@ def test_ctrl_c_while_a_checkpoint_is_written_leaves_a_run_that_resumes(tmp_path
     assert done.returncode == 0, done.stderr[-2000:]
     assert (out / "metrics.json").is_file()
 
-
-def test_a_file_written_whole_is_never_half_there(tmp_path):
-    from training import runs
-    target = tmp_path / "state.json"
-    runs.write_text(target, "old")
-
-    def interrupted(tmp):
-        tmp.write_text("half of the ne")
-        raise KeyboardInterrupt
-    try:
-        runs.write_whole(target, interrupted)
-    except KeyboardInterrupt:
-        pass
-    assert target.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["state.json"]

@@ -1,0 +1,114 @@
+"""Does every position of every slider draw a legible digit? An independent reader decides.
+
+    python -m training.legibility converted_model/mnist --reader readers/mnist [--write]
+
+Decodes, with the shipped (quantised) weights, what the page can show, and has the reader
+(training/reader.py: never part of training) read each image:
+- the style grid: every class at GRID_POSITIONS slider positions from its 1st to its 99th percentile,
+  walked as the page walks them (training/samples.style_at); for two style values a LATTICE x
+  LATTICE lattice over the pad's whole area;
+- the morph ends: every ordered pair a -> b at the page's default style (the slider's middle), where
+  t <= 0.25 must read as a and t >= 0.75 as b.
+Prints the shares read correctly and every cell that is not; --write also records them in the
+model's meta.json (field "legibility"). Exits 1 when a share is below its goal.
+"""
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np  # noqa: E402
+
+from training import reader as reader_lib  # noqa: E402
+from training import runs, samples  # noqa: E402
+from training.meta import NUM_CLASSES  # noqa: E402
+
+GRID_POSITIONS = 41
+LATTICE = 9
+MORPH_T = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25)  # and 1 - t: the end that must read as the target
+DEFAULT_POSITION = 0.5  # the page's style slider starts in the middle (each class's median)
+GOALS = {"grid": 0.99, "morph": 0.98}
+
+
+def positions(style_dims):
+    """Slider positions in [0, 1] per style dimension: a line, or a lattice over the pad."""
+    line = np.linspace(0.0, 1.0, GRID_POSITIONS if style_dims == 1 else LATTICE)
+    if style_dims == 1:
+        return line[:, None]
+    return np.stack(np.meshgrid(line, line, indexing="ij"), -1).reshape(-1, 2)
+
+
+def grid_cases(tables, style_dims):
+    """-> (codes, expected class, description) for every class at every position."""
+    codes, expected, where = [], [], []
+    for u in positions(style_dims):
+        styles = samples.style_at(tables, u)
+        for c in range(NUM_CLASSES):
+            codes.append(np.concatenate([np.eye(NUM_CLASSES)[c], styles[c]]))
+            expected.append(c)
+            where.append(f"class {c} at position {'/'.join(f'{v:.3f}' for v in u)}")
+    return np.array(codes, np.float32), np.array(expected), where
+
+
+def morph_cases(tables, style_dims):
+    """Every ordered pair a -> b near both ends; the style mixes the two classes' styles at the
+    default position with the class weights, as the page's codes.js does."""
+    at_default = samples.style_at(tables, np.full(style_dims, DEFAULT_POSITION))
+    codes, expected, where = [], [], []
+    for a in range(NUM_CLASSES):
+        for b in range(NUM_CLASSES):
+            if a == b:
+                continue
+            for t, reads in [(t, a) for t in MORPH_T] + [(1 - t, b) for t in MORPH_T]:
+                classes = np.zeros(NUM_CLASSES)
+                classes[a], classes[b] = 1 - t, t
+                codes.append(np.concatenate([classes, (1 - t) * at_default[a] + t * at_default[b]]))
+                expected.append(reads)
+                where.append(f"{a} -> {b} at t = {t:.2f}")
+    return np.array(codes, np.float32), np.array(expected), where
+
+
+def measure(decoder, reader, meta):
+    """-> {"grid": share, "morph": share, "grid_cells", "morph_cells", "failures": {...}}."""
+    tables = samples.class_tables(meta)
+    result = {"failures": {}}
+    for name, cases in (("grid", grid_cases), ("morph", morph_cases)):
+        codes, expected, where = cases(tables, meta["style_dims"])
+        images = decoder.predict(codes, batch_size=500, verbose=0)
+        read = reader.predict(images, batch_size=500, verbose=0).argmax(1)
+        wrong = np.flatnonzero(read != expected)
+        result[name] = round(1 - len(wrong) / len(codes), 4)
+        result[f"{name}_cells"] = len(codes)
+        result["failures"][name] = [f"{where[i]} reads as {read[i]}" for i in wrong]
+    return result
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("model", type=Path, help="a converted model folder (meta.json, decoder/)")
+    ap.add_argument("--reader", type=Path, default=Path("readers/mnist"), help="made by python -m training.reader")
+    ap.add_argument("--write", action="store_true", help="record the result in the model's meta.json")
+    args = ap.parse_args(argv)
+    try:
+        meta = json.loads((args.model / "meta.json").read_text())
+        reader, about = reader_lib.load(args.reader)
+        if about["dataset"] != meta["dataset"]:
+            raise runs.RunError(f"{args.reader} reads {about['dataset']}, {args.model} draws {meta['dataset']}")
+        import tensorflowjs
+        decoder = tensorflowjs.converters.load_keras_model(str(args.model / "decoder" / "model.json"))
+    except (OSError, ValueError, KeyError, runs.RunError) as e:
+        print(f"error: {args.model}: {e}", file=sys.stderr)
+        return 2
+    result = measure(decoder, reader, meta)
+    result["reader"] = {k: about[k] for k in ("test_accuracy", "seed", "parameters")}
+    if args.write:
+        runs.write_json(args.model / "meta.json", {**meta, "legibility": result})
+    print(json.dumps(result, indent=1))
+    return 0 if all(result[k] >= goal for k, goal in GOALS.items()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
