@@ -43,7 +43,7 @@ SITE_MARKER = ".digit-morph-site"
 SITE_ENTRIES = ("index.html", ".nojekyll", "static", "vendor", "models", SITE_MARKER)
 # what the page reads of each meta.json, embedded in index.html (the rest stays in meta.json)
 PAGE_FIELDS = ("name", "label", "dataset", "class_names", "style_dims", "code_size", "style_range",
-               "style_range_per_class", "style_percentiles", "style_percentiles_per_class", "metrics",
+               "style_percentiles", "style_percentiles_per_class", "metrics",
                "parameters", "decoder_multiply_adds", "style_meaning", "weights_sha256")
 
 

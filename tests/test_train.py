@@ -190,6 +190,6 @@ def test_a_long_thin_tail_gets_the_end_of_the_slider_not_its_length():
 def test_style_stats_give_each_class_its_own_range():
     labels = np.repeat(np.arange(10), 100)
     style = (labels * 10 + np.tile(np.linspace(0, 1, 100), 10))[:, None]
-    ranges = samples.style_stats(style, labels)["style_range_per_class"]
-    assert len(ranges) == 10 and len(ranges[4]) == 1
-    assert 40 < ranges[4][0][0] < ranges[4][0][1] < 41
+    tables = samples.class_tables(samples.style_stats(style, labels))
+    assert len(tables) == 10 and len(tables[4]["1"]) == 1
+    assert 40 < tables[4]["1"][0] < tables[4]["50"][0] < tables[4]["99"][0] < 41

@@ -162,7 +162,6 @@ def convert(run, out, quantize="mixed", data_path=None):
             "style_dims": metrics["style_dims"],
             "code_size": NUM_CLASSES + metrics["style_dims"],
             "style_range": style_range,
-            "style_range_per_class": metrics["style_range_per_class"],
             "style_mean": metrics["style_mean"],
             "style_percentiles": metrics["style_percentiles"],
             "style_percentiles_per_class": metrics["style_percentiles_per_class"],

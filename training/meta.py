@@ -100,7 +100,7 @@ def _check_meaning(meaning, dims, fail):
 
 
 FIELDS = {"dataset": str, "class_names": list, "style_dims": int, "code_size": int,
-          "style_range": list, "style_range_per_class": list, "style_percentiles": dict,
+          "style_range": list, "style_percentiles": dict,
           "style_percentiles_per_class": dict, "metrics": dict, "parameters": dict,
           "decoder_multiply_adds": int, "weights_sha256": dict}
 
@@ -134,9 +134,6 @@ def check(meta, where):
         fail(f"class_names should be {NUM_CLASSES} strings of 1 to 40 characters")
     if not _ranges_ok(meta["style_range"], dims):
         fail(f"style_range should be {dims} [low, high] pair(s) of finite numbers with low < high")
-    per_class = meta["style_range_per_class"]
-    if len(per_class) != NUM_CLASSES or not all(_ranges_ok(r, dims) for r in per_class):
-        fail(f"style_range_per_class should be {NUM_CLASSES} lists of {dims} [low, high] pair(s)")
     tables = meta["style_percentiles_per_class"]
     if not set(tables) <= CLASS_KEYS or not all(
             _table_ok(t, dims) for t in [meta["style_percentiles"], *tables.values()]):

@@ -96,7 +96,7 @@ def read_run(run):
     except (ValueError, UnicodeDecodeError) as e:
         raise RunError(f"{run / 'metrics.json'}: not valid JSON ({e})") from None
     needed = {"dataset": str, "data_source": str, "sizes": dict, "style_dims": int, "class_names": list,
-              "test_bce": float, "test_accuracy": float, "style_range": list, "style_range_per_class": list, "style_search": dict,
+              "test_bce": float, "test_accuracy": float, "style_range": list, "style_search": dict,
               "style_percentiles": dict, "style_percentiles_per_class": dict}
     if not isinstance(metrics, dict):
         raise RunError(f"{run / 'metrics.json'}: expected a JSON object, got {type(metrics).__name__}")

@@ -7,9 +7,9 @@ from training.meta import GRID_GAP, NUM_CLASSES, PERCENTILES
 def style_stats(style, labels):
     """Percentiles of the style values [n, k], overall and per class (by true label).
 
-    `style_range` is the 1st and 99th percentile per dimension over all classes;
-    `style_range_per_class` the same for each class, which is where that class's digits live
-    (classes sit in different parts of the overall range, so the page and the grids use these)."""
+    `style_range` is the 1st and 99th percentile per dimension over all classes (it scales the page's
+    code bar and the stored 8-bit styles); the per-class tables are where each class's digits live
+    (classes sit in different parts of the overall range, so the page and the grids walk these)."""
     style = np.asarray(style, dtype=np.float64)
     if style.ndim != 2 or len(style) == 0:
         raise ValueError(f"style values must be a non-empty [n, k] array, got shape {style.shape}")
@@ -25,8 +25,6 @@ def style_stats(style, labels):
     overall, dims = pct(style), style.shape[1]
     return {
         "style_range": percentile_range(overall, dims),
-        "style_range_per_class": [percentile_range(per_class.get(c, overall), dims)
-                                  for c in map(str, range(NUM_CLASSES))],
         "style_mean": [round(float(v), 6) for v in style.mean(axis=0)],
         "style_std": [round(float(v), 6) for v in style.std(axis=0)],
         "style_percentiles": overall,
