@@ -1,10 +1,11 @@
 // Exports made in the browser: PNGs of the digit and the grid, and the current transition as an
 // animated GIF (gifenc) or a WebM video (MediaRecorder), with the proposal's header: a red bar for
 // the digit's progress and a blue one for the style's.
-import { cyclePhases, playPatch, stateCode, styleScales } from './codes.js';
+import { NUM_CLASSES, cyclePhases, playPatch, stateCode, styleScales } from './codes.js';
+import { IMAGE_SIDE } from './contract.js';
 import { drawDigit } from './draw.js';
 
-const SIDE = 28;
+const SIDE = IMAGE_SIDE;
 const SCALE = 10;
 const HEADER = 16;
 const FRAMES = 60;
@@ -53,7 +54,7 @@ async function transition(decoder, meta, state, what) {
     ctx.fillStyle = '#fff';
     ctx.fillRect(0, 0, canvas.width, HEADER);
     ctx.fillStyle = RED;
-    ctx.fillRect(0, 1, canvas.width * (s.mode === 'pair' ? s.t : s.digit / 9), HEADER / 2 - 2);
+    ctx.fillRect(0, 1, canvas.width * (s.mode === 'pair' ? s.t : s.digit / (NUM_CLASSES - 1)), HEADER / 2 - 2);
     ctx.fillStyle = BLUE;
     ctx.fillRect(0, HEADER / 2 + 1, canvas.width * s.style[0], HEADER / 2 - 2);
     ctx.imageSmoothingEnabled = false;

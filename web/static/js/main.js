@@ -1,7 +1,8 @@
 // Start-up and the render loop: pick a backend, load the model, decode the state on every
 // animation frame it changed, draw the digit, the code and the grid.
 import { BACKENDS, preferredBackend, startBackend, webglInfo } from './backend.js';
-import { NUM_CLASSES, gridCodes, positionOf, stateClasses, stateCode, styleScales } from './codes.js';
+import { NUM_CLASSES, clamp, gridCodes, percentileOf, positionOf, stateClasses, stateCode, styleScales } from './codes.js';
+import { GRID_GAP, GRID_ROWS, IMAGE_SIDE } from './contract.js';
 import { drawCode, drawDigit, inkColours } from './draw.js';
 import { Decoder } from './model.js';
 import { bindExports } from './export.js';
@@ -9,11 +10,12 @@ import { showMeaning } from './meaning.js';
 import { OwnDigit } from './own.js';
 import { formatHash, parseHash } from './share.js';
 import { Controls } from './ui.js';
+import { ordinal } from './words.js';
 
 const tf = window.tf;
 const $ = (id) => document.getElementById(id);
 const MODELS = JSON.parse($('models').textContent);
-const GRID_ROWS = 11;
+const PITCH = IMAGE_SIDE + GRID_GAP; // a grid cell and the gap after it, in canvas pixels
 const query = new URLSearchParams(location.search);
 
 const app = {
@@ -106,8 +108,8 @@ async function drawGrid() {
     const tRow = performance.now();
     const pixels = await decoder.decode(codes.slice(r * NUM_CLASSES, (r + 1) * NUM_CLASSES));
     if (superseded()) return null;
-    ctx.clearRect(0, r * 30, ctx.canvas.width, 30);
-    for (let c = 0; c < NUM_CLASSES; c++) drawDigit(ctx, pixels, c, c * 30, r * 30, app.colours.ink, app.colours.paper);
+    ctx.clearRect(0, r * PITCH, ctx.canvas.width, PITCH);
+    for (let c = 0; c < NUM_CLASSES; c++) drawDigit(ctx, pixels, c, c * PITCH, r * PITCH, app.colours.ink, app.colours.paper);
     longestRowMs = Math.max(longestRowMs, performance.now() - tRow);
     await new Promise((resolve) => setTimeout(resolve, 0)); // let waiting input and frames run
   }
@@ -172,6 +174,7 @@ async function loadModelNow(name, stale) {
   app.meta = meta;
   $('model-picker').value = meta.name;
   controls.setModel(meta);
+  labelGridCells(meta);
   showFigures(meta);
   const old = app.decoder;
   app.decoder = null; // (a decode still in flight on it ends first: Decoder.dispose waits for it)
@@ -262,20 +265,96 @@ async function switchBackend(name) {
 }
 
 // Mark the grid cell the explorer was set to, until the explorer leaves it.
-let marked = null; // { col, row, state }
+let marked = null; // JSON of the state the marked cell set
 function markCell(col, row) {
   const mark = $('grid-mark');
   mark.style.setProperty('--col', col);
   mark.style.setProperty('--row', row);
   mark.hidden = false;
+  $('grid-cells').querySelector('[aria-selected="true"]')?.setAttribute('aria-selected', 'false');
+  gridCell(col, row).setAttribute('aria-selected', 'true');
   marked = JSON.stringify(controls.state);
 }
 
-const controls = new Controls((state) => {
-  if (marked && marked !== JSON.stringify(state)) {
-    marked = null;
-    $('grid-mark').hidden = true;
+function unmarkCell() {
+  marked = null;
+  $('grid-mark').hidden = true;
+  $('grid-cells').querySelector('[aria-selected="true"]')?.setAttribute('aria-selected', 'false');
+}
+
+// Explore grid cell (col, row): from its class towards the next, so the morph slider has somewhere
+// to go, at its row's style; then bring the explorer into view (it may be a screen above the grid).
+function exploreCell(col, row) {
+  const u = row / (GRID_ROWS - 1);
+  controls.take({ mode: 'pair', from: col, to: (col + 1) % NUM_CLASSES, t: 0, style: app.meta.style_range.map(() => u) });
+  markCell(col, row);
+  const smooth = !matchMedia('(prefers-reduced-motion: reduce)').matches;
+  document.querySelector('.viewer').scrollIntoView({ behavior: smooth ? 'smooth' : 'auto', block: 'nearest' });
+}
+
+// The grid as a keyboard and a screen reader meet it: a role=grid of cells laid over the canvas,
+// one tab stop (the cell last focused has tabindex 0); arrows move, Home/End go to a row's ends,
+// Enter or Space (or a click) explores the cell.
+const gridCell = (col, row) => $('grid-cells').children[row].children[col];
+function buildGridCells() {
+  const box = $('grid-cells');
+  for (let r = 0; r < GRID_ROWS; r++) {
+    const row = document.createElement('div');
+    row.setAttribute('role', 'row');
+    row.className = 'grid-row';
+    row.style.setProperty('--row', r);
+    for (let c = 0; c < NUM_CLASSES; c++) {
+      const cell = document.createElement('div');
+      cell.setAttribute('role', 'gridcell');
+      cell.setAttribute('aria-selected', 'false');
+      cell.className = 'grid-cell';
+      cell.tabIndex = r === 0 && c === 0 ? 0 : -1;
+      Object.assign(cell.dataset, { col: c, row: r });
+      cell.style.setProperty('--col', c);
+      row.append(cell);
+    }
+    box.append(row);
   }
+  const cellOf = (e) => e.target.closest('[role="gridcell"]');
+  box.addEventListener('click', (e) => {
+    const cell = cellOf(e);
+    if (cell && app.meta) exploreCell(Number(cell.dataset.col), Number(cell.dataset.row));
+  });
+  box.addEventListener('keydown', (e) => {
+    const cell = cellOf(e);
+    if (!cell) return;
+    const col = Number(cell.dataset.col);
+    const row = Number(cell.dataset.row);
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      if (app.meta) exploreCell(col, row);
+      return;
+    }
+    const move = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1],
+      Home: [-col, 0], End: [NUM_CLASSES - 1 - col, 0] }[e.key];
+    if (!move) return;
+    e.preventDefault();
+    const next = gridCell(clamp(col + move[0], 0, NUM_CLASSES - 1), clamp(row + move[1], 0, GRID_ROWS - 1));
+    cell.tabIndex = -1;
+    next.tabIndex = 0;
+    next.focus();
+  });
+}
+
+// Each cell says what it holds: "3, 30th percentile of style"
+function labelGridCells(meta) {
+  const scales = styleScales(meta);
+  for (let r = 0; r < GRID_ROWS; r++) {
+    for (let c = 0; c < NUM_CLASSES; c++) {
+      const p = Math.round(percentileOf(scales[c][0], r / (GRID_ROWS - 1)));
+      gridCell(c, r).setAttribute('aria-label', `${meta.class_names[c]}, ${ordinal(p)} percentile of style`);
+    }
+  }
+}
+buildGridCells();
+
+const controls = new Controls((state) => {
+  if (marked && marked !== JSON.stringify(state)) unmarkCell();
   schedule();
   writeHash();
   if (app.meta) showMeaning(app.meta, stateClasses(state));
@@ -330,18 +409,6 @@ async function start() {
   $('backend-picker').addEventListener('change', (e) => {
     app.note = '';
     switchBackend(e.target.value).catch(() => {}); // a failure is shown on the page
-  });
-  $('grid').addEventListener('click', (e) => {
-    const r = e.target.getBoundingClientRect();
-    const col = Math.floor(((e.clientX - r.left) / r.width) * NUM_CLASSES);
-    const row = Math.floor(((e.clientY - r.top) / r.height) * GRID_ROWS);
-    const u = row / (GRID_ROWS - 1);
-    // from the cell's class towards the next, so the morph slider has somewhere to go
-    controls.take({ mode: 'pair', from: col, to: (col + 1) % NUM_CLASSES, t: 0, style: app.meta.style_range.map(() => u) });
-    markCell(col, row);
-    // the explorer may be a screen above the grid: bring it into view
-    const smooth = !matchMedia('(prefers-reduced-motion: reduce)').matches;
-    document.querySelector('.viewer').scrollIntoView({ behavior: smooth ? 'smooth' : 'auto', block: 'nearest' });
   });
   matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
     app.colours = inkColours(document.body);
@@ -398,7 +465,7 @@ window.digitMorph = {
   drawGrid,
   // draw-your-own: paste a side x side grey image as the drawing; resolves to its encoding
   // (if a model is loading, it waits for it)
-  async encodeDrawing(pixels, side = 28) {
+  async encodeDrawing(pixels, side = IMAGE_SIDE) {
     own.sketch.paste(Float32Array.from(pixels), side);
     return own.update();
   },

@@ -1,8 +1,9 @@
 // "What style means", in plain words, from the correlations measured at conversion time
 // (meta.style_meaning: Spearman's rho, or Pearson's r for models converted before it, between each
 // style value and traits of real test digits).
+import { ATLAS_QUANTILES, GRID_GAP, IMAGE_SIDE, NUM_CLASSES } from './contract.js';
 
-const WORDS = {
+export const WORDS = {
   slant: ['leans more to the right', 'leans more to the left'],
   width: ['wider', 'narrower'],
   height: ['taller', 'shorter'],
@@ -34,6 +35,10 @@ export function describeStyle(meaning, classNames, c) {
 
 const $ = (id) => document.getElementById(id);
 let shown = '';
+// an atlas image's size (training/analysis.py: a row per class, a column per quantile), given to
+// the <img> so the page keeps its place before the image arrives
+const side = (n) => n * (IMAGE_SIDE + GRID_GAP) - GRID_GAP;
+const ATLAS_SIZE = { width: side(ATLAS_QUANTILES.length), height: side(NUM_CLASSES) };
 
 // Show the meaning for the class that dominates `classes`; redrawn only when that class or the
 // model changes. The atlas images change with the model only.
@@ -57,6 +62,7 @@ export function showMeaning(meta, classes) {
     caption.textContent = meaning.atlas.length > 1 ? `style ${d + 1}, low → high` : 'style, low → high';
     figure.append(Object.assign(new Image(), {
       loading: 'lazy', // below the fold: not part of the first frame's bytes
+      ...ATLAS_SIZE,
       src: `models/${meta.name}/${file}`,
       alt: `Test digits of every class at rising quantiles of style ${d + 1}`,
     }), caption);

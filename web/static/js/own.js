@@ -3,6 +3,7 @@
 // page shows its class probabilities, style and compressed size, decodes the stored code beside
 // it, and can hand that code to the explorer.
 import { NUM_CLASSES, percentileOf, positionOf, styleScales } from './codes.js';
+import { CLASS_BITS, IMAGE_SIDE, STYLE_BITS } from './contract.js';
 import { drawCode, drawDigit } from './draw.js';
 import { Encoder } from './model.js';
 import { toMnist } from './preprocess.js';
@@ -10,14 +11,14 @@ import { StyleSearch, fromLevels, storedCode, toLevels } from './search.js';
 import { Sketch } from './sketch.js';
 
 const $ = (id) => document.getElementById(id);
-const RAW_BYTES = 28 * 28;
+const RAW_BYTES = IMAGE_SIDE * IMAGE_SIDE; // one byte a pixel
 const STALE = Symbol('stale');
 
-// The code as it would be stored: the class in 4 bits, each style value in 8 bits over style_range.
+// The code as it would be stored: the class in CLASS_BITS, each style value in STYLE_BITS over style_range.
 export function compress(probs, style, meta) {
   const cls = probs.indexOf(Math.max(...probs));
   const levels = toLevels(style, meta);
-  return { cls, levels, code: storedCode(cls, levels, meta), bits: 4 + 8 * style.length };
+  return { cls, levels, code: storedCode(cls, levels, meta), bits: CLASS_BITS + STYLE_BITS * style.length };
 }
 
 export class OwnDigit {
@@ -32,6 +33,13 @@ export class OwnDigit {
     this.sketch = new Sketch($('own-pad'), () => this.update());
     $('own-clear').addEventListener('click', () => this.sketch.clear());
     $('own-undo').addEventListener('click', () => this.sketch.undo());
+    // the pad takes the keyboard focus too: Delete (or Backspace) clears it, Ctrl+Z undoes a stroke
+    $('own-pad').addEventListener('keydown', (e) => {
+      if (e.key === 'Delete' || e.key === 'Backspace') this.sketch.clear();
+      else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'z') this.sketch.undo();
+      else return;
+      e.preventDefault();
+    });
     $('own-explore').addEventListener('click', () => {
       // a result is only ever handed to the model that made it (a 1-style code fits no 2-style model)
       if (this.result && this.result.model === this.app.meta()?.name) this.app.explore(this.result);
@@ -61,7 +69,7 @@ export class OwnDigit {
     this.seq++; // an update in flight for the old model is dropped
     this.result = null;
     $('own-explore').disabled = true;
-    $('own-recon').getContext('2d').clearRect(0, 0, 28, 28);
+    $('own-recon').getContext('2d').clearRect(0, 0, IMAGE_SIDE, IMAGE_SIDE);
     $('own-code').replaceChildren();
     delete $('own-code').dataset.key;
     $('own-bits').textContent = 'decoded from the compressed code';
@@ -87,7 +95,7 @@ export class OwnDigit {
     this.result = null;
     if (!pixels) {
       $('own-status').textContent = 'Draw a digit in the box.';
-      for (const id of ['own-input', 'own-recon']) $(id).getContext('2d').clearRect(0, 0, 28, 28);
+      for (const id of ['own-input', 'own-recon']) $(id).getContext('2d').clearRect(0, 0, IMAGE_SIDE, IMAGE_SIDE);
       return null;
     }
     const { ink, paper } = this.app.colours();
@@ -117,7 +125,7 @@ export class OwnDigit {
       const where = Math.round(percentileOf(scale, positionOf(scale, style[0])));
       $('own-status').textContent = `Looks like ${meta.class_names[packed.cls]} (${(probs[packed.cls] * 100).toFixed(1)}%), ` +
         `style ${style.map((s) => s.toFixed(2)).join(', ')} — percentile ${where} of that class's styles.`;
-      $('own-size').textContent = `Stored as the class (4 bits) and the style in 8 bits${style.length > 1 ? ' each' : ''}, ` +
+      $('own-size').textContent = `Stored as the class (${CLASS_BITS} bits) and the style in ${STYLE_BITS} bits${style.length > 1 ? ' each' : ''}, ` +
         `the best of ${found.tried} such codes for this drawing: ` +
         `${packed.bits} bits against ${RAW_BYTES} bytes of pixels (${Math.round((RAW_BYTES * 8) / packed.bits)}× smaller); ` +
         `rebuilt from those bits with a binary cross-entropy of ${found.bce.toFixed(3)} per pixel ` +

@@ -1,6 +1,7 @@
 // The controls: digit walk, from -> to morph, style slider or 2-D pad, and play.
 // The state lives here; `onChange` is called whenever it changes, from any control.
-import { NUM_CLASSES, clamp, percentileOf, phasesOf, playPatch, stateClasses, styleScales, styleValues } from './codes.js';
+import { NUM_CLASSES, clamp, phasesOf, playPatch, stateClasses, styleScales, styleValues } from './codes.js';
+import { mixText, styleText } from './words.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -20,6 +21,14 @@ export class Controls {
 
   bind() {
     $('digit-slider').addEventListener('input', (e) => this.take({ mode: 'walk', digit: Number(e.target.value) }));
+    // arrows move by 0.01 (every blend); Page Up/Down land on the next whole digit
+    $('digit-slider').addEventListener('keydown', (e) => {
+      const d = this.state.digit;
+      const to = { PageUp: Math.floor(d + 1e-6) + 1, PageDown: Math.ceil(d - 1e-6) - 1 }[e.key];
+      if (to === undefined) return;
+      e.preventDefault();
+      this.take({ mode: 'walk', digit: clamp(to, 0, NUM_CLASSES - 1) });
+    });
     $('morph-slider').addEventListener('input', (e) => this.take({ mode: 'pair', t: Number(e.target.value) }));
     $('from').addEventListener('change', (e) => this.take({ mode: 'pair', from: Number(e.target.value) }));
     $('to').addEventListener('change', (e) => this.take({ mode: 'pair', to: Number(e.target.value) }));
@@ -28,7 +37,8 @@ export class Controls {
     this.bindPad($('style-2d'));
   }
 
-  // A 2-D style pad: drag with mouse, pen or touch; arrow keys move by 2% (10% with Shift).
+  // A 2-D style pad: drag with mouse, pen or touch. By keyboard, as a slider would: arrows move by
+  // 2% (10% with Shift), Home/End go to the left/right edge, Page Up/Down to the top/bottom.
   bindPad(pad) {
     const fromEvent = (e) => {
       const r = pad.getBoundingClientRect();
@@ -42,12 +52,15 @@ export class Controls {
       if (pad.hasPointerCapture(e.pointerId)) fromEvent(e);
     });
     pad.addEventListener('keydown', (e) => {
-      const step = e.shiftKey ? 0.1 : 0.02;
-      const move = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowDown: [0, -step], ArrowUp: [0, step] }[e.key];
-      if (!move) return;
-      e.preventDefault();
       const [x, y] = this.state.style;
-      this.take({ style: [clamp(x + move[0], 0, 1), clamp(y + move[1], 0, 1)] });
+      const step = e.shiftKey ? 0.1 : 0.02;
+      const to = {
+        ArrowLeft: [x - step, y], ArrowRight: [x + step, y], ArrowDown: [x, y - step], ArrowUp: [x, y + step],
+        Home: [0, y], End: [1, y], PageUp: [x, 1], PageDown: [x, 0],
+      }[e.key];
+      if (!to) return;
+      e.preventDefault();
+      this.take({ style: to.map((v) => clamp(v, 0, 1)) });
     });
   }
 
@@ -84,27 +97,32 @@ export class Controls {
   render() {
     const s = this.state;
     $('digit-slider').value = String(s.digit);
-    $('digit-out').value = s.digit.toFixed(2);
     $('morph-slider').value = String(s.t);
     $('from').value = String(s.from);
     $('to').value = String(s.to);
     $('walk-box').classList.toggle('active', s.mode === 'walk');
     $('pair-box').classList.toggle('active', s.mode === 'pair');
     if (!this.meta) return;
-    const scales = styleScales(this.meta);
-    const classes = stateClasses(s);
-    const real = styleValues(s.style, scales, classes);
+    // what a screen reader says for each control: the classes in the mix, where the style sits
+    const names = this.meta.class_names;
+    const walk = mixText(stateClasses({ mode: 'walk', digit: s.digit }), names);
+    $('digit-slider').setAttribute('aria-valuetext', walk);
+    $('digit-out').value = walk;
+    $('morph-slider').setAttribute('aria-valuetext', mixText(stateClasses({ ...s, mode: 'pair' }), names));
+    const real = styleValues(s.style, styleScales(this.meta), stateClasses(s));
+    const said = real.map((_, d) => styleText(this.meta, s, d));
     const slider = $('style-slider');
     slider.value = String(s.style[0]);
-    slider.setAttribute('aria-valuetext', `style ${real[0].toFixed(2)}`);
-    const percentile = percentileOf(scales[classes.indexOf(Math.max(...classes))][0], s.style[0]);
-    $('style-out').value = `${real[0].toFixed(2)} (percentile ${Math.round(percentile)} of this digit's styles)`;
+    slider.setAttribute('aria-valuetext', said[0]);
+    $('style-out').value = `${real[0].toFixed(2)} · ${said[0].replace(/^style: /, '')}`;
     const pad = $('style-2d');
     if (s.style.length === 2) {
       const dot = pad.querySelector('.dot');
       dot.style.setProperty('--x', s.style[0].toFixed(4));
       dot.style.setProperty('--y', (1 - s.style[1]).toFixed(4));
-      pad.setAttribute('aria-valuetext', `style 1 ${real[0].toFixed(2)}, style 2 ${real[1].toFixed(2)}`);
+      // a slider has one value: the horizontal position; the text says both
+      pad.setAttribute('aria-valuenow', String(Math.round(s.style[0] * 100)));
+      pad.setAttribute('aria-valuetext', said.join('; '));
     }
   }
 

@@ -1,0 +1,51 @@
+// The page's words for the model shown: MNIST has digits and handwriting, Fashion-MNIST has items
+// of clothing, and a model has one or two style values. Also what the sliders and the style pad
+// announce to a screen reader ("70 % 3, 30 % 4", "style: 40th percentile of 3s — leans more to the
+// left"). Pure functions of meta and state, no DOM.
+import { NUM_CLASSES, percentileOf, stateClasses, styleScales } from './codes.js';
+import { WORDS as TRAIT_WORDS } from './meaning.js';
+
+const DATASETS = {
+  mnist: { item: 'digit', items: 'digits', Kind: 'Digit', styleOf: 'handwriting style', real: 'Real handwriting' },
+  fashion_mnist: { item: 'item', items: 'items of clothing', Kind: 'Class', styleOf: 'style', real: 'Real photographs' },
+};
+export const datasetWords = (meta) => DATASETS[meta.dataset] ?? { ...DATASETS.fashion_mnist, items: 'images' };
+
+export function ordinal(n) {
+  const suffix = n % 100 >= 11 && n % 100 <= 13 ? 'th' : { 1: 'st', 2: 'nd', 3: 'rd' }[n % 10] ?? 'th';
+  return `${n}${suffix}`;
+}
+
+// "3" -> "3s", "Dress" -> "Dresses"
+const plural = (name) => `${name}${name.endsWith('s') ? 'es' : 's'}`;
+
+// The mixture of classes as a screen reader should say it: "3", or "70 % 3, 30 % 4".
+export function mixText(classes, names) {
+  const parts = classes.map((w, c) => [Math.round(w * 100), names[c]]).filter(([p]) => p > 0).sort((a, b) => b[0] - a[0]);
+  return parts.length === 1 ? parts[0][1] : parts.map(([p, name]) => `${p} % ${name}`).join(', ');
+}
+
+// Where style value d of the state sits among the dominant class's styles, and what that looks
+// like: { percentile, cls, lean } (lean: the trait that most follows this style value for that
+// class, in the direction of the position, or '' when nothing measured follows it closely).
+export function styleReading(meta, state, d) {
+  const classes = stateClasses(state);
+  const cls = classes.indexOf(Math.max(...classes));
+  const percentile = Math.round(percentileOf(styleScales(meta)[cls][d], state.style[d]));
+  const table = meta.style_meaning?.correlations.per_class[String(cls)]?.[d] ?? {};
+  const [trait, r] = Object.entries(table).filter(([t]) => TRAIT_WORDS[t])
+    .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))[0] ?? [null, 0];
+  let lean = '';
+  if (Math.abs(r) >= 0.3) {
+    if (Math.abs(percentile - 50) <= 5) lean = 'typical';
+    else lean = TRAIT_WORDS[trait][(percentile > 50) === (r > 0) ? 0 : 1];
+  }
+  return { percentile, cls, lean };
+}
+
+// "style: 40th percentile of 3s — leans more to the left" (with 2 style values: "style 1: …")
+export function styleText(meta, state, d) {
+  const { percentile, cls, lean } = styleReading(meta, state, d);
+  const name = meta.style_dims > 1 ? `style ${d + 1}` : 'style';
+  return `${name}: ${ordinal(Math.max(1, percentile))} percentile of ${plural(meta.class_names[cls])}${lean ? ` — ${lean}` : ''}`;
+}
