@@ -1,12 +1,11 @@
 // Drawing decoded pixels (floats in [0, 1], ink = 1) onto canvases, and the code's bar chart.
-
-const SIDE = 28;
+import { IMAGE_SIDE } from './contract.js';
 
 // Draw image `index` of `pixels` at (x, y) of a 2-D context, dark ink on a light ground.
 export function drawDigit(ctx, pixels, index = 0, x = 0, y = 0, ink = [20, 24, 40], paper = [255, 255, 255]) {
-  const img = ctx.createImageData(SIDE, SIDE);
-  const base = index * SIDE * SIDE;
-  for (let i = 0; i < SIDE * SIDE; i++) {
+  const img = ctx.createImageData(IMAGE_SIDE, IMAGE_SIDE);
+  const base = index * IMAGE_SIDE * IMAGE_SIDE;
+  for (let i = 0; i < IMAGE_SIDE * IMAGE_SIDE; i++) {
     const v = Math.min(1, Math.max(0, pixels[base + i]));
     img.data[4 * i] = paper[0] + (ink[0] - paper[0]) * v;
     img.data[4 * i + 1] = paper[1] + (ink[1] - paper[1]) * v;
