@@ -1,0 +1,43 @@
+"""The code as a compressor, against Pillow's codecs: what each costs in bits and in fidelity."""
+import numpy as np
+from helpers import FIXTURE
+
+from training import compression
+from training import data as data_lib
+from training.meta import NUM_CLASSES
+
+
+def test_png_is_lossless_and_a_lower_jpeg_quality_costs_fewer_bits_and_more_error():
+    x = data_lib.load("mnist", str(FIXTURE), 200).test.x[:50]
+    flat = x.reshape(50, -1)
+    png, png_bits = compression.pillow_codec(x, "PNG")
+    np.testing.assert_allclose(png, np.rint(flat * 255) / 255)
+    low, low_bits = compression.pillow_codec(x, "JPEG", 5)
+    high, high_bits = compression.pillow_codec(x, "JPEG", 90)
+    assert low_bits < high_bits
+    assert compression.per_pixel_bce(flat, low).mean() > compression.per_pixel_bce(flat, high).mean()
+
+
+class Curve:
+    """A decoder whose image is the style level written into pixel 0: the search must find it."""
+
+    def predict(self, codes, **_):
+        images = np.full((len(codes), 28, 28, 1), 0.01, np.float32)
+        images[:, 0, 0, 0] = np.clip(codes[:, NUM_CLASSES], 0.01, 0.99)
+        return images
+
+
+class Classes:
+    def predict(self, x, **_):
+        out = np.zeros((len(x), NUM_CLASSES + 1), np.float32)
+        out[:, 3] = 1
+        return out
+
+
+def test_our_codec_stores_the_class_and_the_best_8_bit_style():
+    x = np.full((3, 28, 28, 1), 0.01, np.float32)
+    x[:, 0, 0, 0] = [0.1, 0.5, 0.9]
+    recon, bits = compression.ours(Curve(), Classes(), {"style_dims": 1, "style_range": [[0.0, 1.0]]}, x)
+    assert bits == 12
+    np.testing.assert_allclose(recon[:, 0], [0.1, 0.5, 0.9], atol=0.5 / 255 + 1e-6)
+    assert len(compression.level_lattice(1)) == 256 and len(compression.level_lattice(2)) == 256

@@ -1,0 +1,82 @@
+"""How good is a test BCE of 0.166? Honest baselines on the same test set, from the data alone.
+
+    python -m training.baselines --data ../shared/data/mnist.npz [--dataset mnist]
+
+Each reconstructs every test image by a rule fitted on the training split and scores it as the
+model is scored (binary cross-entropy per pixel, Keras' clip):
+- entropy floor: each image scored against itself (no reconstruction can score lower);
+- mean image: the training mean, the same for every digit;
+- class mean: its class's training mean (given the true class, which the model must find itself);
+- per-class PCA with 1, 2, 3 components: the class's mean plus its top components (true class given);
+- PCA with 11 components over all classes: as many numbers as the model's 1-style code.
+Prints JSON; the README's table comes from it. NumPy only.
+"""
+import argparse
+import json
+import sys
+
+import numpy as np
+
+from training import data as data_lib
+from training.meta import BCE_EPSILON, NUM_CLASSES
+
+PER_CLASS_COMPONENTS = (1, 2, 3)
+ALL_CLASS_COMPONENTS = 11
+
+
+def bce(x, recon):
+    """Mean per-pixel binary cross-entropy of reconstructions (both [n, pixels], in [0, 1])."""
+    r = np.clip(recon, BCE_EPSILON, 1 - BCE_EPSILON)
+    return float(np.mean(-(x * np.log(r) + (1 - x) * np.log(1 - r))))
+
+
+def pca(train, k):
+    """-> (mean, the top k principal directions [k, pixels])."""
+    mean = train.mean(0)
+    centred = train - mean
+    values, vectors = np.linalg.eigh(centred.T @ centred)  # ascending
+    return mean, vectors[:, ::-1][:, :k].T
+
+
+def project(x, mean, directions):
+    return np.clip(mean + (x - mean) @ directions.T @ directions, 0, 1)
+
+
+def baselines(ds):
+    train = ds.train.x.reshape(len(ds.train.x), -1).astype(np.float64)
+    test = ds.test.x.reshape(len(ds.test.x), -1).astype(np.float64)
+    out = {"entropy floor": bce(test, test), "mean image": bce(test, np.broadcast_to(train.mean(0), test.shape))}
+    class_mean = np.zeros_like(test)
+    per_class = {k: np.zeros_like(test) for k in PER_CLASS_COMPONENTS}
+    for c in range(NUM_CLASSES):
+        mine = test[ds.test.y == c]
+        mean, directions = pca(train[ds.train.y == c], max(PER_CLASS_COMPONENTS))
+        class_mean[ds.test.y == c] = mean
+        for k in PER_CLASS_COMPONENTS:
+            per_class[k][ds.test.y == c] = project(mine, mean, directions[:k])
+    out["class mean"] = bce(test, class_mean)
+    for k in PER_CLASS_COMPONENTS:
+        out[f"per-class PCA, {k} component{'s' if k > 1 else ''}"] = bce(test, per_class[k])
+    mean, directions = pca(train, ALL_CLASS_COMPONENTS)
+    out[f"PCA, {ALL_CLASS_COMPONENTS} components"] = bce(test, project(test, mean, directions))
+    return {name: round(value, 4) for name, value in out.items()}
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", help="local .npz in Keras' layout (default: keras.datasets)")
+    ap.add_argument("--dataset", default="mnist", choices=sorted(data_lib.CLASS_NAMES))
+    ap.add_argument("--validation-size", type=int, default=data_lib.VALIDATION_SIZE,
+                    help="held out of the fit as in training")
+    args = ap.parse_args(argv)
+    try:
+        ds = data_lib.load(args.dataset, args.data, args.validation_size)
+    except data_lib.DataError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    print(json.dumps({"dataset": ds.name, "test_images": len(ds.test.x), "test_bce": baselines(ds)}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

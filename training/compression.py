@@ -1,0 +1,122 @@
+"""The proposal's future work, measured: the code as a lossy compressor, against PNG, JPEG and WebP.
+
+    python -m training.compression converted_model/mnist --data ../shared/data/mnist.npz [--reader readers/mnist]
+
+A digit stored as the page stores a drawing: its class (CLASS_BITS) and each style value in
+STYLE_BITS over style_range, the level chosen by search as the page's search.js does (the best of
+all levels of the class; a lattice for two style values), decoded with the shipped weights. Against
+it, every test digit saved by Pillow as PNG (lossless) and as JPEG and WebP at a ladder of qualities.
+For each: bits per digit (the whole file, as it would be stored), BCE per pixel against the original,
+and how many reconstructions the independent reader (training/reader.py) still reads as the true
+class. "Usable" = the reader reads at least USABLE of them right; the smallest usable quality is
+marked. Prints JSON (the README's table comes from it).
+"""
+import argparse
+import io
+import json
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np  # noqa: E402
+
+from training import data as data_lib  # noqa: E402
+from training import encoding, runs  # noqa: E402
+from training import reader as reader_lib  # noqa: E402
+from training.meta import CLASS_BITS, IMAGE_SIDE, NUM_CLASSES, STYLE_BITS  # noqa: E402
+
+QUALITIES = (1, 5, 10, 20, 30, 50, 75, 90)
+USABLE = 0.99  # of the reconstructions read as their true class
+
+
+def per_pixel_bce(x, recon):
+    """[n, 784] -> BCE per image, the mean over its pixels (Keras' clip)."""
+    r = np.clip(recon, 1e-7, 1 - 1e-7)
+    return np.mean(-(x * np.log(r) + (1 - x) * np.log(1 - r)), axis=1)
+
+
+def level_lattice(dims):
+    """The stored levels the search tries: all of them for one style value, ~as many on a lattice for more."""
+    top = 2 ** STYLE_BITS
+    per_axis = max(2, round(top ** (1 / dims)))
+    axis = np.rint(np.linspace(0, top - 1, per_axis)).astype(int)
+    return np.stack(np.meshgrid(*[axis] * dims, indexing="ij"), -1).reshape(-1, dims)
+
+
+def ours(decoder, encoder, meta, x):
+    """-> (reconstructions [n, 784], bits per digit): class by the encoder, style levels by search."""
+    flat = x.reshape(len(x), -1)
+    classes = encoder.predict(x, batch_size=1000, verbose=0)[:, :NUM_CLASSES].argmax(1)
+    levels = level_lattice(meta["style_dims"])
+    styles = encoding.from_levels(levels, meta["style_range"])
+    recon = np.zeros_like(flat)
+    for c in np.unique(classes):
+        rows = np.flatnonzero(classes == c)
+        codes = np.zeros((len(levels), NUM_CLASSES + meta["style_dims"]), np.float32)
+        codes[:, c], codes[:, NUM_CLASSES:] = 1, styles
+        curve = np.clip(decoder.predict(codes, batch_size=512, verbose=0).reshape(len(levels), -1), 1e-7, 1 - 1e-7)
+        score = flat[rows] @ np.log(curve).T + (1 - flat[rows]) @ np.log(1 - curve).T  # -BCE x pixels
+        recon[rows] = curve[score.argmax(1)]
+    return recon, CLASS_BITS + STYLE_BITS * meta["style_dims"]
+
+
+def pillow_codec(x, fmt, quality=None):
+    """-> (reconstructions [n, 784], mean bits per digit) of each image saved and read back by Pillow."""
+    from PIL import Image
+    recon, sizes = np.zeros((len(x), IMAGE_SIDE * IMAGE_SIDE)), []
+    for i, image in enumerate(np.rint(x.reshape(len(x), IMAGE_SIDE, IMAGE_SIDE) * 255).astype(np.uint8)):
+        buffer = io.BytesIO()
+        options = {"optimize": True} if fmt == "PNG" else {"quality": quality}
+        Image.fromarray(image).save(buffer, fmt, **options)  # uint8 [h, w]: mode L
+        sizes.append(buffer.tell())
+        recon[i] = np.asarray(Image.open(io.BytesIO(buffer.getvalue())).convert("L"), np.float64).ravel() / 255
+    return recon, 8 * float(np.mean(sizes))
+
+
+def measure(decoder, encoder, reader, meta, ds):
+    x, y = ds.test.x, ds.test.y
+    flat = x.reshape(len(x), -1).astype(np.float64)
+
+    def row(name, recon, bits, quality=None):
+        read = reader.predict(recon.reshape(-1, IMAGE_SIDE, IMAGE_SIDE, 1).astype(np.float32),
+                              batch_size=1000, verbose=0).argmax(1)
+        return {"codec": name, "quality": quality, "bits_per_digit": round(bits, 1),
+                "bce": round(float(per_pixel_bce(flat, recon).mean()), 4), "reader_accuracy": round(float(np.mean(read == y)), 4)}
+
+    rows = [row(f"class + {STYLE_BITS}-bit style (this model)", *ours(decoder, encoder, meta, x)),
+            row("PNG (lossless)", *pillow_codec(x, "PNG"))]
+    for fmt in ("JPEG", "WebP"):
+        for q in QUALITIES:
+            rows.append(row(fmt, *pillow_codec(x, fmt.upper(), q), quality=q))
+    for fmt in ("JPEG", "WebP"):
+        usable = [r for r in rows if r["codec"] == fmt and r["reader_accuracy"] >= USABLE]
+        if usable:
+            min(usable, key=lambda r: r["quality"])["smallest_usable"] = True
+    return rows
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("model", type=Path, help="a converted model folder (meta.json, decoder/, encoder/)")
+    ap.add_argument("--data", help="the .npz the model was trained on (default: keras.datasets)")
+    ap.add_argument("--reader", type=Path, default=Path("readers/mnist"))
+    args = ap.parse_args(argv)
+    try:
+        meta = json.loads((args.model / "meta.json").read_text())
+        ds = data_lib.load(meta["dataset"], args.data)
+        reader, _ = reader_lib.load(args.reader)
+        import tensorflowjs
+        decoder, encoder = (tensorflowjs.converters.load_keras_model(str(args.model / part / "model.json"))
+                            for part in ("decoder", "encoder"))
+    except (OSError, ValueError, KeyError, runs.RunError, data_lib.DataError) as e:
+        print(f"error: {args.model}: {e}", file=sys.stderr)
+        return 2
+    print(json.dumps({"model": str(args.model), "test_images": len(ds.test.x),
+                      "rows": measure(decoder, encoder, reader, meta, ds)}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
