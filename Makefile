@@ -7,7 +7,7 @@ DATA ?= ../shared/data/mnist.npz
 
 .PHONY: demo build test train bench chromium
 
-demo: build ## build the site from the committed models and serve it on http://127.0.0.1:8000
+demo: $(VENV)/.build node_modules/.installed ## build the site from the committed models and serve it on http://127.0.0.1:$(PORT) (Ctrl-C stops)
 	$(PY) build.py --serve --port $(PORT)
 
 build: $(VENV)/.build node_modules/.installed ## build dist/ without serving
