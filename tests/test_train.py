@@ -115,6 +115,12 @@ def test_a_nonsense_number_is_one_line_and_writes_nothing(tmp_path, flag, value)
     assert not out.exists()
 
 
+def test_out_where_nothing_can_be_written_is_one_line():
+    done = run_cli(*train_args("/sys/digit-morph-run"))
+    assert done.returncode == 2 and done.stderr.strip().splitlines() == [
+        "error: /sys/digit-morph-run: cannot write the run (Operation not permitted)"], done.stderr
+
+
 def test_out_that_is_a_file_or_a_folder_of_other_things_is_refused(tmp_path):
     (tmp_path / "file").write_text("keep me")
     (tmp_path / "folder").mkdir()
