@@ -3,14 +3,15 @@
 import { BACKENDS, preferredBackend, startBackend, webglInfo } from './backend.js';
 import { NUM_CLASSES, clamp, gridCodes, percentileOf, positionOf, stateClasses, stateCode, styleScales } from './codes.js';
 import { GRID_GAP, GRID_ROWS, IMAGE_SIDE } from './contract.js';
-import { drawCode, drawDigit, inkColours } from './draw.js';
+import { drawCode } from './bars.js';
+import { drawDigit, inkColours } from './draw.js';
 import { Decoder } from './model.js';
 import { bindExports } from './export.js';
 import { showMeaning } from './meaning.js';
 import { OwnDigit } from './own.js';
 import { formatHash, parseHash } from './share.js';
 import { Controls } from './ui.js';
-import { ordinal } from './words.js';
+import { ordinal, pageTexts } from './words.js';
 
 const tf = window.tf;
 const $ = (id) => document.getElementById(id);
@@ -123,6 +124,14 @@ function showPreview(meta) {
   $('grid').hidden = true;
 }
 
+// The texts that depend on the model's dataset and style values (words.js), into the elements
+// whose data-text names them.
+function showTexts(meta) {
+  const texts = pageTexts(meta);
+  document.title = texts.title;
+  for (const el of document.querySelectorAll('[data-text]')) el.textContent = texts[el.dataset.text];
+}
+
 function showFigures(meta) {
   const m = meta.metrics;
   $('figures').textContent = `This model: test accuracy ${(m.test_accuracy * 100).toFixed(2)}% · ` +
@@ -174,6 +183,8 @@ async function loadModelNow(name, stale) {
   app.meta = meta;
   $('model-picker').value = meta.name;
   controls.setModel(meta);
+  showTexts(meta);
+  own.showEmpty();
   labelGridCells(meta);
   showFigures(meta);
   const old = app.decoder;

@@ -18,7 +18,7 @@ const STRONG = 0.3; // |correlation| below this is not worth a word
 export function describeStyle(meaning, classNames, c) {
   const tables = c == null ? meaning.correlations.overall : meaning.correlations.per_class[String(c)];
   if (!tables) return [];
-  const who = c == null ? 'all digits' : classNames[c];
+  const who = c == null ? 'all classes' : classNames[c];
   const sign = meaning.method === 'spearman' ? 'ρ' : 'r';
   return tables.map((rs, d) => {
     const ranked = Object.entries(rs).filter(([t]) => WORDS[t]).sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]));
@@ -64,7 +64,7 @@ export function showMeaning(meta, classes) {
       loading: 'lazy', // below the fold: not part of the first frame's bytes
       ...ATLAS_SIZE,
       src: `models/${meta.name}/${file}`,
-      alt: `Test digits of every class at rising quantiles of style ${d + 1}`,
+      alt: `Test images of every class (a row each) at rising quantiles of style${meaning.atlas.length > 1 ? ` ${d + 1}` : ''}`,
     }), caption);
     return figure;
   }));

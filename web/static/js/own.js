@@ -4,11 +4,13 @@
 // it, and can hand that code to the explorer.
 import { NUM_CLASSES, percentileOf, positionOf, styleScales } from './codes.js';
 import { CLASS_BITS, IMAGE_SIDE, STYLE_BITS } from './contract.js';
-import { drawCode, drawDigit } from './draw.js';
+import { drawCode } from './bars.js';
+import { drawDigit } from './draw.js';
 import { Encoder } from './model.js';
 import { toMnist } from './preprocess.js';
 import { StyleSearch, fromLevels, storedCode, toLevels } from './search.js';
 import { Sketch } from './sketch.js';
+import { ordinal, pageTexts } from './words.js';
 
 const $ = (id) => document.getElementById(id);
 const RAW_BYTES = IMAGE_SIDE * IMAGE_SIDE; // one byte a pixel
@@ -46,6 +48,17 @@ export class OwnDigit {
     });
   }
 
+  // what the status says over an empty pad ("Draw a digit in the box.")
+  emptyText() {
+    const meta = this.app.meta();
+    return meta ? pageTexts(meta)['own-empty'] : 'Draw in the box.';
+  }
+
+  // the model shown changed: an empty pad's status names what to draw
+  showEmpty() {
+    if (this.sketch.empty) $('own-status').textContent = this.emptyText();
+  }
+
   // One encoder per model and backend (its weights live on the backend that loaded them), loaded
   // once: concurrent callers share the same promise.
   encoderFor(meta, backend) {
@@ -74,7 +87,7 @@ export class OwnDigit {
     delete $('own-code').dataset.key;
     $('own-bits').textContent = 'decoded from the compressed code';
     $('own-size').textContent = '';
-    if (this.sketch.empty) $('own-status').textContent = 'Draw a digit in the box.';
+    if (this.sketch.empty) this.showEmpty();
     else this.update();
   }
 
@@ -94,7 +107,7 @@ export class OwnDigit {
     $('own-explore').disabled = true;
     this.result = null;
     if (!pixels) {
-      $('own-status').textContent = 'Draw a digit in the box.';
+      $('own-status').textContent = this.emptyText();
       for (const id of ['own-input', 'own-recon']) $(id).getContext('2d').clearRect(0, 0, IMAGE_SIDE, IMAGE_SIDE);
       return null;
     }
@@ -124,7 +137,7 @@ export class OwnDigit {
       const scale = styleScales(meta)[packed.cls][0];
       const where = Math.round(percentileOf(scale, positionOf(scale, style[0])));
       $('own-status').textContent = `Looks like ${meta.class_names[packed.cls]} (${(probs[packed.cls] * 100).toFixed(1)}%), ` +
-        `style ${style.map((s) => s.toFixed(2)).join(', ')} — percentile ${where} of that class's styles.`;
+        `style ${style.map((s) => s.toFixed(2)).join(', ')} — ${ordinal(Math.max(1, where))} percentile of that class's styles.`;
       $('own-size').textContent = `Stored as the class (${CLASS_BITS} bits) and the style in ${STYLE_BITS} bits${style.length > 1 ? ' each' : ''}, ` +
         `the best of ${found.tried} such codes for this drawing: ` +
         `${packed.bits} bits against ${RAW_BYTES} bytes of pixels (${Math.round((RAW_BYTES * 8) / packed.bits)}× smaller); ` +

@@ -1,7 +1,7 @@
 // The controls: digit walk, from -> to morph, style slider or 2-D pad, and play.
 // The state lives here; `onChange` is called whenever it changes, from any control.
 import { NUM_CLASSES, clamp, phasesOf, playPatch, stateClasses, styleScales, styleValues } from './codes.js';
-import { mixText, styleText } from './words.js';
+import { datasetWords, mixText, styleText } from './words.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -71,9 +71,13 @@ export class Controls {
       const select = $(id);
       select.replaceChildren(...meta.class_names.map((name, i) => new Option(name, String(i))));
     }
-    document.querySelector('#walk-box legend').textContent = meta.dataset === 'mnist' ? 'Digit' : 'Class';
+    const names = meta.class_names;
+    const { Kind } = datasetWords(meta);
+    document.querySelector('#walk-box legend').textContent = Kind;
+    $('digit-slider').setAttribute('aria-label', `${Kind}, ${names[0]} to ${names[names.length - 1]}`);
     const ticks = document.querySelector('#walk-box .ticks');
-    ticks.replaceChildren(...meta.class_names.map((name) => Object.assign(document.createElement('span'), { textContent: name.split(/[ /]/)[0] })));
+    ticks.classList.toggle('long-names', names.some((n) => n.length > 2));
+    ticks.replaceChildren(...names.map((name) => Object.assign(document.createElement('span'), { textContent: name })));
     const twoD = meta.style_dims === 2;
     $('style-1d').hidden = twoD;
     $('style-2d').hidden = !twoD;

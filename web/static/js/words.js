@@ -19,6 +19,29 @@ export function ordinal(n) {
 // "3" -> "3s", "Dress" -> "Dresses"
 const plural = (name) => `${name}${name.endsWith('s') ? 'es' : 's'}`;
 
+// The texts of the page that depend on the model, by the data-text key of the element they fill.
+export function pageTexts(meta) {
+  const w = datasetWords(meta);
+  const k = meta.style_dims;
+  const styles = k === 1 ? 'one number of' : `${k} numbers of`;
+  return {
+    title: `Digit Morph — explore an auto-encoder of ${w.items}`,
+    tagline: `${NUM_CLASSES} class probabilities and ${styles} ${w.styleOf}: slide between ${w.items} and the ` +
+      'decoder in your browser draws every step.',
+    'walk-legend': w.Kind,
+    'grid-title': `Every ${w.item} × every style`,
+    'grid-note': 'Decoded in one batch in your browser: classes across, style from low (top) to high (bottom)' +
+      `${k > 1 ? `, all ${k} style values moving together` : ''}. Click a cell, or use the arrow keys and Enter, to explore it.`,
+    'own-title': `Draw your own ${w.item}`,
+    'own-empty': `Draw ${w.item === 'item' ? 'an' : 'a'} ${w.item} in the box.`,
+    'meaning-intro': `At conversion the encoder placed every test ${w.item} on the style axis, and each one's slant, ` +
+      `width, height, stroke thickness, ink and position were measured. For the ${w.item} you are looking at:`,
+    'atlas-intro': `${w.real} from the test set at the`,
+    'export-digit': `${w.item === 'digit' ? 'Digit' : 'Image'} PNG`,
+    'play-digits': w.item === 'digit' ? 'digits' : 'classes',
+  };
+}
+
 // The mixture of classes as a screen reader should say it: "3", or "70 % 3, 30 % 4".
 export function mixText(classes, names) {
   const parts = classes.map((w, c) => [Math.round(w * 100), names[c]]).filter(([p]) => p > 0).sort((a, b) => b[0] - a[0]);

@@ -1,0 +1,43 @@
+// The code as a bar chart: one bar per class (0..1), then the style value(s) against their range.
+// Class names longer than a digit ("Ankle boot") are written up the bar, whole, instead of being
+// cut to fit its width; the value sits above the bar's fill, never on it, so it stays readable.
+
+// A bar's fill for a value in [0, 1], as a vertical scale of the full fill (style.css).
+const fillScale = (v) => `scaleY(${Math.min(1, Math.max(0, v)).toFixed(4)})`;
+
+export function drawCode(container, classes, style, styleRange, labels) {
+  const key = `${labels.join('|')}|${style.length}`;
+  if (container.dataset.key !== key) { // a new model: new bars
+    container.dataset.key = key;
+    const long = labels.some((n) => n.length > 2);
+    container.classList.toggle('long-names', long);
+    // beside one-character class names the style bars are as narrow: "s1", with the name as a tooltip
+    const styleName = (d) => (style.length > 1 ? `style ${d + 1}` : 'style');
+    const names = [...labels, ...style.map((_, d) => (long || style.length === 1 ? styleName(d) : `s${d + 1}`))];
+    container.replaceChildren(...names.map((name, i) => {
+      const bar = document.createElement('div');
+      bar.className = i < labels.length ? 'bar' : 'bar style';
+      if (i >= labels.length) bar.title = styleName(i - labels.length);
+      const fill = document.createElement('span');
+      fill.className = 'fill';
+      const value = document.createElement('span');
+      value.className = 'value';
+      const label = document.createElement('span');
+      label.className = 'label';
+      label.textContent = name;
+      bar.append(fill, value, label);
+      return bar;
+    }));
+  }
+  const bars = container.children;
+  classes.forEach((v, i) => {
+    bars[i].querySelector('.fill').style.transform = fillScale(v);
+    bars[i].querySelector('.value').textContent = v.toFixed(2);
+  });
+  style.forEach((v, d) => {
+    const [lo, hi] = styleRange[d];
+    const bar = bars[classes.length + d];
+    bar.querySelector('.fill').style.transform = fillScale((v - lo) / (hi - lo));
+    bar.querySelector('.value').textContent = v.toFixed(2);
+  });
+}
