@@ -7,9 +7,7 @@ The site is built in a temporary folder beside --out and swapped in at the end, 
 build leaves the previous site untouched. Same inputs give a byte-identical site.
 """
 import argparse
-import functools
 import hashlib
-import http.server
 import shutil
 import sys
 from pathlib import Path
@@ -17,6 +15,7 @@ from pathlib import Path
 import jinja2
 
 from training import meta as meta_lib
+from serve import serve
 from training.folders import FolderError, written_whole
 
 ROOT = Path(__file__).resolve().parent
@@ -260,30 +259,6 @@ def build(out, models_dir=MODELS):
         (tmp / SITE_MARKER).write_text("Written by build.py; the next build replaces this whole folder.\n")
 
     return metas
-
-
-class SiteHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".wasm": "application/wasm"}
-    quiet = False
-
-    def log_message(self, *args):
-        if not self.quiet:
-            super().log_message(*args)
-
-
-def make_server(folder, port=0, quiet=False):
-    """A static server for `folder` on 127.0.0.1 (port 0: any free port)."""
-    handler = type("Handler", (SiteHandler,), {"quiet": quiet})
-    return http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(folder)))
-
-
-def serve(folder, port):
-    with make_server(folder, port) as httpd:
-        print(f"serving {folder} on http://127.0.0.1:{httpd.server_port}/  (Ctrl-C stops)", flush=True)
-        try:
-            httpd.serve_forever()
-        except KeyboardInterrupt:
-            pass
 
 
 def main(argv=None):

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 import build
+import serve
 from bench.chromium import WEBGL_FLAGS, launch
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -198,7 +199,7 @@ def main(argv=None):
     with tempfile.TemporaryDirectory() as tmp:
         dist = Path(tmp) / "dist"
         build.build(dist)
-        server = build.make_server(dist, quiet=True)
+        server = serve.make_server(dist, quiet=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         url = f"http://127.0.0.1:{server.server_port}/"
         per_backend = {}

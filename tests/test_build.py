@@ -277,3 +277,30 @@ def test_a_busy_port_or_a_read_only_folder_is_one_line(tmp_path):
     # /sys takes no new folder, even from root (a chmod'ed folder would not stop root)
     done = run_cli(ROOT / "build.py", "--out", "/sys/digit-morph-dist")
     assert done.returncode == 2 and "/sys: cannot write there" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_server_gzips_text_as_github_pages_does(tmp_path):
+    """make demo, the benchmark and the browser tests download what a visitor of the Pages site does."""
+    import gzip
+    import threading
+    import urllib.request
+
+    import serve
+    assert run_cli(ROOT / "build.py", "--out", tmp_path / "dist").returncode == 0
+    server = serve.make_server(tmp_path / "dist", quiet=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}/"
+    try:
+        for path, compressed in (("", True), ("static/js/main.js", True), ("models/mnist/meta.json", True),
+                                 ("models/mnist/preview.png", False), ("vendor/tfjs/tfjs-backend-wasm-simd.wasm", False)):
+            with urllib.request.urlopen(urllib.request.Request(base + path, headers={"Accept-Encoding": "gzip"})) as r:
+                body = r.read()
+                assert (r.headers.get("Content-Encoding") == "gzip") == compressed, path
+            original = (tmp_path / "dist" / (path or "index.html")).read_bytes()
+            assert (gzip.decompress(body) if compressed else body) == original, path
+            if compressed:
+                assert len(body) < len(original) / 2, path
+        with urllib.request.urlopen(base + "static/js/main.js") as r:  # no Accept-Encoding: plain
+            assert r.headers.get("Content-Encoding") is None
+    finally:
+        server.shutdown()

@@ -5,6 +5,7 @@ from urllib.parse import urlparse
 import pytest
 
 import build  # noqa: E402 (tests/helpers.py put the repo root on sys.path)
+import serve  # noqa: E402
 from bench.chromium import WEBGL_FLAGS, launch
 
 
@@ -13,7 +14,7 @@ def site(tmp_path_factory):
     """The site built from the committed models, served on an ephemeral port."""
     out = tmp_path_factory.mktemp("site") / "dist"
     build.build(out)
-    server = build.make_server(out, quiet=True)
+    server = serve.make_server(out, quiet=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield {"url": f"http://127.0.0.1:{server.server_port}/", "dist": out}
     server.shutdown()

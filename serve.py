@@ -1,0 +1,60 @@
+"""Serve a built site on 127.0.0.1 as GitHub Pages serves it: text types gzip-compressed when the
+browser accepts it, everything else as is. Standard library only.
+
+    python build.py --serve [--port 8000]     (build, then this)
+
+Used by `make demo`, the benchmark and the browser tests, so that what they measure is what a
+visitor of the Pages site downloads.
+"""
+import functools
+import gzip
+import http.server
+import io
+import os
+
+# what Pages compresses: text, not images, wasm or weight shards (those gain little or are compressed already)
+COMPRESSED = (".html", ".css", ".js", ".mjs", ".json", ".svg", ".txt")
+
+
+class SiteHandler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".wasm": "application/wasm"}
+    quiet = False
+    cache = {}  # (path, mtime) -> gzip bytes, shared by the server's threads
+
+    def log_message(self, *args):
+        if not self.quiet:
+            super().log_message(*args)
+
+    def send_head(self):
+        path = self.translate_path(self.path)
+        if os.path.isdir(path) and self.path.split("?")[0].endswith("/"):
+            path = os.path.join(path, "index.html")
+        if not (path.endswith(COMPRESSED) and os.path.isfile(path) and "gzip" in self.headers.get("Accept-Encoding", "")):
+            return super().send_head()  # as the standard handler does: redirects, 404s, other types
+        key = (path, os.stat(path).st_mtime_ns)
+        if key not in self.cache:
+            with open(path, "rb") as f:
+                self.cache[key] = gzip.compress(f.read(), compresslevel=9, mtime=0)
+        body = self.cache[key]
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+def make_server(folder, port=0, quiet=False):
+    """A static server for `folder` on 127.0.0.1 (port 0: any free port)."""
+    handler = type("Handler", (SiteHandler,), {"quiet": quiet})
+    return http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(folder)))
+
+
+def serve(folder, port):
+    with make_server(folder, port) as httpd:
+        print(f"serving {folder} on http://127.0.0.1:{httpd.server_port}/  (Ctrl-C stops)", flush=True)
+        try:
+            httpd.serve_forever()
+        except KeyboardInterrupt:
+            pass
