@@ -78,3 +78,32 @@ def test_class_names_are_whole_and_nothing_scrolls_sideways(open_page, name, vie
             assert all(whole and inside for _, whole, inside in labels), labels
     ticks = page.evaluate("[...document.querySelectorAll('#walk-box .ticks span')].map((s) => s.textContent)")
     assert ticks == meta["class_names"]
+
+
+TWO_STYLES = [name for name, meta in METAS.items() if meta["style_dims"] == 2]
+
+
+@pytest.mark.parametrize("name", COMMITTED)
+def test_the_caption_counts_the_numbers_the_decoder_sees(open_page, name):
+    page = open_page(f"?model={name}").page
+    k = METAS[name]["style_dims"]
+    assert page.locator(".code-caption").inner_text().startswith(f"The {10 + k} numbers the decoder sees")
+    assert page.locator("#code .bar").count() == 10 + k
+    assert ("style values moving together" in page.locator("#grid-box p, .grid-box p").first.inner_text()) == (k > 1)
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE])
+@pytest.mark.parametrize("name", TWO_STYLES)
+def test_the_style_pad_has_axes_and_a_readout(open_page, name, viewport):
+    page = open_page(f"?model={name}", viewport=viewport).page
+    pad = page.locator("#style-2d").bounding_box()
+    x_axis, y_axis = page.locator(".pad-box .axis.x"), page.locator(".pad-box .axis.y")
+    assert x_axis.inner_text().startswith("style 1") and y_axis.inner_text().startswith("style 2")
+    x, y = x_axis.bounding_box(), y_axis.bounding_box()
+    assert x["y"] >= pad["y"] + pad["height"] - 1 and pad["x"] - 1 <= x["x"] + x["width"] / 2 <= pad["x"] + pad["width"] + 1
+    assert y["x"] + y["width"] <= pad["x"] + 1 and pad["y"] - 1 <= y["y"] + y["height"] / 2 <= pad["y"] + pad["height"] + 1
+    page.evaluate("digitMorph.setState({ mode: 'walk', digit: 3, style: [0.9, 0.1] })")
+    lines = page.locator("#style-2d-out span").all_inner_texts()
+    assert re.fullmatch(r"style 1: -?\d+\.\d\d · (8\d|9\d)th percentile of 3s( — .+)?", lines[0]), lines
+    assert re.fullmatch(r"style 2: -?\d+\.\d\d · \d+(st|nd|rd|th) percentile of 3s( — .+)?", lines[1]), lines
+    assert page.locator("#style-2d-out span").nth(0).bounding_box()["y"] > pad["y"] + pad["height"]

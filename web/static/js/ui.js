@@ -80,7 +80,8 @@ export class Controls {
     ticks.replaceChildren(...names.map((name) => Object.assign(document.createElement('span'), { textContent: name })));
     const twoD = meta.style_dims === 2;
     $('style-1d').hidden = twoD;
-    $('style-2d').hidden = !twoD;
+    $('style-2d-box').hidden = !twoD;
+    $('style-2d-out').hidden = !twoD;
     const style = Array.from({ length: meta.style_dims }, (_, d) => this.state.style[d] ?? 0.5);
     this.set({ style });
   }
@@ -127,6 +128,9 @@ export class Controls {
       // a slider has one value: the horizontal position; the text says both
       pad.setAttribute('aria-valuenow', String(Math.round(s.style[0] * 100)));
       pad.setAttribute('aria-valuetext', said.join('; '));
+      // the readout under the pad: each value in the model's units and where it sits
+      const lines = $('style-2d-out').children;
+      said.forEach((text, d) => { lines[d].textContent = text.replace(/^(style \d): /, `$1: ${real[d].toFixed(2)} · `); });
     }
   }
 

@@ -28,7 +28,8 @@ export function pageTexts(meta) {
     title: `Digit Morph — explore an auto-encoder of ${w.items}`,
     tagline: `${NUM_CLASSES} class probabilities and ${styles} ${w.styleOf}: slide between ${w.items} and the ` +
       'decoder in your browser draws every step.',
-    'walk-legend': w.Kind,
+    'code-caption': `The ${NUM_CLASSES + k} numbers the decoder sees: how much of each class, and the style` +
+      `${k > 1 ? ` (${k} values)` : ''}.`,
     'grid-title': `Every ${w.item} × every style`,
     'grid-note': 'Decoded in one batch in your browser: classes across, style from low (top) to high (bottom)' +
       `${k > 1 ? `, all ${k} style values moving together` : ''}. Click a cell, or use the arrow keys and Enter, to explore it.`,
