@@ -125,9 +125,13 @@ async function runExport(label, job) {
   }
 }
 
-// app: { decoder(), meta(), state(), what() }
+// app: { decoder() (a promise of the model's decoder), meta(), state(), what() }
 export function bindExports(app) {
-  const animation = (exporter) => (onProgress) => exporter(app.decoder(), app.meta(), app.state(), app.what(), onProgress);
+  // (a model may be loading: the export waits for it rather than fail on a missing decoder)
+  const animation = (exporter) => async (onProgress) => {
+    const decoder = await app.decoder();
+    return exporter(decoder, app.meta(), app.state(), app.what(), onProgress);
+  };
   $('export-digit').addEventListener('click', () => runExport('Digit PNG', () => exportPng($('digit'), 10, 'digit.png')));
   $('export-grid').addEventListener('click', () => runExport('Grid PNG', () => exportPng($('grid'), 3, 'grid.png')));
   $('export-gif').addEventListener('click', () => runExport('GIF', animation(exportGif)));

@@ -46,7 +46,9 @@ function showError(message) {
 
 function setStatus() {
   const ms = app.lastDecodeMs == null ? '' : ` · last decode ${app.lastDecodeMs.toFixed(1)} ms`;
-  const note = app.note ? ` (${app.note})` : '';
+  // a software renderer (SwiftShader, llvmpipe) draws many times slower than WebAssembly: say so
+  const soft = app.backend === 'webgl' && app.webgl?.software ? 'software renderer' : '';
+  const note = [soft, app.note].filter(Boolean).map((n) => ` (${n})`).join('');
   $('status').textContent = `${app.backend}${note}${app.progress ? ` · ${app.progress}` : ms}`;
 }
 
@@ -150,6 +152,7 @@ const jobs = { chain: Promise.resolve(), latest: 0, running: 0, decoder: 0 };
 function serialised(job) {
   const ticket = ++jobs.latest;
   app.loading = true;
+  showBusy(true);
   own.modelChanged(); // every job loads a model: the drawing's result may not fit it
   const run = jobs.chain.then(async () => {
     if (ticket !== jobs.latest) return undefined;
@@ -158,12 +161,21 @@ function serialised(job) {
       return await job(() => ticket !== jobs.latest);
     } finally {
       if (jobs.running === ticket) jobs.running = 0;
-      if (ticket === jobs.latest) app.loading = false;
+      if (ticket === jobs.latest) {
+        app.loading = false;
+        showBusy(false);
+      }
     }
   });
   jobs.chain = run.catch(() => {});
   return run;
 }
+// While a model loads or a backend starts (seconds on a software renderer), the pickers and the
+// viewer say they are busy (aria-busy; style.css shows a spinner and dims the digit).
+function showBusy(on) {
+  for (const el of [document.querySelector('.pickers'), document.querySelector('.viewer')]) el.setAttribute('aria-busy', String(on));
+}
+
 const newerJobWaiting = () => jobs.running !== 0 && jobs.running !== jobs.latest;
 
 // Resolves with the decoder of the newest model asked for, once it is loaded (at once if it is);
@@ -232,6 +244,10 @@ async function applyWanted(stale) {
   if (want.backend) {
     const backend = want.backend;
     want.backend = null;
+    // the old backend's decode time says nothing of the new one
+    app.lastDecodeMs = null;
+    app.progress = `starting ${backend === 'auto' ? 'a backend' : backend}…`;
+    setStatus();
     await useBackend(backend);
   }
   if (!stale()) await loadModelNow(want.model ?? app.meta.name, stale);
@@ -243,7 +259,11 @@ function loadModel(name) {
 }
 
 async function useBackend(name) {
-  app.webgl ??= webglInfo();
+  if (!app.webgl) {
+    app.webgl = webglInfo();
+    // the picker says it before anyone picks it
+    if (app.webgl.software) $('backend-picker').querySelector('option[value="webgl"]').textContent = 'WebGL (software, slow)';
+  }
   const wanted = name === 'auto' ? preferredBackend(app.webgl) : name;
   const { backend, errors } = await startBackend(tf, wanted);
   if (backend !== wanted) console.warn(`backend ${wanted} unavailable, using ${backend}: ${errors.join('; ')}`);
@@ -429,7 +449,7 @@ async function start() {
 }
 
 bindExports({
-  decoder: () => app.decoder, meta: () => app.meta, state: () => controls.state, what: () => $('play-what').value,
+  decoder: decoderReady, meta: () => app.meta, state: () => controls.state, what: () => $('play-what').value,
 });
 
 const own = new OwnDigit({
