@@ -1,8 +1,8 @@
 // Exports made in the browser: PNGs of the digit and the grid, and the current transition as an
 // animated GIF (gifenc) or a WebM video (MediaRecorder), with the proposal's header: a red bar for
 // the digit's progress and a blue one for the style's.
-import { NUM_CLASSES, cyclePhases, playPatch, stateCode, styleScales } from './codes.js';
-import { IMAGE_SIDE } from './contract.js';
+import { NUM_CLASSES, cyclePhases, gridCodes, playPatch, stateCode, styleScales } from './codes.js';
+import { GRID_GAP, GRID_ROWS, IMAGE_SIDE } from './contract.js';
 import { drawDigit } from './draw.js';
 
 const SIDE = IMAGE_SIDE;
@@ -11,6 +11,9 @@ const HEADER = 16;
 const FRAMES = 60;
 const FPS = 20;
 const RED = '#d2452f';
+// every export is black ink on white, whatever colour scheme the page is shown in
+const INK = [0, 0, 0];
+const PAPER = [255, 255, 255];
 const BLUE = '#2f6fd2';
 
 function download(blob, name) {
@@ -33,8 +36,29 @@ function upscaled(source, scale) {
 
 const toBlob = (canvas, type) => new Promise((resolve) => canvas.toBlob(resolve, type));
 
-export async function exportPng(canvas, scale, name) {
-  download(await toBlob(upscaled(canvas, scale), 'image/png'), name);
+// The explorer's digit, decoded again in the export's colours (the page's canvas follows dark mode).
+export async function exportDigitPng(decoder, meta, state) {
+  const pixels = await decoder.decode([stateCode(state, styleScales(meta))]);
+  const canvas = document.createElement('canvas');
+  canvas.width = canvas.height = SIDE;
+  drawDigit(canvas.getContext('2d'), pixels, 0, 0, 0, INK, PAPER);
+  download(await toBlob(upscaled(canvas, SCALE), 'image/png'), 'digit.png');
+}
+
+// The classes x styles grid in one batch, on an opaque white ground (gaps included).
+export async function exportGridPng(decoder, meta) {
+  const pitch = SIDE + GRID_GAP;
+  const pixels = await decoder.decode(gridCodes(styleScales(meta), GRID_ROWS));
+  const canvas = document.createElement('canvas');
+  canvas.width = NUM_CLASSES * pitch - GRID_GAP;
+  canvas.height = GRID_ROWS * pitch - GRID_GAP;
+  const ctx = canvas.getContext('2d');
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  for (let i = 0; i < GRID_ROWS * NUM_CLASSES; i++) {
+    drawDigit(ctx, pixels, i, (i % NUM_CLASSES) * pitch, Math.floor(i / NUM_CLASSES) * pitch, INK, PAPER);
+  }
+  download(await toBlob(upscaled(canvas, 3), 'image/png'), 'grid.png');
 }
 
 // The frames of one animation cycle from `state`, decoded in one batch. paint(i) draws frame i.
@@ -50,7 +74,7 @@ async function transition(decoder, meta, state, what) {
   small.width = small.height = SIDE;
   const paint = (i) => {
     const s = states[i];
-    drawDigit(small.getContext('2d'), pixels, i, 0, 0, [0, 0, 0], [255, 255, 255]);
+    drawDigit(small.getContext('2d'), pixels, i, 0, 0, INK, PAPER);
     ctx.fillStyle = '#fff';
     ctx.fillRect(0, 0, canvas.width, HEADER);
     ctx.fillStyle = RED;
@@ -132,8 +156,8 @@ export function bindExports(app) {
     const decoder = await app.decoder();
     return exporter(decoder, app.meta(), app.state(), app.what(), onProgress);
   };
-  $('export-digit').addEventListener('click', () => runExport('Digit PNG', () => exportPng($('digit'), 10, 'digit.png')));
-  $('export-grid').addEventListener('click', () => runExport('Grid PNG', () => exportPng($('grid'), 3, 'grid.png')));
+  $('export-digit').addEventListener('click', () => runExport($('export-digit').textContent, async () => exportDigitPng(await app.decoder(), app.meta(), app.state())));
+  $('export-grid').addEventListener('click', () => runExport('Grid PNG', async () => exportGridPng(await app.decoder(), app.meta())));
   $('export-gif').addEventListener('click', () => runExport('GIF', animation(exportGif)));
   $('export-webm').addEventListener('click', () => runExport('WebM', animation(exportWebm)));
 }

@@ -126,6 +126,15 @@ function showPreview(meta) {
   $('grid').hidden = true;
 }
 
+// Everything shown of a model that needs no weights: its classes in the menus, its words, its figures.
+function showModel(meta) {
+  controls.setModel(meta);
+  showTexts(meta);
+  own.showEmpty();
+  labelGridCells(meta);
+  showFigures(meta);
+}
+
 // The texts that depend on the model's dataset and style values (words.js), into the elements
 // whose data-text names them.
 function showTexts(meta) {
@@ -194,11 +203,7 @@ async function loadModelNow(name, stale) {
   const meta = MODELS.find((m) => m.name === name) ?? MODELS[0];
   app.meta = meta;
   $('model-picker').value = meta.name;
-  controls.setModel(meta);
-  showTexts(meta);
-  own.showEmpty();
-  labelGridCells(meta);
-  showFigures(meta);
+  showModel(meta);
   const old = app.decoder;
   app.decoder = null; // (a decode still in flight on it ends first: Decoder.dispose waits for it)
   old?.dispose();
@@ -397,14 +402,28 @@ for (const type of ['change', 'click']) document.querySelector('.controls').addE
 // The URL hash follows the state (replaceState: no history entry per slider step), at most 4x a second.
 function writeHash() {
   clearTimeout(app.hashTimer);
-  app.hashTimer = setTimeout(() => {
-    if (!app.meta) return;
-    history.replaceState(null, '', formatHash({
-      model: app.meta.name, state: controls.state, play: controls.playing,
-      what: $('play-what').value, speed: $('play-speed').value,
-    }));
-  }, 250);
+  app.hashTimer = setTimeout(hashNow, 250);
 }
+
+function hashNow() {
+  clearTimeout(app.hashTimer);
+  if (!app.meta) return;
+  history.replaceState(null, '', formatHash({
+    model: app.meta.name, state: controls.state, play: controls.playing,
+    what: $('play-what').value, speed: $('play-speed').value,
+  }));
+}
+
+// "Copy link": the address of what is on screen now (the hash may be up to 250 ms behind).
+$('copy-link').addEventListener('click', async () => {
+  hashNow();
+  try {
+    await navigator.clipboard.writeText(location.href);
+    $('export-status').value = 'Link copied';
+  } catch {
+    $('export-status').value = 'Could not copy: the address bar has the link';
+  }
+});
 
 // Apply what a shared link (or an edited hash) sets; parseHash has already dropped anything odd.
 async function applyShared(shared) {
@@ -429,6 +448,7 @@ async function start() {
   const shared = parseHash(location.hash, names);
   const first = shared.model ?? (names.includes(query.get('model')) ? query.get('model') : names[0]);
   want.backend = BACKENDS.includes(requested) ? requested : 'auto';
+  showModel(MODELS.find((m) => m.name === first) ?? MODELS[0]); // menus and words at once, not after the download
   await loadModel(first);
   await applyShared({ ...shared, model: undefined });
   addEventListener('hashchange', () => applyShared(parseHash(location.hash, names)).catch(() => {}));

@@ -3,6 +3,8 @@
 // style value and traits of real test digits).
 import { ATLAS_QUANTILES, GRID_GAP, IMAGE_SIDE, NUM_CLASSES } from './contract.js';
 
+const ordinal = (n) => `${n}${n % 100 >= 11 && n % 100 <= 13 ? 'th' : { 1: 'st', 2: 'nd', 3: 'rd' }[n % 10] ?? 'th'}`;
+
 export const WORDS = {
   slant: ['leans more to the right', 'leans more to the left'],
   width: ['wider', 'narrower'],
@@ -60,12 +62,19 @@ export function showMeaning(meta, classes) {
     const figure = document.createElement('figure');
     const caption = document.createElement('figcaption');
     caption.textContent = meaning.atlas.length > 1 ? `style ${d + 1}, low → high` : 'style, low → high';
-    figure.append(Object.assign(new Image(), {
+    // the image in a grid with its labels: percentiles across the top, a class name for each row
+    const table = document.createElement('div');
+    table.className = 'atlas-table';
+    const label = (text, cls) => Object.assign(document.createElement('span'), { textContent: text, className: cls });
+    table.append(label('', 'corner'), ...ATLAS_QUANTILES.map((q) => label(ordinal(q), 'q')),
+      ...meta.class_names.map((name) => label(name, 'cls')));
+    table.append(Object.assign(new Image(), {
       loading: 'lazy', // below the fold: not part of the first frame's bytes
       ...ATLAS_SIZE,
       src: `models/${meta.name}/${file}`,
       alt: `Test images of every class (a row each) at rising quantiles of style${meaning.atlas.length > 1 ? ` ${d + 1}` : ''}`,
-    }), caption);
+    }));
+    figure.append(table, caption);
     return figure;
   }));
 }

@@ -140,7 +140,9 @@ export class Controls {
   togglePlay(on = !this.playing) {
     if (on === this.playing) return;
     this.playing = on;
-    $('play').setAttribute('aria-pressed', String(on)); // a toggle button: its name stays "Play"
+    // the button names what it does next (not a toggle whose name must stay "Play" while it pauses)
+    $('play').textContent = on ? 'Pause' : 'Play';
+    $('play').classList.toggle('playing', on);
     const run = ++this.playRun; // a quick pause and play must not leave two animation loops
     if (!on) {
       this.stopped = this.phases;
