@@ -156,8 +156,10 @@ export function bindExports(app) {
     const decoder = await app.decoder();
     return exporter(decoder, app.meta(), app.state(), app.what(), onProgress);
   };
-  $('export-digit').addEventListener('click', () => runExport($('export-digit').textContent, async () => exportDigitPng(await app.decoder(), app.meta(), app.state())));
-  $('export-grid').addEventListener('click', () => runExport('Grid PNG', async () => exportGridPng(await app.decoder(), app.meta())));
+  const digitPng = async () => exportDigitPng(await app.decoder(), app.meta(), app.state());
+  const gridPng = async () => exportGridPng(await app.decoder(), app.meta());
+  $('export-digit').addEventListener('click', () => runExport($('export-digit').textContent, digitPng));
+  $('export-grid').addEventListener('click', () => runExport('Grid PNG', gridPng));
   $('export-gif').addEventListener('click', () => runExport('GIF', animation(exportGif)));
   $('export-webm').addEventListener('click', () => runExport('WebM', animation(exportWebm)));
 }

@@ -16,6 +16,9 @@ export function ordinal(n) {
   return `${n}${suffix}`;
 }
 
+// small counts in words, as a sentence would have them
+const count = (n) => ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'][n] ?? String(n);
+
 // "3" -> "3s", "Dress" -> "Dresses"
 const plural = (name) => `${name}${name.endsWith('s') ? 'es' : 's'}`;
 
@@ -23,11 +26,12 @@ const plural = (name) => `${name}${name.endsWith('s') ? 'es' : 's'}`;
 export function pageTexts(meta) {
   const w = datasetWords(meta);
   const k = meta.style_dims;
-  const styles = k === 1 ? 'one number of' : `${k} numbers of`;
+  const styles = k === 1 ? 'one number of' : `${count(k)} numbers of`;
+  const classes = count(NUM_CLASSES).replace(/^./, (c) => c.toUpperCase());
   return {
     title: `Digit Morph — explore an auto-encoder of ${w.items}`,
-    tagline: `${NUM_CLASSES} class probabilities and ${styles} ${w.styleOf}: slide between ${w.items} and the ` +
-      'decoder in your browser draws every step.',
+    tagline: `${classes} class probabilities and ${styles} ${w.styleOf}: slide between ${w.items} and the decoder ` +
+      'in your browser draws every step.',
     'code-caption': `The ${NUM_CLASSES + k} numbers the decoder sees: how much of each class, and the style` +
       `${k > 1 ? ` (${k} values)` : ''}.`,
     'grid-title': `Every ${w.item} × every style`,
