@@ -33,8 +33,9 @@ class Preset:
     batch_size: int = 128
     learning_rate: float = 1e-3
     cosine: bool = False                  # cosine-decay the learning rate to 1% over the stage
-    refine_rounds: int = 0                # stage 3: decoder epochs on searched codes (training/refine.py)
+    refine_rounds: int = 0                # stage 3: decoder epochs on searched codes (training/stages.py)
     refine_learning_rate: float = 3e-4
+    critic_weight: float = 0.0            # stage 3: the frozen classifier reads what the page can show (training/critic.py)
 
 
 PRESETS = {
@@ -56,6 +57,9 @@ PRESETS = {
         learning_rate=2e-3, cosine=True, refine_rounds=5,
     ),
 }
+# The default with the frozen classifier as a critic in stage 3 (training/critic.py) and one round more:
+# tried for legibility; README -> Legibility says what it gave.
+PRESETS["critic"] = replace(PRESETS["default"], refine_rounds=6, critic_weight=0.1)
 
 
 def preset(name, **overrides):

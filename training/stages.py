@@ -13,7 +13,7 @@ import json
 
 import numpy as np
 
-from training import encoding, runs, samples
+from training import critic, encoding, runs, samples
 from training.meta import IMAGE_SIDE, NUM_CLASSES
 
 SAMPLE_ROWS = 3  # the per-epoch figure: the 10 digits at low, middle and high style
@@ -186,6 +186,11 @@ def refine(models, ds, p, out, seed, sample_grid, verbose=1):
     rate = keras.optimizers.schedules.CosineDecay(
         p.refine_learning_rate, max(1, p.refine_rounds * steps_per_round), alpha=REFINE_RATE_END)
     decoder.compile(keras.optimizers.Adam(rate), "binary_crossentropy")
+    learner = decoder
+    if p.critic_weight:
+        import tensorflow as tf
+        learner = critic.trainer(keras, tf, decoder, models.classifier, p.critic_weight)
+        learner.compile(decoder.optimizer)  # the decoder's: the checkpoint keeps its state
     checkpoints = Checkpoints(out, "refine", decoder)
     done, history, codes = checkpoints.load()
     if codes is None:
@@ -194,13 +199,17 @@ def refine(models, ds, p, out, seed, sample_grid, verbose=1):
     else:
         print(f"stage 3: resumed after round {done} of {p.refine_rounds}", flush=True)
     for r in range(done + 1, p.refine_rounds + 1):
-        _fresh_epoch(keras, decoder, seed, "refine", r)
-        fit = decoder.fit(codes, train.x, batch_size=p.batch_size, epochs=1, shuffle=True, verbose=verbose)
+        _fresh_epoch(keras, learner, seed, "refine", r)
+        inputs = codes
+        if p.critic_weight:  # the styles the page would walk now: the searched codes' percentiles
+            tables = samples.class_tables(samples.style_stats(codes[:, NUM_CLASSES:], train.y))
+            inputs = (codes, *critic.sample(tables, len(codes), np.random.default_rng([seed, r])))
+        fit = learner.fit(inputs, train.x, batch_size=p.batch_size, epochs=1, shuffle=True, verbose=verbose)
         loss = fit.history["loss"][-1]
         if not np.isfinite(loss):
             raise TrainingError(f"stage 3 (refine): loss became {loss} in round {r}; training stopped")
         codes, train_bce = encoding.improve(decoder, codes, train.x, grid)
-        history.append(_round_row(r, loss, train_bce, val_bce()))
+        history.append(_round_row(r, loss, train_bce, val_bce(), fit.history.get("critic", [""])[-1]))
         print(f"stage 3: round {r}/{p.refine_rounds}: training BCE {train_bce.mean():.4f}, "
               f"validation BCE {history[-1]['val_bce_searched']:.4f} (searched codes)", flush=True)
         checkpoints.save(r, history, codes)
@@ -209,5 +218,6 @@ def refine(models, ds, p, out, seed, sample_grid, verbose=1):
     return grid, codes
 
 
-def _round_row(r, loss, train_bce, val_bce):
-    return {"round": r, "loss": loss, "train_bce_searched": float(train_bce.mean()), "val_bce_searched": val_bce}
+def _round_row(r, loss, train_bce, val_bce, critic_loss=""):
+    return {"round": r, "loss": loss, "critic_loss": critic_loss, "train_bce_searched": float(train_bce.mean()),
+            "val_bce_searched": val_bce}
