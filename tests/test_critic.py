@@ -24,28 +24,12 @@ def test_critic_codes_are_the_pages_codes_with_the_class_they_stand_for():
 def test_the_presets_the_cli_offers_are_the_models_presets():
     from training import model, train
     assert set(train.PRESETS) == set(model.PRESETS)
-    assert model.PRESETS["critic"].critic_weight > 0 and model.PRESETS["default"].critic_weight == 0
+    assert model.PRESETS["default"].critic_weight > 0 and model.PRESETS["seed"].critic_weight == 0
 
 
-def test_stage_three_with_the_critic_logs_its_loss_and_leaves_the_classifier_alone(tmp_path):
+def test_stage_three_logs_the_critics_loss(tiny_run):
+    """The default preset trains with the critic (test_train checks the classifier stays bit-identical)."""
     import csv
-
-    import tf_keras
-    from helpers import run_cli, train_args
-    out = tmp_path / "critic"
-    args = [str(a) for a in train_args(out, "--preset", "critic")]
-    args[args.index("--epochs-autoencoder") + 1] = "1"
-    done = run_cli(*args)
-    assert done.returncode == 0, done.stderr[-2000:]
-    with open(out / "history_refine.csv") as f:
+    with open(tiny_run / "history_refine.csv") as f:
         rounds = list(csv.DictReader(f))
-    assert float(rounds[1]["critic_loss"]) > 0
-    stage1 = tf_keras.models.load_model(out / "encoder.h5", compile=False)
-    from training import model as model_lib
-    import json
-    config = json.loads((out / "metrics.json").read_text())["config"]
-    built = model_lib.build(model_lib.Preset(**{k: tuple(v) if isinstance(v, list) else v for k, v in config.items()}), 1)
-    built.classifier.load_weights(str(out / "checkpoints" / "classifier_001.weights.h5"))
-    for layer in built.classifier.layers:
-        for before, after in zip(layer.weights, stage1.get_layer(layer.name).weights):
-            np.testing.assert_array_equal(before.numpy(), after.numpy(), err_msg=before.name)
+    assert rounds[0]["critic_loss"] == "" and float(rounds[1]["critic_loss"]) > 0

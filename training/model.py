@@ -48,18 +48,16 @@ PRESETS = {
     # What the site ships: a stronger classifier (shift augmentation, dropout, cosine schedule),
     # a style head with a hidden layer, and a decoder that does its heavy work at 7x7 and 14x14
     # and keeps only 16 channels at 28x28, so one image costs ~16 M multiply-adds; then rounds of
-    # the decoder learning from searched codes (stage 3), which stage-2 epochs did not match.
+    # the decoder learning from searched codes (stage 3), which stage-2 epochs did not match, with
+    # the frozen classifier reading what the page can show (training/critic.py): no ghosts at the ends.
     "default": Preset(
         conv_channels=(32, 64, 128), classifier_dense=128, dropout=0.3, augment_shift=2,
         style_hidden=128, decoder_dense=0, decoder_start=64,
         decoder_blocks=(64, "up", 64, 32, "up", 16), decoder_batchnorm=True,
         epochs_classifier=8, epochs_autoencoder=12, batch_size=128,
-        learning_rate=2e-3, cosine=True, refine_rounds=5,
+        learning_rate=2e-3, cosine=True, refine_rounds=6, critic_weight=0.1,
     ),
 }
-# The default with the frozen classifier as a critic in stage 3 (training/critic.py) and one round more:
-# tried for legibility; README -> Legibility says what it gave.
-PRESETS["critic"] = replace(PRESETS["default"], refine_rounds=6, critic_weight=0.1)
 
 
 def preset(name, **overrides):
