@@ -1,23 +1,23 @@
-// The controls: digit walk, from -> to morph, style slider or 2-D pad, and play.
-// The state lives here; `onChange` is called whenever it changes, from any control.
+// The controls: digit walk, from -> to morph, style slider or 2-D pad, and play. They write the
+// explorer and Play's settings into the page's state (state.js) and show them.
 import { NUM_CLASSES, clamp, phasesOf, playPatch, stateClasses, styleScales, styleValues } from './codes.js';
+import { page, setExplorer, subscribe } from './state.js';
 import { datasetWords, mixText, styleText } from './words.js';
 
 const $ = (id) => document.getElementById(id);
 
 export class Controls {
-  constructor(onChange) {
-    this.onChange = onChange;
-    // style is kept in [0, 1] per dimension: how far through the current digit's own range.
-    this.state = { mode: 'walk', digit: 0, from: 1, to: 7, t: 0, style: [0.5] };
-    this.meta = null;
-    this.playing = false;
+  constructor() {
     this.playRun = 0;
     this.phases = null; // the animation's phases while it plays (codes.js playPatch)
     this.stopped = null; // and where it stopped
     this.reducedMotion = matchMedia('(prefers-reduced-motion: reduce)');
     this.bind();
+    subscribe(() => this.render()); // first: the controls show a change before the page acts on it
   }
+
+  get state() { return page.explorer; }
+  get playing() { return page.play.playing; }
 
   bind() {
     $('digit-slider').addEventListener('input', (e) => this.take({ mode: 'walk', digit: Number(e.target.value) }));
@@ -34,6 +34,11 @@ export class Controls {
     $('to').addEventListener('change', (e) => this.take({ mode: 'pair', to: Number(e.target.value) }));
     $('style-slider').addEventListener('input', (e) => this.take({ style: [Number(e.target.value)] }));
     $('play').addEventListener('click', () => this.togglePlay());
+    for (const [key, id] of [['what', 'play-what'], ['speed', 'play-speed']]) {
+      page.play[key] = $(id).value;
+      $(id).addEventListener('input', (e) => { page.play[key] = e.target.value; });
+      $(id).addEventListener('change', (e) => { page.play[key] = e.target.value; });
+    }
     this.bindPad($('style-2d'));
   }
 
@@ -65,8 +70,8 @@ export class Controls {
   }
 
   // Adapt the controls to a model: class names, one style slider or the 2-D pad.
+  // (At start-up this runs before the model's load begins, when page.model is still null.)
   setModel(meta) {
-    this.meta = meta;
     for (const id of ['from', 'to']) {
       const select = $(id);
       select.replaceChildren(...meta.class_names.map((name, i) => new Option(name, String(i))));
@@ -84,6 +89,7 @@ export class Controls {
     $('style-2d-out').hidden = !twoD;
     const style = Array.from({ length: meta.style_dims }, (_, d) => this.state.style[d] ?? 0.5);
     this.set({ style });
+    if (meta !== page.model) this.render(meta);
   }
 
   // The user moves a control: Play stops, else the next frame of the animation would undo the move.
@@ -93,13 +99,17 @@ export class Controls {
   }
 
   set(patch) {
-    Object.assign(this.state, patch);
-    this.render();
-    this.onChange(this.state);
+    setExplorer(patch);
+  }
+
+  // Play's settings, as a shared link sets them
+  setPlay({ what, speed }) {
+    if (what) page.play.what = $('play-what').value = what;
+    if (speed) page.play.speed = $('play-speed').value = speed;
   }
 
   // Reflect the state in every control (a control the user is dragging already shows it).
-  render() {
+  render(meta = page.model) {
     const s = this.state;
     $('digit-slider').value = String(s.digit);
     $('morph-slider').value = String(s.t);
@@ -107,15 +117,15 @@ export class Controls {
     $('to').value = String(s.to);
     $('walk-box').classList.toggle('active', s.mode === 'walk');
     $('pair-box').classList.toggle('active', s.mode === 'pair');
-    if (!this.meta) return;
+    if (!meta) return;
     // what a screen reader says for each control: the classes in the mix, where the style sits
-    const names = this.meta.class_names;
+    const names = meta.class_names;
     const walk = mixText(stateClasses({ mode: 'walk', digit: s.digit }), names);
     $('digit-slider').setAttribute('aria-valuetext', walk);
     $('digit-out').value = walk;
     $('morph-slider').setAttribute('aria-valuetext', mixText(stateClasses({ ...s, mode: 'pair' }), names));
-    const real = styleValues(s.style, styleScales(this.meta), stateClasses(s));
-    const said = real.map((_, d) => styleText(this.meta, s, d));
+    const real = styleValues(s.style, styleScales(meta), stateClasses(s));
+    const said = real.map((_, d) => styleText(meta, s, d));
     const slider = $('style-slider');
     slider.value = String(s.style[0]);
     slider.setAttribute('aria-valuetext', said[0]);
@@ -138,8 +148,8 @@ export class Controls {
   // going on from where the explorer is. With reduced motion the animation moves in visible steps
   // instead of gliding, each landing on a whole digit.
   togglePlay(on = !this.playing) {
-    if (on === this.playing) return;
-    this.playing = on;
+    if (on === page.play.playing) return;
+    page.play.playing = on;
     // the button names what it does next (not a toggle whose name must stay "Play" while it pauses)
     $('play').textContent = on ? 'Pause' : 'Play';
     $('play').classList.toggle('playing', on);
@@ -151,10 +161,10 @@ export class Controls {
     this.phases = this.resumePhases();
     let last = performance.now();
     const tick = (now) => {
-      if (!this.playing || run !== this.playRun) return;
+      if (!page.play.playing || run !== this.playRun) return;
       if (this.phases.style.length !== this.state.style.length) this.phases = this.resumePhases(); // another model
-      const speed = Number($('play-speed').value);
-      const what = $('play-what').value;
+      const speed = Number(page.play.speed);
+      const what = page.play.what;
       const steps = 2 * (NUM_CLASSES - 1); // whole digits in a cycle (there and back)
       let dp; // phase of the digits to go on by; the style goes three times as fast
       if (this.reducedMotion.matches) {

@@ -1,0 +1,180 @@
+// Models and backends: load a model's weights, start a backend, move to WebAssembly when WebGL is
+// lost. Loads and switches run one at a time, the newest request wins; each ends by decoding the
+// state and drawing the grid (render.js).
+import { preferredBackend, startBackend, webglInfo } from './backend.js';
+import { Decoder } from './model.js';
+import { page } from './state.js';
+import { drawGrid, newDecoder, setStatus, showError, timings } from './render.js';
+
+const tf = window.tf;
+const $ = (id) => document.getElementById(id);
+export const MODELS = JSON.parse($('models').textContent);
+const kb = (bytes) => Math.round(bytes / 1024).toLocaleString('en');
+
+// What the page does around a load (main.js): show a model's menus, words and figures before its
+// weights arrive; tell the drawing that the model is changing.
+const hooks = { showModel: () => {}, modelChanged: () => {} };
+export function onLoad({ showModel, modelChanged }) {
+  Object.assign(hooks, { showModel, modelChanged });
+}
+
+export function showPreview(meta) {
+  const img = $('preview');
+  img.src = `models/${meta.name}/preview.png`;
+  img.hidden = false;
+  $('grid').hidden = true;
+}
+
+// While a model loads or a backend starts (seconds on a software renderer), the pickers and the
+// viewer say they are busy (aria-busy; style.css shows a spinner and dims the digit).
+function showBusy(on) {
+  for (const el of [document.querySelector('.pickers'), document.querySelector('.viewer')]) el.setAttribute('aria-busy', String(on));
+}
+
+// Backend switches and model loads run one at a time, in the order asked: a switch disposes the
+// model that a load still in flight is about to draw with (two picks 50 ms apart used to throw
+// "Layer 'dec_dense' is already disposed"). Of the requests waiting, only the newest runs; the one
+// running finishes early (its grid stops) when a newer one waits. -> the job's result, or undefined
+// when a newer request replaced it before it started.
+const jobs = { chain: Promise.resolve(), latest: 0, running: 0, decoder: 0 };
+function serialised(job) {
+  const ticket = ++jobs.latest;
+  page.loading = true;
+  showBusy(true);
+  hooks.modelChanged(); // every job loads a model: the drawing's result may not fit it
+  const run = jobs.chain.then(async () => {
+    if (ticket !== jobs.latest) return undefined;
+    jobs.running = ticket;
+    try {
+      return await job(() => ticket !== jobs.latest);
+    } finally {
+      if (jobs.running === ticket) jobs.running = 0;
+      if (ticket === jobs.latest) {
+        page.loading = false;
+        showBusy(false);
+      }
+    }
+  });
+  jobs.chain = run.catch(() => {});
+  return run;
+}
+
+// A load or switch waits to start: the grid being drawn stops.
+export const newerJobWaiting = () => jobs.running !== 0 && jobs.running !== jobs.latest;
+
+// The newest model asked for is loaded (and its decoder in page.decoder).
+export const modelReady = () => Boolean(page.decoder) && jobs.decoder === jobs.latest;
+
+// Resolves with the decoder of the newest model asked for, once it is loaded (at once if it is);
+// rejects if that model cannot be loaded.
+const decoderWaiters = [];
+export function decoderReady() {
+  if (modelReady()) return Promise.resolve(page.decoder);
+  return new Promise((resolve, reject) => decoderWaiters.push({ resolve, reject }));
+}
+
+// Load model `name` on the current backend (run only inside serialised()). stale() says a newer
+// request waits; then this one stops as soon as it can.
+async function loadModelNow(name, stale) {
+  const meta = MODELS.find((m) => m.name === name) ?? MODELS[0];
+  page.model = meta;
+  $('model-picker').value = meta.name;
+  hooks.showModel(meta);
+  const old = page.decoder;
+  page.decoder = null; // (a decode still in flight on it ends first: Decoder.dispose waits for it)
+  old?.dispose();
+  timings.lastDecodeMs = null; // the old model's (or backend's) time says nothing about the new one
+  page.progress = 'loading the model…';
+  setStatus();
+  let decoder;
+  try {
+    decoder = await Decoder.load(tf, `models/${meta.name}/`, meta, (loaded, total) => {
+      page.progress = `loading the model… ${kb(loaded)} / ${kb(total)} KB`;
+      setStatus();
+    });
+  } catch (e) {
+    page.progress = '';
+    setStatus();
+    if (stale()) return;
+    decoderWaiters.splice(0).forEach((w) => w.reject(new Error(`the model "${meta.label}" could not be loaded`)));
+    showError(`The model "${meta.label}" could not be loaded (${e.message}). Showing the pre-rendered grid instead.`);
+    showPreview(meta);
+    throw e;
+  }
+  page.progress = '';
+  if (stale()) { // a newer request loads its own model next
+    decoder.dispose();
+    return;
+  }
+  page.decoder = decoder;
+  $('error').hidden = true;
+  $('grid').hidden = false;
+  $('preview').hidden = true;
+  jobs.decoder = jobs.latest; // (not stale: this job is the newest)
+  decoderWaiters.splice(0).forEach((w) => w.resolve(decoder));
+  await newDecoder(); // (a decode still in flight on the old decoder is dropped)
+  if (!stale()) await drawGrid(newerJobWaiting);
+}
+
+// What the newest requests asked for: a job loads the model (and starts the backend) wanted when it
+// runs, so a model pick between two backend switches is kept, not replaced by the second switch.
+const want = { backend: null, model: null };
+async function applyWanted(stale) {
+  if (want.backend) {
+    const backend = want.backend;
+    want.backend = null;
+    // the old backend's decode time says nothing of the new one
+    timings.lastDecodeMs = null;
+    page.progress = `starting ${backend === 'auto' ? 'a backend' : backend}…`;
+    setStatus();
+    await useBackend(backend);
+  }
+  if (!stale()) await loadModelNow(want.model ?? page.model.name, stale);
+}
+
+export function loadModel(name) {
+  want.model = name;
+  return serialised(applyWanted);
+}
+
+// The backend the first load starts ('auto' or a name in backend.js BACKENDS).
+export function firstBackend(name) {
+  want.backend = name;
+}
+
+async function useBackend(name) {
+  if (!page.webgl) {
+    page.webgl = webglInfo();
+    // the picker says it before anyone picks it
+    if (page.webgl.software) $('backend-picker').querySelector('option[value="webgl"]').textContent = 'WebGL (software, slow)';
+  }
+  const wanted = name === 'auto' ? preferredBackend(page.webgl) : name;
+  const { backend, errors } = await startBackend(tf, wanted);
+  if (backend !== wanted) console.warn(`backend ${wanted} unavailable, using ${backend}: ${errors.join('; ')}`);
+  page.backend = backend;
+  $('backend-picker').value = name === 'auto' ? 'auto' : backend;
+  setStatus();
+  if (backend === 'webgl') watchWebglContext();
+}
+
+// A GPU can take the WebGL context away (driver reset, too many tabs, a phone saving power).
+// Then the page moves to WebAssembly and reloads the model, so decoding goes on.
+function watchWebglContext() {
+  const canvas = tf.backend().gpgpu?.gl?.canvas;
+  canvas?.addEventListener('webglcontextlost', async (e) => {
+    e.preventDefault();
+    if (page.backend !== 'webgl') return;
+    console.warn('WebGL context lost: switching to WebAssembly');
+    page.note = 'WebGL was lost';
+    // whatever runs on the lost context may never finish: do not wait for it (it sees itself stale)
+    jobs.chain = Promise.resolve();
+    await switchBackend('wasm');
+  }, { once: true });
+}
+
+// The model's weights live on the backend that loaded them: a new backend loads them again.
+export async function switchBackend(name) {
+  want.backend = name;
+  await serialised(applyWanted);
+  return page.backend;
+}

@@ -1,0 +1,116 @@
+// Decode and draw: the explorer's digit and its code on every change of the state (one decode in
+// flight, the newest state next), the grid row by row, the status line, and the timings the
+// benchmark reads.
+import { NUM_CLASSES, gridCodes, stateCode, styleScales } from './codes.js';
+import { GRID_GAP, GRID_ROWS, IMAGE_SIDE } from './contract.js';
+import { drawCode } from './bars.js';
+import { drawDigit } from './draw.js';
+import { page } from './state.js';
+
+const $ = (id) => document.getElementById(id);
+const PITCH = IMAGE_SIDE + GRID_GAP; // a grid cell and the gap after it, in canvas pixels
+
+// the render loop's own flags: a newer state waits, a decode is in flight, since when input waits
+const loop = { dirty: false, busy: false, inputSince: null };
+
+export const timings = {
+  lastDecodeMs: null,
+  firstFrameMs: null, // navigation start -> first decoded digit drawn
+  latencies: [], // input event -> its digit drawn, ms, the last 1,000 frames
+  decodeTimes: [], // decode of one image, ms, the last 1,000 frames
+};
+
+export function showError(message) {
+  const box = $('error');
+  box.textContent = message;
+  box.hidden = false;
+}
+
+export function setStatus() {
+  const ms = timings.lastDecodeMs == null ? '' : ` · last decode ${timings.lastDecodeMs.toFixed(1)} ms`;
+  // a software renderer (SwiftShader, llvmpipe) draws many times slower than WebAssembly: say so
+  const soft = page.backend === 'webgl' && page.webgl?.software ? 'software renderer' : '';
+  const note = [soft, page.note].filter(Boolean).map((n) => ` (${n})`).join('');
+  $('status').textContent = `${page.backend}${note}${page.progress ? ` · ${page.progress}` : ms}`;
+}
+
+// The oldest input event not yet on screen (for the latency the benchmark reads).
+export function inputAt(timeStamp) {
+  loop.inputSince ??= timeStamp;
+}
+
+// Decode at once when idle (no wait for the next animation frame: that would add up to 16 ms);
+// while a decode runs, further input only marks the state dirty, and the newest state is decoded
+// as soon as it ends. So there is never more than one decode in flight and no backlog.
+export function schedule() {
+  loop.dirty = true;
+  if (!loop.busy) renderFrame();
+}
+
+// A new decoder is in page.decoder: a decode still in flight on the old one (a lost GPU may never
+// answer) is dropped, and the state is decoded on the new one.
+export function newDecoder() {
+  loop.busy = false;
+  loop.dirty = true;
+  return renderFrame();
+}
+
+async function renderFrame() {
+  if (!page.decoder || !loop.dirty || loop.busy) return;
+  loop.dirty = false;
+  loop.busy = true;
+  const since = loop.inputSince;
+  loop.inputSince = null;
+  const decoder = page.decoder;
+  try {
+    const c = stateCode(page.explorer, styleScales(page.model));
+    const t0 = performance.now();
+    const pixels = await decoder.decode([c]);
+    if (decoder !== page.decoder) return; // the model or backend changed meanwhile: a stale frame
+    timings.lastDecodeMs = performance.now() - t0;
+    timings.decodeTimes = [...timings.decodeTimes.slice(-999), timings.lastDecodeMs];
+    drawDigit($('digit').getContext('2d'), pixels, 0, 0, 0, page.colours.ink, page.colours.paper);
+    drawCode($('code'), Array.from(c.slice(0, NUM_CLASSES)), Array.from(c.slice(NUM_CLASSES)),
+      page.model.style_range, page.model.class_names);
+    setStatus();
+    const now = performance.now();
+    timings.firstFrameMs ??= now;
+    if (since != null) timings.latencies = [...timings.latencies.slice(-999), now - since];
+  } catch (e) {
+    showError(`Decoding failed: ${e.message}`);
+  } finally {
+    if (decoder === page.decoder) { // else newDecoder has already reset `busy` for the new decoder
+      loop.busy = false;
+      if (loop.dirty) setTimeout(renderFrame, 0); // yield to input and paint, then the newest state
+    }
+  }
+}
+
+// Row by row (one style, every class: one batch of 10), yielding to input between rows, so that
+// a slider moved while the grid draws waits for one row at most, not for the whole grid.
+// `waiting()` says a load waits to start (then this grid stops too).
+// -> { ms, longestRowMs }, or null when a newer grid or another model took over.
+let gridToken = 0;
+export async function drawGrid(waiting = () => false) {
+  const token = ++gridToken;
+  const decoder = page.decoder;
+  if (!decoder) return null; // a model is loading; it draws its own grid
+  const t0 = performance.now();
+  const ctx = $('grid').getContext('2d');
+  const codes = gridCodes(styleScales(page.model), GRID_ROWS);
+  let longestRowMs = 0;
+  // a newer grid, another model, or a load waiting to start: this grid stops (before a decode too,
+  // as the model may have been replaced while this yielded)
+  const superseded = () => token !== gridToken || decoder !== page.decoder || waiting();
+  for (let r = 0; r < GRID_ROWS; r++) {
+    if (superseded()) return null;
+    const tRow = performance.now();
+    const pixels = await decoder.decode(codes.slice(r * NUM_CLASSES, (r + 1) * NUM_CLASSES));
+    if (superseded()) return null;
+    ctx.clearRect(0, r * PITCH, ctx.canvas.width, PITCH);
+    for (let c = 0; c < NUM_CLASSES; c++) drawDigit(ctx, pixels, c, c * PITCH, r * PITCH, page.colours.ink, page.colours.paper);
+    longestRowMs = Math.max(longestRowMs, performance.now() - tRow);
+    await new Promise((resolve) => setTimeout(resolve, 0)); // let waiting input and frames run
+  }
+  return { ms: performance.now() - t0, longestRowMs };
+}
