@@ -144,10 +144,11 @@ FAULTS = {
     "preview missing": (lambda m: (m / "preview.png").unlink(), "preview.png: missing"),
     # what used to build a dead page (issue 12, item 5)
     "shard garbled, same length": (garbled_shard, "content does not match the SHA-256 in meta.json"),
-    "NaN in metrics": (lambda m: (m / "meta.json").write_text(
-        (m / "meta.json").read_text().replace('"test_bce": 0.1', '"test_bce": NaN, "x": 0.1', 1)), "NaN is not valid JSON"),
-    "Infinity in style_range": (lambda m: (m / "meta.json").write_text(
-        (m / "meta.json").read_text().replace("-75.653707", "-Infinity", 1)), "Infinity is not valid JSON"),
+    # Python's json writes these as NaN / -Infinity, which no browser's JSON.parse reads
+    "NaN in metrics": (lambda m: edit_json(m / "meta.json", lambda meta: meta["metrics"].update(test_bce=float("nan"))),
+                       "NaN is not valid JSON"),
+    "Infinity in style_range": (lambda m: edit_json(m / "meta.json", lambda meta: meta["style_range"][0].__setitem__(
+        0, float("-inf"))), "Infinity is not valid JSON"),
     "parameters empty": (set_meta("parameters", {}), "parameters should count the decoder's parameters"),
     "style_meaning malformed": (set_meta("style_meaning", {"method": "spearman", "correlations": {"overall": [1]}}),
                                 "style_meaning.correlations.overall should be"),
