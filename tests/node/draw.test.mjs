@@ -1,5 +1,5 @@
-// web/static/js/draw.js: decoded pixels onto a 2-D context (drawCode and inkColours need the DOM
-// and are tested in the browser).
+// web/static/js/draw.js: decoded pixels onto a 2-D context (inkColours needs the DOM and is tested
+// in the browser).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { IMAGE_SIDE } from '../../web/static/js/contract.js';
