@@ -35,7 +35,7 @@ export function pageTexts(meta) {
     'code-caption': `The ${NUM_CLASSES + k} numbers the decoder sees: how much of each class, and the style` +
       `${k > 1 ? ` (${k} values)` : ''}.`,
     'grid-title': `Every ${w.item} × every style`,
-    'grid-note': 'Decoded in one batch in your browser: classes across, style from low (top) to high (bottom)' +
+    'grid-note': 'Decoded row by row in your browser: classes across, style from low (top) to high (bottom)' +
       `${k > 1 ? `, all ${k} style values moving together` : ''}. Click a cell, or use the arrow keys and Enter, to explore it.`,
     'own-title': `Draw your own ${w.item}`,
     'own-empty': `Draw ${w.item === 'item' ? 'an' : 'a'} ${w.item} in the box.`,
