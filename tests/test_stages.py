@@ -1,0 +1,64 @@
+"""The three stages on the shipped fixture's tiny run: each learns, the search beats the style head,
+and what is frozen stays bit-identical."""
+import csv
+import json
+
+import numpy as np
+import pytest
+
+
+def read_csv(path):
+    with open(path) as f:
+        return list(csv.DictReader(f))
+
+
+def test_short_training_lowers_the_loss(tiny_run):
+    ae = read_csv(tiny_run / "history_autoencoder.csv")
+    assert float(ae[1]["loss"]) < float(ae[0]["loss"])
+    assert float(ae[1]["val_loss"]) < float(ae[0]["val_loss"])
+
+
+def test_the_searched_codes_beat_the_style_head_and_stage_three_lowers_them(tiny_run):
+    m = json.loads((tiny_run / "metrics.json").read_text())
+    for part in ("val", "test"):
+        assert m[f"{part}_bce"] < m[f"{part}_bce_style_head"] - 1e-3, part
+    rounds = read_csv(tiny_run / "history_refine.csv")
+    assert [int(r["round"]) for r in rounds] == [0, 1]
+    assert float(rounds[1]["train_bce_searched"]) < float(rounds[0]["train_bce_searched"])
+    assert float(rounds[1]["val_bce_searched"]) == pytest.approx(m["val_bce"], abs=1e-6)
+
+
+def test_stage_three_trains_the_decoder_alone(tiny_run):
+    """The encoder after stage 2 (classifier and style head) == the final encoder, bit for bit."""
+    import tf_keras
+
+    from training import model as model_lib
+    config = json.loads((tiny_run / "metrics.json").read_text())["config"]
+    models = model_lib.build(model_lib.Preset(**{k: tuple(v) if isinstance(v, list) else v
+                                                 for k, v in config.items()}), 1)
+    models.autoencoder.load_weights(str(tiny_run / "checkpoints" / "autoencoder_002.weights.h5"))
+    final = tf_keras.models.load_model(tiny_run / "encoder.h5", compile=False)
+    for before, after in zip(models.encoder.weights, final.weights, strict=True):
+        np.testing.assert_array_equal(before.numpy(), after.numpy(), err_msg=before.name)
+    decoder = tf_keras.models.load_model(tiny_run / "decoder.h5", compile=False)
+    assert any(not np.array_equal(a.numpy(), b.numpy()) for a, b in zip(models.decoder.weights, decoder.weights))
+
+
+def test_stage_two_leaves_the_frozen_classifier_bit_identical(tiny_run):
+    """Weights saved when stage 1 ended == the same layers in the final encoder, BatchNorm
+    moving statistics included (test_model shows the style head does learn meanwhile)."""
+    import tf_keras
+
+    from training import model as model_lib
+    config = json.loads((tiny_run / "metrics.json").read_text())["config"]
+    config = {k: tuple(v) if isinstance(v, list) else v for k, v in config.items()}
+    stage1 = model_lib.build(model_lib.Preset(**config), 1).classifier
+    stage1.load_weights(str(tiny_run / "checkpoints" / "classifier_001.weights.h5"))
+    final = tf_keras.models.load_model(tiny_run / "encoder.h5", compile=False)
+    compared = []
+    for layer in stage1.layers:
+        for before, after in zip(layer.weights, final.get_layer(layer.name).weights, strict=True):
+            np.testing.assert_array_equal(before.numpy(), after.numpy(), err_msg=before.name)
+            compared.append(before.name)
+    assert len(compared) >= 18  # 3 conv kernels, 3 x 4 BatchNorm arrays, dense and softmax weights
+    assert sum("moving_mean" in n or "moving_variance" in n for n in compared) == 6
