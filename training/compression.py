@@ -24,17 +24,12 @@ import numpy as np  # noqa: E402
 
 from training import data as data_lib  # noqa: E402
 from training import encoding, runs  # noqa: E402
+from training.baselines import bce  # noqa: E402
 from training import reader as reader_lib  # noqa: E402
-from training.meta import CLASS_BITS, IMAGE_SIDE, NUM_CLASSES, STYLE_BITS  # noqa: E402
+from training.meta import BCE_EPSILON, CLASS_BITS, IMAGE_SIDE, NUM_CLASSES, STYLE_BITS  # noqa: E402
 
 QUALITIES = (1, 5, 10, 20, 30, 50, 75, 90)
 USABLE = 0.99  # of the reconstructions read as their true class
-
-
-def per_pixel_bce(x, recon):
-    """[n, 784] -> BCE per image, the mean over its pixels (Keras' clip)."""
-    r = np.clip(recon, 1e-7, 1 - 1e-7)
-    return np.mean(-(x * np.log(r) + (1 - x) * np.log(1 - r)), axis=1)
 
 
 def level_lattice(dims):
@@ -56,7 +51,7 @@ def ours(decoder, encoder, meta, x):
         rows = np.flatnonzero(classes == c)
         codes = np.zeros((len(levels), NUM_CLASSES + meta["style_dims"]), np.float32)
         codes[:, c], codes[:, NUM_CLASSES:] = 1, styles
-        curve = np.clip(decoder.predict(codes, batch_size=512, verbose=0).reshape(len(levels), -1), 1e-7, 1 - 1e-7)
+        curve = np.clip(decoder.predict(codes, batch_size=512, verbose=0).reshape(len(levels), -1), BCE_EPSILON, 1 - BCE_EPSILON)
         score = flat[rows] @ np.log(curve).T + (1 - flat[rows]) @ np.log(1 - curve).T  # -BCE x pixels
         recon[rows] = curve[score.argmax(1)]
     return recon, CLASS_BITS + STYLE_BITS * meta["style_dims"]
@@ -83,7 +78,7 @@ def measure(decoder, encoder, reader, meta, ds):
         read = reader.predict(recon.reshape(-1, IMAGE_SIDE, IMAGE_SIDE, 1).astype(np.float32),
                               batch_size=1000, verbose=0).argmax(1)
         return {"codec": name, "quality": quality, "bits_per_digit": round(bits, 1),
-                "bce": round(float(per_pixel_bce(flat, recon).mean()), 4), "reader_accuracy": round(float(np.mean(read == y)), 4)}
+                "bce": round(bce(flat, recon), 4), "reader_accuracy": round(float(np.mean(read == y)), 4)}
 
     rows = [row(f"class + {STYLE_BITS}-bit style (this model)", *ours(decoder, encoder, meta, x)),
             row("PNG (lossless)", *pillow_codec(x, "PNG"))]
