@@ -25,7 +25,7 @@ def test_build_is_complete_and_byte_identical(tmp_path):
         assert done.returncode == 0, done.stderr
     a = tmp_path / "a"
     assert tree_digest(a) == tree_digest(tmp_path / "b")
-    for name in ("index.html", ".nojekyll", "static/js/main.js", "vendor/tfjs/tf-core.min.js",
+    for name in ("index.html", ".nojekyll", "static/js/main.js", "vendor/tfjs/core.js", "vendor/tfjs/backend-wasm.js", "static/js/worker.js",
                  "vendor/tfjs/tfjs-backend-wasm-simd.wasm", "models/mnist/decoder/model.json",
                  "models/mnist/meta.json", "models/mnist/preview.png"):
         assert (a / name).is_file(), name
@@ -224,7 +224,7 @@ def test_the_site_holds_only_what_the_page_loads(tmp_path):
                      if p.is_file())
     assert shipped == ["mnist/atlas1.png", "mnist/decoder/group1-shard1of1.bin", "mnist/decoder/model.json",
                        "mnist/encoder/group1-shard1of1.bin", "mnist/encoder/model.json", "mnist/meta.json",
-                       "mnist/preview.png"]
+                       "mnist/neighbours.json", "mnist/neighbours.png", "mnist/preview.png"]
 
 
 @pytest.mark.parametrize("name", ["a#b", "a?b", "%2e%2e", "new\nline", "linked"])

@@ -24,7 +24,7 @@ def test_losing_the_webgl_context_falls_back_and_keeps_decoding(open_page):
     watch = open_page("?backend=webgl")
     page = watch.page
     assert page.evaluate("digitMorph.backend") == "webgl"
-    page.evaluate("tf.backend().gpgpu.gl.getExtension('WEBGL_lose_context').loseContext()")
+    page.evaluate("digitMorph.loseWebglContext()")  # in the worker, as a GPU reset would
     page.evaluate("""async () => {
         while (digitMorph.backend !== 'wasm' || digitMorph.loading) await new Promise((r) => setTimeout(r, 20));
     }""")

@@ -179,17 +179,32 @@ def test_a_short_shard_is_named(browser, site):
     context.close()
 
 
-@pytest.mark.parametrize("script", ["tf-core.min.js", "tf-layers.min.js"])
-def test_a_missing_runtime_file_is_named(browser, site, script):
+@pytest.mark.parametrize("path, named", [
+    ("vendor/tfjs/core.js", "the TensorFlow.js runtime file vendor/tfjs/core.js is missing"),
+    ("static/js/worker.js", "static/js/worker.js could not start"),
+])
+def test_a_missing_runtime_file_is_named(browser, site, path, named):
     context, page, uncaught = fresh_page(browser, site)
-    page.route(f"**/vendor/tfjs/{script}", lambda route: route.fulfill(status=404, body="not found"))
+    page.route(f"**/{path}", lambda route: route.fulfill(status=404, body="not found"))
     page.goto(site["url"])
     text = error_text(page)
-    assert f"TensorFlow.js runtime file vendor/tfjs/{script} is missing" in text, text
+    assert named in text, text
     assert "is not a function" not in text
     assert preview_shown(page)
-    # without tf-core, tf-layers.min.js throws as it loads: not the page's code, and nothing it can catch
-    assert [e for e in uncaught if "tf-layers.min.js" not in e] == []
+    assert uncaught == []
+    context.close()
+
+
+def test_a_missing_backend_file_falls_back_and_says_why(browser, site):
+    context, page, uncaught = fresh_page(browser, site)
+    warnings = []
+    page.on("console", lambda m: warnings.append(m.text) if m.type == "warning" else None)
+    page.route("**/vendor/tfjs/backend-wasm.js", lambda route: route.fulfill(status=404, body="not found"))
+    page.goto(site["url"] + "?backend=wasm")
+    page.evaluate("digitMorph.ready")
+    assert page.evaluate("digitMorph.backend") == "cpu"
+    assert any("vendor/tfjs/backend-wasm.js" in w for w in warnings), warnings
+    assert uncaught == []
     context.close()
 
 

@@ -1,13 +1,15 @@
 // Decode the parity inputs of a converted model with TF.js in Node and report how far the results
 // are from what Keras computed. Usage: node tests/node/parity.mjs MODEL_DIR [cpu|wasm]
 // Prints one JSON line: {backend, decoder_max_abs_diff (pixels), encoder_probs_max_abs_diff,
-// encoder_style_max_abs_diff (in style units), *_tensors_leaked}.
+// encoder_style_max_abs_diff (in style units), *_tensors_leaked} for tf-layers, and the same with
+// net_ in front for the page's runner (web/static/js/net.js), plus net_*_vs_layers_max_abs_diff.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { buildNet, weightsOf } from '../../web/static/js/net.js';
 
 const [dir, backend = 'cpu'] = process.argv.slice(2);
 
@@ -54,7 +56,6 @@ for (const [part, inName, outName] of [['decoder', 'codes', 'decoded'], ['encode
   const y = model.predict(x);
   const got = await y.data();
   y.dispose();
-  x.dispose();
   const want = readF32(join(dir, 'parity', `${outName}.f32`));
   if (part === 'decoder') {
     result.decoder_max_abs_diff = maxAbsDiff(got, want);
@@ -63,7 +64,29 @@ for (const [part, inName, outName] of [['decoder', 'codes', 'decoded'], ['encode
     result.encoder_probs_max_abs_diff = maxAbsDiff(got, want, width, (j) => j < 10);
     result.encoder_style_max_abs_diff = maxAbsDiff(got, want, width, (j) => j >= 10);
   }
-  result[`${part}_tensors_leaked`] = tf.memory().numTensors - before + 1; // x was made before
+  result[`${part}_tensors_leaked`] = tf.memory().numTensors - before;
   model.dispose();
+
+  const json = JSON.parse(readFileSync(join(dir, part, 'model.json'), 'utf8'));
+  const shards = json.weightsManifest.flatMap((g) => g.paths.map((p) => {
+    const b = readFileSync(join(dir, part, p));
+    return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
+  }));
+  const net = buildNet(tf, json.modelTopology, weightsOf(tf, json.weightsManifest.flatMap((g) => g.weights), shards));
+  const netBefore = tf.memory().numTensors;
+  const netY = tf.tidy(() => net.predict(x));
+  const netGot = netY.dataSync();
+  netY.dispose();
+  result[`net_${part}_tensors_leaked`] = tf.memory().numTensors - netBefore;
+  result[`net_${part}_vs_layers_max_abs_diff`] = maxAbsDiff(netGot, got);
+  if (part === 'decoder') {
+    result.net_decoder_max_abs_diff = maxAbsDiff(netGot, want);
+  } else {
+    const width = shapes[outName][1];
+    result.net_encoder_probs_max_abs_diff = maxAbsDiff(netGot, want, width, (j) => j < 10);
+    result.net_encoder_style_max_abs_diff = maxAbsDiff(netGot, want, width, (j) => j >= 10);
+  }
+  net.dispose();
+  x.dispose();
 }
 console.log(JSON.stringify(result));

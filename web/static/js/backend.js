@@ -1,26 +1,7 @@
-// Choosing and starting a TF.js backend. Each backend's script is loaded only when it is used,
-// so the page downloads one backend, not three.
+// Choosing and starting a TF.js backend. The backends run in the page's worker (worker.js), each
+// loaded only when it is used, so the page downloads one backend, not three.
 
-const SCRIPTS = {
-  webgl: 'vendor/tfjs/tf-backend-webgl.min.js',
-  wasm: 'vendor/tfjs/tf-backend-wasm.min.js',
-  cpu: 'vendor/tfjs/tf-backend-cpu.min.js',
-};
-export const BACKENDS = Object.keys(SCRIPTS);
-
-const loaded = new Map();
-function loadScript(src) {
-  if (!loaded.has(src)) {
-    loaded.set(src, new Promise((resolve, reject) => {
-      const s = document.createElement('script');
-      s.src = src;
-      s.onload = resolve;
-      s.onerror = () => reject(new Error(`could not load ${src}`));
-      document.head.append(s);
-    }));
-  }
-  return loaded.get(src);
-}
+export const BACKENDS = ['webgl', 'wasm', 'cpu'];
 
 // What the device's WebGL really is. A software renderer (SwiftShader, llvmpipe, Microsoft's
 // Basic Render Driver) runs a conv decoder many times slower than wasm, so it does not count as a GPU.
@@ -41,18 +22,16 @@ export function preferredBackend(info = webglInfo()) {
   return info.available && !info.software ? 'webgl' : 'wasm';
 }
 
-// Start `name`, or the next that works in [name, wasm, cpu]. TF.js quietly falls back when a
-// backend fails, so each attempt is checked against tf.getBackend().
-export async function startBackend(tf, name) {
+// Start `name`, or the next that works in [name, wasm, cpu] (runtime: model.js Runtime).
+// -> { backend, errors }: the backend running and why the ones before it did not start.
+export async function startBackend(runtime, name) {
   const order = [name, ...BACKENDS.filter((b) => b !== name && b !== 'webgl')];
   const errors = [];
   for (const candidate of order) {
     try {
-      await loadScript(SCRIPTS[candidate]);
-      if (candidate === 'wasm') tf.wasm.setWasmPaths(new URL('vendor/tfjs/', document.baseURI).href);
-      if ((await tf.setBackend(candidate)) && tf.getBackend() === candidate) return { backend: candidate, errors };
-      errors.push(`${candidate}: did not start`);
+      return { backend: await runtime.call('backend', { name: candidate }), errors };
     } catch (e) {
+      if (/runtime file vendor\/tfjs\/core\.js|worker\.js could not start/.test(e.message)) throw e; // no backend can start
       errors.push(`${candidate}: ${e.message}`);
     }
   }

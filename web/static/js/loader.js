@@ -2,11 +2,12 @@
 // lost. Loads and switches run one at a time, the newest request wins; each ends by decoding the
 // state and drawing the grid (render.js).
 import { preferredBackend, startBackend, webglInfo } from './backend.js';
-import { Decoder } from './model.js';
+import { Decoder, Runtime } from './model.js';
 import { page } from './state.js';
 import { drawGrid, newDecoder, setStatus, showError, timings } from './render.js';
 
-const tf = window.tf;
+// TF.js runs in a worker (worker.js); everything here talks to it through this.
+export const runtime = new Runtime();
 const $ = (id) => document.getElementById(id);
 export const MODELS = JSON.parse($('models').textContent);
 const kb = (bytes) => Math.round(bytes / 1024).toLocaleString('en');
@@ -88,7 +89,7 @@ async function loadModelNow(name, stale) {
   setStatus();
   let decoder;
   try {
-    decoder = await Decoder.load(tf, `models/${meta.name}/`, meta, (loaded, total) => {
+    decoder = await Decoder.load(runtime, `models/${meta.name}/`, meta, (loaded, total) => {
       page.progress = `loading the model… ${kb(loaded)} / ${kb(total)} KB`;
       setStatus();
     });
@@ -149,28 +150,23 @@ async function useBackend(name) {
     if (page.webgl.software) $('backend-picker').querySelector('option[value="webgl"]').textContent = 'WebGL (software, slow)';
   }
   const wanted = name === 'auto' ? preferredBackend(page.webgl) : name;
-  const { backend, errors } = await startBackend(tf, wanted);
+  const { backend, errors } = await startBackend(runtime, wanted);
   if (backend !== wanted) console.warn(`backend ${wanted} unavailable, using ${backend}: ${errors.join('; ')}`);
   page.backend = backend;
   $('backend-picker').value = name === 'auto' ? 'auto' : backend;
   setStatus();
-  if (backend === 'webgl') watchWebglContext();
 }
 
 // A GPU can take the WebGL context away (driver reset, too many tabs, a phone saving power).
 // Then the page moves to WebAssembly and reloads the model, so decoding goes on.
-function watchWebglContext() {
-  const canvas = tf.backend().gpgpu?.gl?.canvas;
-  canvas?.addEventListener('webglcontextlost', async (e) => {
-    e.preventDefault();
-    if (page.backend !== 'webgl') return;
-    console.warn('WebGL context lost: switching to WebAssembly');
-    page.note = 'WebGL was lost';
-    // whatever runs on the lost context may never finish: do not wait for it (it sees itself stale)
-    jobs.chain = Promise.resolve();
-    await switchBackend('wasm');
-  }, { once: true });
-}
+runtime.on('webgl-lost', async () => {
+  if (page.backend !== 'webgl') return;
+  console.warn('WebGL context lost: switching to WebAssembly');
+  page.note = 'WebGL was lost';
+  // whatever runs on the lost context may never finish: do not wait for it (it sees itself stale)
+  jobs.chain = Promise.resolve();
+  await switchBackend('wasm');
+});
 
 // The model's weights live on the backend that loaded them: a new backend loads them again.
 export async function switchBackend(name) {

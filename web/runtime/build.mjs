@@ -1,0 +1,83 @@
+// The TF.js runtime the page ships, built by esbuild from the pinned npm packages:
+//
+//     node web/runtime/build.mjs OUT_DIR      (build.py runs it)
+//
+// core.js is tfjs-core without its gradients and chained ops: only the ops net.js calls. Each
+// backend-NAME.js registers that backend with only the kernels in KERNELS, the ones the shipped
+// models' layers run (tests/browser/test_runtime.py loads every committed model on every backend,
+// so a kernel missing here fails there, not on a user's page). Shared code lands in chunk-*.js.
+import { build } from 'esbuild';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const KERNELS = [
+  'FusedConv2D', '_FusedMatMul', 'Reshape', 'ResizeNearestNeighbor', 'MaxPool', 'Softmax', 'Concat',
+  'Multiply', 'Add', 'Relu', 'Sigmoid', 'Cast', 'Identity',
+];
+export const BACKENDS = ['wasm', 'webgl', 'cpu'];
+const CORE = '@tensorflow/tfjs-core/dist/base';
+
+// the config each kernel's module exports: FusedConv2D -> fusedConv2DConfig, _FusedMatMul -> _fusedMatMulConfig
+const configName = (kernel) => kernel.replace(/^(_?)(.)/, (_, u, c) => u + c.toLowerCase()) + 'Config';
+
+function backendEntry(name) {
+  const lines = [
+    `import { registerKernel } from '${CORE}';`,
+    `export * from '@tensorflow/tfjs-backend-${name}/dist/base';`,
+    ...KERNELS.map((k, i) => `import { ${configName(k)} as k${i} } from '@tensorflow/tfjs-backend-${name}/dist/kernels/${k}';`),
+    `for (const k of [${KERNELS.map((_, i) => `k${i}`).join(', ')}]) registerKernel(k);`,
+  ];
+  return lines.join('\n');
+}
+
+const CORE_ENTRY = `import '@tensorflow/tfjs-core/dist/base_side_effects';
+export { tensor, tensor2d, tensor4d, tidy, dispose, memory, setBackend, getBackend, backend, ready, env, io, fused,
+  reshape, concat, softmax, maxPool, relu, sigmoid, image, add, mul, engine } from '${CORE}';`;
+
+// Every import of tfjs-core, ours and the backends', resolves to the one copy without side effects
+// beyond base_side_effects (the package's index registers every gradient and chained op).
+const entries = {
+  name: 'entries',
+  setup(b) {
+    b.onResolve({ filter: /^@tensorflow\/tfjs-core$/ }, () => ({ path: resolve(ROOT, 'node_modules', CORE + '.js') }));
+    b.onResolve({ filter: /^entry:/ }, (args) => ({ path: args.path, namespace: 'entry' }));
+    b.onLoad({ filter: /.*/, namespace: 'entry' }, (args) => {
+      const name = args.path.slice('entry:'.length);
+      return { contents: name === 'core' ? CORE_ENTRY : backendEntry(name.slice('backend-'.length)), resolveDir: ROOT, loader: 'js' };
+    });
+  },
+};
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export async function buildRuntime(outDir) {
+  const names = ['core', ...BACKENDS.map((b) => `backend-${b}`)];
+  await build({
+    entryPoints: Object.fromEntries(names.map((n) => [n, `entry:${n}`])),
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    minify: true,
+    target: 'es2020',
+    outdir: outDir,
+    chunkNames: 'chunk-[hash]',
+    plugins: [entries],
+    logLevel: 'warning',
+    legalComments: 'none',
+    define: { 'process.env.NODE_ENV': '"production"' },
+  });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const out = process.argv[2];
+  if (!out) {
+    console.error('usage: node web/runtime/build.mjs OUT_DIR');
+    process.exit(2);
+  }
+  try {
+    await buildRuntime(resolve(out));
+  } catch (e) {
+    console.error(`runtime build failed: ${e.message}`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,113 @@
+// The page's TensorFlow.js, in a module Web Worker: starting a backend, building the models and
+// decoding run here, so the page's main thread only draws pixels and answers the user (a long
+// decode or TF.js's start-up never blocks a slider). runtime.js is its other end.
+//
+// Requests: { id, op, ...args }; answers: { id, ok, result } or { id, ok: false, error }, and
+// { id, progress: [loaded, total] } while a model downloads. TF.js work runs one request at a
+// time in the order asked; downloads run beside it, so the drawing pad's encoder can arrive while
+// the explorer decodes.
+import { buildNet, weightsOf } from './net.js';
+import { fetchModel } from './weights.js';
+
+const VENDOR = new URL('../../vendor/tfjs/', import.meta.url).href;
+let tf = null;
+const nets = new Map(); // handle -> { net, backend }
+const downloads = new Map(); // url -> Promise<{ modelJson, specs, shards }>: a backend switch reuses the bytes
+let nextHandle = 1;
+
+async function importRuntime(file) {
+  try {
+    return await import(`${VENDOR}${file}`);
+  } catch (e) {
+    throw new Error(`the TensorFlow.js runtime file vendor/tfjs/${file} is missing or did not load (${e.message})`);
+  }
+}
+
+async function core() {
+  tf ??= await importRuntime('core.js');
+  return tf;
+}
+
+// Start backend `name` ('wasm', 'webgl', 'cpu'); TF.js falls back quietly when one fails, so the
+// answer is checked against tf.getBackend().
+async function backend({ name }) {
+  const t = await core();
+  const module = await importRuntime(`backend-${name}.js`);
+  if (name === 'wasm') module.setWasmPaths(VENDOR);
+  if (!(await t.setBackend(name)) || t.getBackend() !== name) throw new Error(`${name}: did not start`);
+  if (name === 'webgl') {
+    // a GPU can take the context away: the page then moves to WebAssembly (loader.js)
+    t.backend().gpgpu?.gl?.canvas?.addEventListener('webglcontextlost', (e) => {
+      e.preventDefault();
+      queue = Promise.resolve(); // what runs on the lost context may never finish: the switch must not wait for it
+      postMessage({ event: 'webgl-lost' });
+    }, { once: true });
+  }
+  return name;
+}
+
+// Build the model at baseUrl + folder on the current backend and decode once (the first predict
+// compiles shaders and allocates). -> a handle for run/dispose.
+async function build({ url, inputShape }, download) {
+  const t = await core();
+  const { modelJson, specs, shards } = await download;
+  const net = buildNet(t, modelJson.modelTopology, weightsOf(t, specs, shards));
+  const warm = t.tidy(() => net.predict(t.tensor(new Float32Array(inputShape.reduce((a, b) => a * b, 1)), inputShape)));
+  await warm.data();
+  warm.dispose();
+  const handle = nextHandle++;
+  nets.set(handle, { net, backend: t.getBackend(), url });
+  return handle;
+}
+
+async function run({ handle, data, shape }) {
+  const entry = nets.get(handle);
+  if (!entry) throw new Error('this model was replaced');
+  if (entry.backend !== tf.getBackend()) throw new Error(`this model was built on ${entry.backend}, the backend is now ${tf.getBackend()}`);
+  const out = tf.tidy(() => entry.net.predict(tf.tensor(data, shape)));
+  try {
+    return await out.data();
+  } finally {
+    out.dispose();
+  }
+}
+
+function dispose({ handle }) {
+  nets.get(handle)?.net.dispose();
+  nets.delete(handle);
+}
+
+const OPS = {
+  backend,
+  build: (args) => build(args, downloads.get(args.url)),
+  run,
+  dispose,
+  memory: async () => (await core()).memory(),
+  // for tests: take the WebGL context away as a GPU reset would
+  loseWebglContext: () => { tf.backend().gpgpu.gl.getExtension('WEBGL_lose_context').loseContext(); },
+};
+
+// A download starts at once, outside the queue; its build waits its turn.
+function startDownload({ id, url, baseUrl, folder, hashes }) {
+  if (!downloads.has(url)) {
+    const got = fetchModel(baseUrl, folder, hashes, (loaded, total) => postMessage({ id, progress: [loaded, total] }));
+    got.catch(() => downloads.delete(url)); // a failed download is tried again next time
+    downloads.set(url, got);
+  } else {
+    downloads.get(url).then(() => {}, () => {});
+  }
+}
+
+let queue = Promise.resolve();
+onmessage = ({ data: { id, op, ...args } }) => {
+  if (op === 'build') startDownload({ id, ...args });
+  queue = queue.then(async () => {
+    try {
+      const result = await OPS[op](args);
+      const transfer = result instanceof Float32Array ? [result.buffer] : [];
+      postMessage({ id, ok: true, result }, transfer);
+    } catch (e) {
+      postMessage({ id, ok: false, error: e.message });
+    }
+  });
+};
