@@ -45,20 +45,26 @@ export async function exportDigitPng(decoder, meta, state) {
   download(await toBlob(upscaled(canvas, SCALE), 'image/png'), 'digit.png');
 }
 
-// The classes x styles grid in one batch, on an opaque white ground (gaps included).
-export async function exportGridPng(decoder, meta) {
+// n decoded images in rows of `columns`, black on an opaque white ground (gaps included).
+export function cellsCanvas(pixels, n, columns) {
   const pitch = SIDE + GRID_GAP;
-  const pixels = await decoder.decode(gridCodes(styleScales(meta), GRID_ROWS));
   const canvas = document.createElement('canvas');
-  canvas.width = NUM_CLASSES * pitch - GRID_GAP;
-  canvas.height = GRID_ROWS * pitch - GRID_GAP;
+  canvas.width = columns * pitch - GRID_GAP;
+  canvas.height = Math.ceil(n / columns) * pitch - GRID_GAP;
   const ctx = canvas.getContext('2d');
   ctx.fillStyle = '#fff';
   ctx.fillRect(0, 0, canvas.width, canvas.height);
-  for (let i = 0; i < GRID_ROWS * NUM_CLASSES; i++) {
-    drawDigit(ctx, pixels, i, (i % NUM_CLASSES) * pitch, Math.floor(i / NUM_CLASSES) * pitch, INK, PAPER);
-  }
-  download(await toBlob(upscaled(canvas, 3), 'image/png'), 'grid.png');
+  for (let i = 0; i < n; i++) drawDigit(ctx, pixels, i, (i % columns) * pitch, Math.floor(i / columns) * pitch, INK, PAPER);
+  return canvas;
+}
+
+export const downloadPng = async (canvas, scale, name) => download(await toBlob(upscaled(canvas, scale), 'image/png'), name);
+
+// The classes x styles grid in one batch, or the grid as the page shows it (`layout`: { codes,
+// columns, name }, e.g. with in-between columns: figure8.js).
+export async function exportGridPng(decoder, meta, layout = null) {
+  const { codes, columns, name } = layout ?? { codes: gridCodes(styleScales(meta), GRID_ROWS), columns: NUM_CLASSES, name: 'grid.png' };
+  await downloadPng(cellsCanvas(await decoder.decode(codes), codes.length, columns), 3, name);
 }
 
 // The frames of one animation cycle from `state`, decoded in one batch. paint(i) draws frame i.
@@ -149,7 +155,7 @@ async function runExport(label, job) {
   }
 }
 
-// app: { decoder() (a promise of the model's decoder), meta(), state(), what() }
+// app: { decoder() (a promise of the model's decoder), meta(), state(), what(), gridLayout() (null: the classes) }
 export function bindExports(app) {
   // (a model may be loading: the export waits for it rather than fail on a missing decoder)
   const animation = (exporter) => async (onProgress) => {
@@ -157,7 +163,10 @@ export function bindExports(app) {
     return exporter(decoder, app.meta(), app.state(), app.what(), onProgress);
   };
   const digitPng = async () => exportDigitPng(await app.decoder(), app.meta(), app.state());
-  const gridPng = async () => exportGridPng(await app.decoder(), app.meta());
+  const gridPng = async () => {
+    const decoder = await app.decoder();
+    return exportGridPng(decoder, app.meta(), app.gridLayout?.());
+  };
   $('export-digit').addEventListener('click', () => runExport($('export-digit').textContent, digitPng));
   $('export-grid').addEventListener('click', () => runExport('Grid PNG', gridPng));
   $('export-gif').addEventListener('click', () => runExport('GIF', animation(exportGif)));

@@ -9,6 +9,7 @@ import { bindExports } from './export.js';
 import { buildGridCells, labelGridCells } from './grid.js';
 import { MODELS, decoderReady, firstBackend, loadModel, modelReady, newerJobWaiting, onLoad, showPreview, switchBackend } from './loader.js';
 import { showMeaning } from './meaning.js';
+import { startMore } from './more.js';
 import { OwnDigit } from './own.js';
 import { drawGrid as drawGridRows, inputAt, schedule, showError, timings } from './render.js';
 import { formatHash, parseHash } from './share.js';
@@ -25,6 +26,8 @@ const drawGrid = () => drawGridRows(newerJobWaiting);
 // the URL hash, and says what the style means for the class on screen.
 const controls = new Controls();
 buildGridCells((patch) => controls.take(patch));
+// the in-between grid, the reader along the way, your style on every class (issue 16)
+const more = startMore({ decoderReady, take: (patch) => controls.take(patch), drawing: () => own.result });
 subscribe((state) => {
   schedule();
   writeHash();
@@ -39,6 +42,7 @@ function showModel(meta) {
   showTexts(meta);
   own.showEmpty();
   labelGridCells(meta);
+  more.showModel(meta);
   showFigures(meta);
 }
 
@@ -130,6 +134,7 @@ async function start() {
 
 bindExports({
   decoder: decoderReady, meta: () => page.model, state: () => page.explorer, what: () => page.play.what,
+  gridLayout: () => more.gridLayout(),
 });
 
 const own = new OwnDigit({
@@ -139,6 +144,7 @@ const own = new OwnDigit({
   modelReady,
   decoderReady,
   colours: () => page.colours,
+  changed: (result) => more.drawingChanged(result),
   // set the explorer to a drawing's compressed code: its class, its style within that class's range
   explore({ cls, code: c }) {
     const style = styleScales(page.model)[cls].map((scale, d) => positionOf(scale, c[NUM_CLASSES + d]));
@@ -146,7 +152,7 @@ const own = new OwnDigit({
     $('digit').scrollIntoView({ behavior: 'smooth', block: 'center' });
   },
 });
-onLoad({ showModel, modelChanged: () => own.modelChanged() });
+onLoad({ showModel, modelChanged: () => { own.modelChanged(); more.modelChanged(); } });
 
 const ready = start().catch((e) => {
   if (!page.model) {
@@ -184,3 +190,5 @@ window.digitMorph = {
   // the drawing's current result ({ model, cls, code, … }), or null
   get drawing() { return own.result && structuredClone(own.result); },
 };
+// figure8 { setSteps(n), steps, layout }, reader { loaded, reading, strip, made, read(pixels) }, styleRow { make(), row }
+Object.defineProperties(window.digitMorph, Object.getOwnPropertyDescriptors(more.api));

@@ -23,12 +23,34 @@ export function compress(probs, style, meta) {
   return { cls, levels, code: storedCode(cls, levels, meta), bits: CLASS_BITS + STYLE_BITS * style.length };
 }
 
+// The encoder of a model on a backend (its weights live on the backend that loaded them), loaded
+// once and shared by whoever needs it (the drawing here, the reader: reader.js): concurrent callers
+// get the same promise, and each onProgress(loaded, total) hears the download while it runs. Another
+// model or backend loads its own and disposes the old one (calls in flight on it finish first); a
+// failed load is tried again by the next call. (It loads with the app OwnDigit was made with.)
+const encoders = { app: null, key: null, promise: null, listeners: null };
+export function loadEncoder(meta, backend, onProgress = null) {
+  const key = `${meta.name}@${backend}`;
+  if (encoders.key !== key) {
+    const old = encoders.promise;
+    const listeners = new Set();
+    encoders.key = key;
+    encoders.listeners = listeners;
+    encoders.promise = Encoder.load(encoders.app.tf, `models/${meta.name}/`, meta, (loaded, total) => {
+      for (const fn of listeners) fn(loaded, total);
+    });
+    encoders.promise.then(() => listeners.clear(), () => { if (encoders.key === key) encoders.key = null; });
+    old?.then((e) => e.dispose(), () => {});
+  }
+  if (onProgress) encoders.listeners.add(onProgress);
+  return encoders.promise;
+}
+
 export class OwnDigit {
-  // app: { tf, meta(), backend(), modelReady(), decoderReady(), colours(), explore(result) }
+  // app: { tf, meta(), backend(), modelReady(), decoderReady(), colours(), explore(result), changed(result) }
   constructor(app) {
     this.app = app;
-    this.encoder = null; // a Promise<Encoder>
-    this.encoderKey = null; // the model and backend it was loaded for
+    encoders.app = app;
     this.result = null;
     this.search = new StyleSearch();
     this.seq = 0;
@@ -59,21 +81,11 @@ export class OwnDigit {
     if (this.sketch.empty) $('own-status').textContent = this.emptyText();
   }
 
-  // One encoder per model and backend (its weights live on the backend that loaded them), loaded
-  // once: concurrent callers share the same promise.
+  // The shared encoder (loadEncoder), its download in the status while it runs.
   encoderFor(meta, backend) {
-    const key = `${meta.name}@${backend}`;
-    if (this.encoderKey !== key) {
-      const old = this.encoder;
-      this.encoderKey = key;
-      $('own-status').textContent = 'Loading the encoder…';
-      this.encoder = Encoder.load(this.app.tf, `models/${meta.name}/`, meta, (loaded, total) => {
-        $('own-status').textContent = `Loading the encoder… ${Math.round(loaded / 1024)} / ${Math.round(total / 1024)} KB`;
-      });
-      this.encoder.catch(() => { if (this.encoderKey === key) this.encoderKey = null; }); // the next drawing tries again
-      old?.then((e) => e.dispose(), () => {});
-    }
-    return this.encoder;
+    return loadEncoder(meta, backend, (loaded, total) => {
+      $('own-status').textContent = `Loading the encoder… ${Math.round(loaded / 1024)} / ${Math.round(total / 1024)} KB`;
+    });
   }
 
   // The model (or backend) changes: the old result no longer applies. Drop it at once, and encode
@@ -82,6 +94,7 @@ export class OwnDigit {
     this.seq++; // an update in flight for the old model is dropped
     this.result = null;
     $('own-explore').disabled = true;
+    this.app.changed?.(null);
     $('own-recon').getContext('2d').clearRect(0, 0, IMAGE_SIDE, IMAGE_SIDE);
     $('own-code').replaceChildren();
     delete $('own-code').dataset.key;
@@ -106,6 +119,7 @@ export class OwnDigit {
     const pixels = this.sketch.empty ? null : toMnist($('own-pad'));
     $('own-explore').disabled = true;
     this.result = null;
+    this.app.changed?.(null);
     if (!pixels) {
       $('own-status').textContent = this.emptyText();
       for (const id of ['own-input', 'own-recon']) $(id).getContext('2d').clearRect(0, 0, IMAGE_SIDE, IMAGE_SIDE);
@@ -146,6 +160,7 @@ export class OwnDigit {
       this.result = { model: meta.name, probs, style, cls: packed.cls, code: packed.code, pixels, levels: found.levels,
         headLevels: head.levels, bce: found.bce, headBce: found.headBce };
       $('own-explore').disabled = false;
+      this.app.changed?.(this.result);
       return this.result;
     } catch (e) {
       if (seq !== this.seq) return STALE; // the model was replaced meanwhile: a newer update runs

@@ -20,6 +20,10 @@ export const timings = {
   decodeTimes: [], // decode of one image, ms, the last 1,000 frames
 };
 
+// fn(pixels, code) after every frame of the explorer is drawn (the reader reads it: reader.js)
+const frameListeners = [];
+export const onFrame = (fn) => frameListeners.push(fn);
+
 export function showError(message) {
   const box = $('error');
   box.textContent = message;
@@ -72,6 +76,7 @@ async function renderFrame() {
     drawDigit($('digit').getContext('2d'), pixels, 0, 0, 0, page.colours.ink, page.colours.paper);
     drawCode($('code'), Array.from(c.slice(0, NUM_CLASSES)), Array.from(c.slice(NUM_CLASSES)),
       page.model.style_range, page.model.class_names);
+    for (const fn of frameListeners) fn(pixels, c);
     setStatus();
     const now = performance.now();
     timings.firstFrameMs ??= now;
