@@ -97,6 +97,7 @@ def test_a_slider_moved_while_the_grid_draws_is_answered_before_the_grid_ends(op
 
 def test_tensors_do_not_leak_over_1000_slider_moves(open_page):
     page = open_page().page
+    page.evaluate("digitMorph.reader.loaded")  # the reader's encoder loads after the first frame: its weights first
     page.evaluate(IDLE)
     before = page.evaluate("digitMorph.memory().numTensors")
     slider = page.locator("#digit-slider")
