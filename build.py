@@ -9,6 +9,7 @@ build leaves the previous site untouched. Same inputs give a byte-identical site
 import argparse
 import hashlib
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -23,12 +24,11 @@ MODELS = ROOT / "converted_model"
 WEB = ROOT / "web"
 DEFAULT_MODEL = "mnist"
 NODE_MODULES = ROOT / "node_modules"
-VENDOR = {  # what the page loads, from the pinned npm packages: dist/vendor/NAME <- node_modules/PATH
-    "tfjs/tf-core.min.js": "@tensorflow/tfjs-core/dist/tf-core.min.js",
-    "tfjs/tf-layers.min.js": "@tensorflow/tfjs-layers/dist/tf-layers.min.js",
-    "tfjs/tf-backend-cpu.min.js": "@tensorflow/tfjs-backend-cpu/dist/tf-backend-cpu.min.js",
-    "tfjs/tf-backend-webgl.min.js": "@tensorflow/tfjs-backend-webgl/dist/tf-backend-webgl.min.js",
-    "tfjs/tf-backend-wasm.min.js": "@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.min.js",
+# The scripts are bundled by esbuild (web/runtime/build.mjs): the page's modules into
+# dist/static/js/ (main.js, worker.js and chunks), the TF.js runtime from the pinned packages into
+# dist/vendor/tfjs/ (core.js, backend-{wasm,webgl,cpu}.js and chunks).
+RUNTIME_BUILD = WEB / "runtime" / "build.mjs"
+VENDOR = {  # what the page loads as is, from the pinned npm packages: dist/vendor/NAME <- node_modules/PATH
     "tfjs/tfjs-backend-wasm-simd.wasm": "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm",
     "tfjs/tfjs-backend-wasm.wasm": "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm",  # no SIMD
     "gifenc/gifenc.esm.js": "gifenc/dist/gifenc.esm.js",  # loaded only when a GIF is exported
@@ -40,10 +40,11 @@ DATASET_LABELS = {"mnist": "MNIST digits", "fashion_mnist": "Fashion-MNIST"}
 # what a built site holds: an existing --out is replaced only if it holds nothing else and the marker
 SITE_MARKER = ".digit-morph-site"
 SITE_ENTRIES = ("index.html", ".nojekyll", "static", "vendor", "models", SITE_MARKER)
-# what the page reads of each meta.json, embedded in index.html (the rest stays in meta.json)
+# what the page reads of each meta.json, embedded in index.html (the rest stays in meta.json; the
+# compression figures are fetched from it when their chart nears the viewport)
 PAGE_FIELDS = ("name", "label", "dataset", "class_names", "style_dims", "code_size", "style_range",
                "style_percentiles", "style_percentiles_per_class", "metrics",
-               "parameters", "decoder_multiply_adds", "style_meaning", "weights_sha256")
+               "parameters", "decoder_multiply_adds", "style_meaning", "weights_sha256", "neighbours", "training")
 
 
 class BuildError(RuntimeError):
@@ -160,6 +161,22 @@ def _sha256(path):
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def neighbour_files(folder, meta):
+    """The index of real training images (training/neighbours.py) if meta.json names it: the json
+    and the sprite must agree with meta.json (a rerun of that command cut short would not).
+    -> their names, for the copy."""
+    entry = meta.get("neighbours")
+    if entry is None:
+        return []
+    index = _read_json(source_file(folder, entry["index"]))
+    sprite = source_file(folder, entry["sprite"])
+    if _sha256(sprite) != entry["sprite_sha256"] or not isinstance(index, dict) or any(
+            index.get(k) != entry[k] for k in ("sprite_sha256", "per_class")):
+        raise BuildError(f"{sprite}: does not match meta.json's neighbours or {entry['index']}; run "
+                         f"python -m training.neighbours {folder} --data FILE.npz again")
+    return [entry["index"], entry["sprite"]]
+
+
 def check_model(folder):
     """-> (meta, the files of `folder` the page loads). Only those are copied to the site."""
     if not meta_lib.MODEL_NAME.fullmatch(folder.name):
@@ -172,9 +189,13 @@ def check_model(folder):
         meta_lib.check(meta, folder / "meta.json")
     except meta_lib.MetaError as e:
         raise BuildError(str(e)) from None
-    files = ["meta.json", "preview.png", *meta.get("style_meaning", {}).get("atlas", [])]
+    files = ["meta.json", "preview.png", *meta.get("style_meaning", {}).get("atlas", []),
+             *meta.get("training", {}).values()]  # training.json / .png: the run's record (training/watched.py)
     for rel in files:
         source_file(folder, rel)
+    if "training" in meta and not isinstance(_read_json(folder / meta["training"]["data"]), dict):
+        raise BuildError(f"{folder / meta['training']['data']}: expected a JSON object")
+    files += neighbour_files(folder, meta)
     files += check_layers_model(folder, "decoder", meta)
     if (folder / "encoder").exists():
         files += check_layers_model(folder, "encoder", meta)
@@ -234,19 +255,30 @@ def grid_size():
     return {"width": meta_lib.NUM_CLASSES * pitch - meta_lib.GRID_GAP, "height": meta_lib.GRID_ROWS * pitch - meta_lib.GRID_GAP}
 
 
+def bundle_scripts(out):
+    try:
+        done = subprocess.run(["node", str(RUNTIME_BUILD), str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    except FileNotFoundError:
+        raise BuildError("node: not found; the page's scripts are bundled with Node.js (see README)") from None
+    if done.returncode != 0:
+        raise BuildError(f"{RUNTIME_BUILD.relative_to(ROOT)}: {(done.stderr or done.stdout).strip()[-1000:]}")
+
+
 def build(out, models_dir=MODELS):
     out = Path(out)
     models = find_models(models_dir)
     metas = [meta for meta, _ in models]
-    missing = [str(NODE_MODULES / rel) for rel in VENDOR.values() if not (NODE_MODULES / rel).is_file()]
+    missing = [str(NODE_MODULES / rel) for rel in [*VENDOR.values(), "esbuild/package.json"]
+               if not (NODE_MODULES / rel).is_file()]
     if missing:
         raise BuildError(f"{missing[0]}: runtime file missing; run `npm ci` first")
 
     with written_whole(out, SITE_ENTRIES, SITE_MARKER, "build.py") as tmp:
-        copy_files(WEB / "static", tmp / "static", static_files(WEB / "static"))
+        copy_files(WEB / "static", tmp / "static", [f for f in static_files(WEB / "static") if not f.startswith("js/")])
         for name, rel in VENDOR.items():
             (tmp / "vendor" / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(NODE_MODULES / rel, tmp / "vendor" / name)
+        bundle_scripts(tmp)
         for meta, files in models:
             copy_files(models_dir / meta["name"], tmp / "models" / meta["name"], files)
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(WEB / "templates"),

@@ -1,7 +1,12 @@
-// The TF.js runtime the page ships, built by esbuild from the pinned npm packages:
+// The page's scripts as it ships them, built by esbuild (pinned in package.json):
 //
-//     node web/runtime/build.mjs OUT_DIR      (build.py runs it)
+//     node web/runtime/build.mjs SITE_DIR      (build.py runs it)
 //
+// SITE_DIR/static/js: the page's own modules (web/static/js) bundled and minified from its two
+// entries, main.js (the page) and worker.js (TF.js, in a Web Worker), so a phone makes three
+// requests where it made thirty, one round trip each on a slow network; what only a click or a
+// figure lower down needs stays in its own chunk, loaded when it is asked for.
+// SITE_DIR/vendor/tfjs: the TF.js runtime, from the pinned npm packages:
 // core.js is tfjs-core without its gradients and chained ops: only the ops net.js calls. Each
 // backend-NAME.js registers that backend with only the kernels in KERNELS, the ones the shipped
 // models' layers run (tests/browser/test_runtime.py loads every committed model on every backend,
@@ -50,20 +55,27 @@ const entries = {
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+const COMMON = { bundle: true, splitting: true, format: 'esm', minify: true, target: 'es2020', logLevel: 'warning', legalComments: 'none' };
+
+// The page's modules; vendor files (the runtime, gifenc) are loaded by URL at run time, not bundled.
+export async function buildPage(outDir) {
+  await build({
+    ...COMMON,
+    entryPoints: ['main.js', 'worker.js'].map((f) => resolve(ROOT, 'web', 'static', 'js', f)),
+    outdir: outDir,
+    chunkNames: 'chunk-[hash]',
+    external: ['../../vendor/*'],
+  });
+}
+
 export async function buildRuntime(outDir) {
   const names = ['core', ...BACKENDS.map((b) => `backend-${b}`)];
   await build({
+    ...COMMON,
     entryPoints: Object.fromEntries(names.map((n) => [n, `entry:${n}`])),
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    minify: true,
-    target: 'es2020',
     outdir: outDir,
     chunkNames: 'chunk-[hash]',
     plugins: [entries],
-    logLevel: 'warning',
-    legalComments: 'none',
     define: { 'process.env.NODE_ENV': '"production"' },
   });
 }
@@ -71,11 +83,12 @@ export async function buildRuntime(outDir) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const out = process.argv[2];
   if (!out) {
-    console.error('usage: node web/runtime/build.mjs OUT_DIR');
+    console.error('usage: node web/runtime/build.mjs SITE_DIR');
     process.exit(2);
   }
   try {
-    await buildRuntime(resolve(out));
+    await buildPage(resolve(out, 'static', 'js'));
+    await buildRuntime(resolve(out, 'vendor', 'tfjs'));
   } catch (e) {
     console.error(`runtime build failed: ${e.message}`);
     process.exit(1);

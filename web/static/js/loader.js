@@ -114,7 +114,27 @@ async function loadModelNow(name, stale) {
   jobs.decoder = jobs.latest; // (not stale: this job is the newest)
   decoderWaiters.splice(0).forEach((w) => w.resolve(decoder));
   await newDecoder(); // (a decode still in flight on the old decoder is dropped)
+  if (quick.upgradeTo && !stale()) { // the first digit is on screen: now the fast backend, then the grid
+    want.backend = 'auto';
+    quick.upgrade = serialised(applyWanted);
+    return;
+  }
   if (!stale()) await drawGrid(newerJobWaiting);
+}
+
+// The first load on 'auto', where WebAssembly is the backend to run: the first digit is decoded by
+// the plain-JS backend (6 KB of script) while WebAssembly's 136 KB binary is not yet needed, then
+// the page moves to WebAssembly (the weights are not downloaded again) and draws the grid. So the
+// bytes before the first live digit are those of the model and the smallest runtime.
+const quick = { first: true, upgradeTo: null, upgrade: null };
+
+// Resolves when the first load, and the move to the fast backend after it, have ended.
+export async function settled() {
+  while (quick.upgrade) {
+    const upgrade = quick.upgrade;
+    await upgrade.catch(() => {});
+    if (quick.upgrade === upgrade) quick.upgrade = null;
+  }
 }
 
 // What the newest requests asked for: a job loads the model (and starts the backend) wanted when it
@@ -135,6 +155,8 @@ async function applyWanted(stale) {
 
 export function loadModel(name) {
   want.model = name;
+  const meta = MODELS.find((m) => m.name === name) ?? MODELS[0];
+  runtime.prefetch(`models/${meta.name}/`, 'decoder/', meta); // while the backend starts
   return serialised(applyWanted);
 }
 
@@ -149,7 +171,10 @@ async function useBackend(name) {
     // the picker says it before anyone picks it
     if (page.webgl.software) $('backend-picker').querySelector('option[value="webgl"]').textContent = 'WebGL (software, slow)';
   }
-  const wanted = name === 'auto' ? preferredBackend(page.webgl) : name;
+  const preferred = name === 'auto' ? preferredBackend(page.webgl) : name;
+  const wanted = name === 'auto' && preferred === 'wasm' && quick.first ? 'cpu' : preferred;
+  quick.upgradeTo = wanted === preferred ? null : preferred;
+  quick.first = false;
   const { backend, errors } = await startBackend(runtime, wanted);
   if (backend !== wanted) console.warn(`backend ${wanted} unavailable, using ${backend}: ${errors.join('; ')}`);
   page.backend = backend;

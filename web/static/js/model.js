@@ -11,22 +11,23 @@ export class Runtime {
     this.pending = new Map();
     this.nextId = 1;
     this.listeners = { 'webgl-lost': [] };
+    this.progress = new Map(); // url -> Set of onProgress(loaded, total)
   }
 
   start() {
     if (this.worker) return this.worker;
     this.worker = new Worker(this.url, { type: 'module' });
     this.worker.onmessage = ({ data }) => {
+      if (data.event === 'progress') {
+        this.progress.get(data.url)?.forEach((fn) => fn(...data.progress));
+        return;
+      }
       if (data.event) {
         this.listeners[data.event]?.forEach((fn) => fn());
         return;
       }
       const call = this.pending.get(data.id);
       if (!call) return;
-      if (data.progress) {
-        call.onProgress(...data.progress);
-        return;
-      }
       this.pending.delete(data.id);
       if (data.ok) call.resolve(data.result);
       else call.reject(new Error(data.error));
@@ -42,19 +43,37 @@ export class Runtime {
     return this.worker;
   }
 
-  call(op, args = {}, onProgress = () => {}) {
+  // onProgress(loaded, total): the download of args.url, while this call runs
+  call(op, args = {}, onProgress = null) {
     const worker = this.start();
     if (this.broken) return Promise.reject(this.broken);
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, onProgress });
+    const answer = new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
       worker.postMessage({ id, op, ...args }, args.data instanceof Float32Array ? [args.data.buffer] : []);
     });
+    if (!onProgress) return answer;
+    if (!this.progress.has(args.url)) this.progress.set(args.url, new Set());
+    this.progress.get(args.url).add(onProgress);
+    const done = () => this.progress.get(args.url)?.delete(onProgress);
+    answer.then(done, done);
+    return answer;
+  }
+
+  // Start downloading a model's folder now (it is built later, by a 'build' call with the same url).
+  prefetch(baseUrl, folder, meta) {
+    this.start().postMessage({ op: 'prefetch', ...modelFiles(baseUrl, folder, meta) });
   }
 
   on(event, fn) {
     this.listeners[event].push(fn);
   }
+}
+
+// What the worker needs to fetch a model's folder: absolute URLs (the worker's base is its own file).
+function modelFiles(baseUrl, folder, meta) {
+  const base = new URL(baseUrl, document.baseURI).href;
+  return { url: `${base}${folder}`, baseUrl: base, folder, hashes: meta.weights_sha256 };
 }
 
 // A model built in the worker. dispose() while calls are in flight lets them end first (the worker
@@ -68,10 +87,8 @@ class Net {
     this.disposed = false;
   }
 
-  static async build(runtime, baseUrl, folder, meta, inputShape, onProgress = () => {}) {
-    const url = new URL(`${baseUrl}${folder}`, document.baseURI).href;
-    const handle = await runtime.call('build', { url, baseUrl: new URL(baseUrl, document.baseURI).href, folder, hashes: meta.weights_sha256, inputShape }, onProgress);
-    return handle;
+  static build(runtime, baseUrl, folder, meta, inputShape, onProgress = () => {}) {
+    return runtime.call('build', { ...modelFiles(baseUrl, folder, meta), inputShape }, onProgress);
   }
 
   async run(flat, rows) {

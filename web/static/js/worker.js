@@ -3,9 +3,9 @@
 // decode or TF.js's start-up never blocks a slider). runtime.js is its other end.
 //
 // Requests: { id, op, ...args }; answers: { id, ok, result } or { id, ok: false, error }, and
-// { id, progress: [loaded, total] } while a model downloads. TF.js work runs one request at a
-// time in the order asked; downloads run beside it, so the drawing pad's encoder can arrive while
-// the explorer decodes.
+// { event: 'progress', url, progress: [loaded, total] } while a model downloads. TF.js work runs one
+// request at a time in the order asked; downloads run beside it (a model's download starts before
+// the backend has started, and the drawing pad's encoder can arrive while the explorer decodes).
 import { buildNet, weightsOf } from './net.js';
 import { fetchModel } from './weights.js';
 
@@ -27,6 +27,7 @@ async function core() {
   tf ??= await importRuntime('core.js');
   return tf;
 }
+core().catch(() => {}); // start at once; a failure is reported by the first request that needs it
 
 // Start backend `name` ('wasm', 'webgl', 'cpu'); TF.js falls back quietly when one fails, so the
 // answer is checked against tf.getBackend().
@@ -87,20 +88,19 @@ const OPS = {
   loseWebglContext: () => { tf.backend().gpgpu.gl.getExtension('WEBGL_lose_context').loseContext(); },
 };
 
-// A download starts at once, outside the queue; its build waits its turn.
-function startDownload({ id, url, baseUrl, folder, hashes }) {
+// A download starts at once, outside the queue ('prefetch' asks for nothing else); its build waits its turn.
+function startDownload({ url, baseUrl, folder, hashes }) {
   if (!downloads.has(url)) {
-    const got = fetchModel(baseUrl, folder, hashes, (loaded, total) => postMessage({ id, progress: [loaded, total] }));
+    const got = fetchModel(baseUrl, folder, hashes, (loaded, total) => postMessage({ event: 'progress', url, progress: [loaded, total] }));
     got.catch(() => downloads.delete(url)); // a failed download is tried again next time
     downloads.set(url, got);
-  } else {
-    downloads.get(url).then(() => {}, () => {});
   }
 }
 
 let queue = Promise.resolve();
 onmessage = ({ data: { id, op, ...args } }) => {
-  if (op === 'build') startDownload({ id, ...args });
+  if (op === 'build' || op === 'prefetch') startDownload(args);
+  if (op === 'prefetch') return;
   queue = queue.then(async () => {
     try {
       const result = await OPS[op](args);

@@ -1,0 +1,71 @@
+"""The TF.js runtime the page ships (web/runtime/build.mjs: a bundle with only the kernels the models
+use, run in a Web Worker by net.js): it decodes and encodes every committed model on every backend
+as Keras does, and the first digit needs only the files it must have (issue 17)."""
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from helpers import PARITY_BOUND, ROOT
+
+COMMITTED = sorted(p for p in (ROOT / "converted_model").iterdir() if (p / "meta.json").is_file())
+
+
+def parity_inputs(model):
+    shapes = json.loads((model / "parity" / "shapes.json").read_text())
+
+    def read(name):
+        return np.fromfile(model / "parity" / f"{name}.f32", "<f4").reshape(shapes[name])
+    return read
+
+
+@pytest.mark.parametrize("backend", ["wasm", "cpu", "webgl"])
+@pytest.mark.parametrize("model", COMMITTED, ids=[p.name for p in COMMITTED])
+def test_every_model_runs_on_every_backend_as_keras_does(open_page, model, backend):
+    """Loading each committed model's decoder and encoder on each backend is also the check that no
+    kernel they need is missing from the bundle: TF.js would throw "Kernel … not registered"."""
+    watch = open_page(f"?backend={backend}&model={model.name}")
+    page = watch.page
+    assert page.evaluate("digitMorph.backend") == backend
+    assert page.evaluate("digitMorph.model.name") == model.name
+    read = parity_inputs(model)
+    codes, want = read("codes"), read("decoded")
+    n = 8 if backend == "webgl" else len(codes)  # (WebGL is a software renderer here: slow)
+    got = np.asarray(page.evaluate("async (c) => Array.from(await digitMorph.decode(c))", codes[:n].tolist()))
+    assert np.abs(got - want[:n].reshape(-1)).max() <= PARITY_BOUND["pixels"]
+    digits, encoded = read("digits"), read("encoded")
+    got = np.asarray(page.evaluate("(d) => digitMorph.encode(d)", digits[:4].reshape(4, -1).tolist()))
+    assert np.abs(got[:, :10] - encoded[:4, :10]).max() <= PARITY_BOUND["probs"]
+    meta = json.loads((model / "meta.json").read_text())
+    width = max(hi - lo for lo, hi in meta["style_range"])
+    assert np.abs(got[:, 10:] - encoded[:4, 10:]).max() <= PARITY_BOUND["style_fraction"] * width
+    assert watch.errors == [] and watch.foreign == []
+
+
+def test_the_first_digit_needs_only_the_model_and_the_smallest_runtime(browser, site):
+    """On 'auto' where WebAssembly runs, the first digit is decoded by the plain-JS backend: before it,
+    the page fetches its own files, the TF.js core and the cpu backend, and the decoder: not the
+    WebAssembly binary, not the encoder, no other model, nothing lazily loaded, nothing off the site."""
+    context = browser.new_context()
+    page = context.new_page()
+    requests = []
+    page.on("request", lambda r: requests.append(r))
+    page.goto(site["url"])
+    page.evaluate("digitMorph.ready")
+    first_frame = page.evaluate("performance.timeOrigin + digitMorph.firstFrameMs")
+    base = site["url"]
+    assert all(r.url.startswith(base) for r in requests), [r.url for r in requests if not r.url.startswith(base)]
+    before = {r.url[len(base):] for r in requests if r.timing["startTime"] < first_frame}
+    chunks = {f"vendor/tfjs/{p.name}" for p in (Path(site["dist"]) / "vendor" / "tfjs").glob("chunk-*.js")}
+    page_chunks = {f"static/js/{p.name}" for p in (Path(site["dist"]) / "static" / "js").glob("chunk-*.js")}
+    expected = {"", "static/css/style.css", "static/js/main.js", "static/js/worker.js", "vendor/tfjs/core.js",
+                "vendor/tfjs/backend-cpu.js", "models/mnist/decoder/model.json", "models/mnist/decoder/group1-shard1of1.bin"}
+    assert expected <= before, expected - before
+    assert before - expected <= chunks | page_chunks, sorted(before - expected - chunks - page_chunks)
+    # and then the page moves to WebAssembly, and draws the grid there
+    assert page.evaluate("digitMorph.backend") == "wasm"
+    after = {r.url[len(base):] for r in requests if r.timing["startTime"] >= first_frame}
+    assert "vendor/tfjs/tfjs-backend-wasm-simd.wasm" in after or "vendor/tfjs/tfjs-backend-wasm.wasm" in after
+    assert page.evaluate("digitMorph.memory()")["numTensors"] > 0
+    context.close()
