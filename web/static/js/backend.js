@@ -5,9 +5,11 @@ export const BACKENDS = ['webgl', 'wasm', 'cpu'];
 
 // What the device's WebGL really is. A software renderer (SwiftShader, llvmpipe, Microsoft's
 // Basic Render Driver) runs a conv decoder many times slower than wasm, so it does not count as a GPU.
-export function webglInfo() {
+// The worker asks (worker.js, on an OffscreenCanvas): making a WebGL context takes tens of
+// milliseconds that the page's main thread should not spend.
+export function webglInfo(canvas = () => document.createElement('canvas')) {
   try {
-    const gl = document.createElement('canvas').getContext('webgl2');
+    const gl = canvas().getContext('webgl2');
     if (!gl) return { available: false, renderer: 'none', software: true };
     const ext = gl.getExtension('WEBGL_debug_renderer_info');
     const renderer = String(ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));

@@ -1,7 +1,7 @@
 // Models and backends: load a model's weights, start a backend, move to WebAssembly when WebGL is
 // lost. Loads and switches run one at a time, the newest request wins; each ends by decoding the
 // state and drawing the grid (render.js).
-import { preferredBackend, startBackend, webglInfo } from './backend.js';
+import { preferredBackend, startBackend } from './backend.js';
 import { Decoder, Runtime } from './model.js';
 import { page } from './state.js';
 import { drawGrid, newDecoder, setStatus, showError, timings } from './render.js';
@@ -167,7 +167,7 @@ export function firstBackend(name) {
 
 async function useBackend(name) {
   if (!page.webgl) {
-    page.webgl = webglInfo();
+    page.webgl = await runtime.call('webglInfo');
     // the picker says it before anyone picks it
     if (page.webgl.software) $('backend-picker').querySelector('option[value="webgl"]').textContent = 'WebGL (software, slow)';
   }

@@ -6,6 +6,7 @@
 // { event: 'progress', url, progress: [loaded, total] } while a model downloads. TF.js work runs one
 // request at a time in the order asked; downloads run beside it (a model's download starts before
 // the backend has started, and the drawing pad's encoder can arrive while the explorer decodes).
+import { webglInfo } from './backend.js';
 import { buildNet, weightsOf } from './net.js';
 import { fetchModel } from './weights.js';
 
@@ -57,14 +58,15 @@ async function build({ url, inputShape }, download) {
   await warm.data();
   warm.dispose();
   const handle = nextHandle++;
-  nets.set(handle, { net, backend: t.getBackend(), url });
+  nets.set(handle, { net, url });
   return handle;
 }
 
 async function run({ handle, data, shape }) {
   const entry = nets.get(handle);
   if (!entry) throw new Error('this model was replaced');
-  if (entry.backend !== tf.getBackend()) throw new Error(`this model was built on ${entry.backend}, the backend is now ${tf.getBackend()}`);
+  // (a model built before a backend switch still runs until the page replaces it: TF.js moves its
+  // weights to the new backend as they are used, so a frame asked for meanwhile is drawn, not lost)
   const out = tf.tidy(() => entry.net.predict(tf.tensor(data, shape)));
   try {
     return await out.data();
@@ -84,6 +86,7 @@ const OPS = {
   run,
   dispose,
   memory: async () => (await core()).memory(),
+  webglInfo: () => webglInfo(() => new OffscreenCanvas(1, 1)),
   // for tests: take the WebGL context away as a GPU reset would
   loseWebglContext: () => { tf.backend().gpgpu.gl.getExtension('WEBGL_lose_context').loseContext(); },
 };
