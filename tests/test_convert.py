@@ -18,7 +18,7 @@ COMMITTED = sorted(p for p in (ROOT / "converted_model").iterdir() if (p / "meta
 
 def test_converted_folder_layout_and_meta(tiny_model):
     for name in ("decoder/model.json", "encoder/model.json", "meta.json", "preview.png", "atlas1.png",
-                 "parity/codes.f32", "parity/decoded.f32", "parity/shapes.json"):
+                 "parity/codes.f32", "parity/decoded.f32", "parity/shapes.json", "neighbours.png", "neighbours.json"):
         assert (tiny_model / name).is_file(), name
     meta = json.loads((tiny_model / "meta.json").read_text())
     assert meta["dataset"] == "mnist" and meta["class_names"][3] == "3"
@@ -27,6 +27,7 @@ def test_converted_folder_layout_and_meta(tiny_model):
     assert {"test_accuracy", "test_bce"} <= meta["metrics"].keys()
     assert meta["weight_bytes"]["decoder"] > 0 and meta["decoder_multiply_adds"] > 0
     assert meta["versions"]["tensorflowjs"] == "4.22.0"
+    assert meta["neighbours"]["count"] == 1000 and meta["neighbours"]["sprite_sha256"]  # the page's nearest images
     meaning = meta["style_meaning"]
     assert meaning["atlas"] == ["atlas1.png"] and len(meaning["correlations"]["overall"]) == 1
     assert set(meaning["correlations"]["overall"][0]) == set(meaning["traits"])

@@ -25,6 +25,7 @@ import numpy as np  # noqa: E402
 
 from training import analysis, encoding, runs, samples  # noqa: E402
 from training import data as data_lib  # noqa: E402
+from training import neighbours  # noqa: E402
 from training.folders import FolderError, check_replaceable, written_whole  # noqa: E402
 from training.meta import ATLAS_QUANTILES, GRID_GAP, GRID_ROWS, IMAGE_SIDE, NUM_CLASSES  # noqa: E402
 
@@ -39,7 +40,7 @@ UINT8_MIN_WEIGHTS = 4096
 MAX_BCE_INCREASE = 1e-3
 MAX_ACCURACY_DROP = 1e-3
 # what a converted model folder holds: an existing `out` is replaced only if it holds nothing else
-OUTPUT_ENTRIES = ("meta.json", "preview.png", "atlas*.png", "decoder", "encoder", "parity")
+OUTPUT_ENTRIES = ("meta.json", "preview.png", "atlas*.png", "decoder", "encoder", "parity", "neighbours.*")
 PARITY_DIGITS = 32
 
 
@@ -180,6 +181,7 @@ def convert(run, out, quantize="mixed", data_path=None):
             "versions": {**metrics["versions"], "tensorflowjs": tensorflowjs.__version__},
             "source": {"preset": metrics["preset"], "seed": metrics["seed"], "epochs": metrics["epochs"],
                        "data_sha256": metrics["data_sha256"], "seconds": metrics["seconds"]},
+            "neighbours": neighbours.write_index(tmp, ds),  # real training images for the page's check
         }
         (tmp / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")
 

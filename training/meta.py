@@ -27,6 +27,7 @@ STYLE_DIMS = (1, 2)  # the page has a slider for one style value and a pad for t
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9]+)*")
 MODEL_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 ATLAS_NAME = re.compile(r"atlas[0-9]+\.png")
+NEIGHBOURS_FILES = {"index": "neighbours.json", "sprite": "neighbours.png"}  # training/neighbours.py writes them
 SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
@@ -99,6 +100,18 @@ def _check_meaning(meaning, dims, fail):
         fail("style_meaning.atlas should list files named atlasN.png")
 
 
+def _check_neighbours(entry, fail):
+    """The index of real training images the page searches for the nearest (training/neighbours.py)."""
+    if not (isinstance(entry, dict) and all(entry.get(k) == v for k, v in NEIGHBOURS_FILES.items())
+            and all(is_count(entry.get(k)) and entry[k] > 0 for k in ("count", "per_class", "bytes"))
+            and entry["count"] == entry["per_class"] * NUM_CLASSES and is_number(entry.get("reference_p50"))
+            and isinstance(entry.get("reference_p50_per_class"), list) and len(entry["reference_p50_per_class"]) == NUM_CLASSES
+            and all(is_number(v) for v in entry["reference_p50_per_class"])
+            and isinstance(entry.get("sprite_sha256"), str) and SHA256.fullmatch(entry["sprite_sha256"])):
+        fail(f"neighbours should name {NEIGHBOURS_FILES} with count = {NUM_CLASSES} x per_class, bytes, "
+             f"reference_p50 (overall and _per_class) and sprite_sha256")
+
+
 FIELDS = {"dataset": str, "class_names": list, "style_dims": int, "code_size": int,
           "style_range": list, "style_percentiles": dict,
           "style_percentiles_per_class": dict, "metrics": dict, "parameters": dict,
@@ -151,6 +164,8 @@ def check(meta, where):
         fail("decoder_multiply_adds should be a positive whole number")
     if "style_meaning" in meta:
         _check_meaning(meta["style_meaning"], dims, fail)
+    if "neighbours" in meta:
+        _check_neighbours(meta["neighbours"], fail)
     hashes = meta["weights_sha256"]
     if not all(isinstance(v, str) and SHA256.fullmatch(v) for v in hashes.values()):
         fail("weights_sha256 should map shard files to hex SHA-256 digests")
