@@ -41,6 +41,28 @@ def meta_of(model):
     return json.loads((model / "meta.json").read_text())
 
 
+def test_the_training_record_ships_the_run_samples_and_histories(tiny_model, tiny_run):
+    """training.png stacks samples/epoch_NN.png then refine_NN.png; training.json's curves are the
+    run's history_*.csv (training/watched.py, tested in full in test_watched.py)."""
+    import csv
+
+    import numpy as np
+    from PIL import Image
+    assert meta_of(tiny_model)["training"] == {"data": "training.json", "sprite": "training.png"}
+    data = json.loads((tiny_model / "training.json").read_text())
+    assert [f["source"] for f in data["frames"]] == ["samples/epoch_01.png", "samples/epoch_02.png",
+                                                      "samples/refine_01.png"]
+    sprite = np.asarray(Image.open(tiny_model / "training.png").convert("L")).astype(int)
+    height = data["sprite"]["frame_height"]
+    for i, frame in enumerate(data["frames"]):
+        own = np.asarray(Image.open(tiny_run / frame["source"]).convert("L")).astype(int)
+        assert np.abs(sprite[i * height:(i + 1) * height] - own).max() <= 9, frame
+    for name in ("classifier", "autoencoder", "refine"):
+        with (tiny_run / f"history_{name}.csv").open() as f:
+            last = list(csv.DictReader(f))[-1]
+        assert [data["curves"][name][k][-1] for k in last] == pytest.approx([float(v) for v in last.values()], rel=1e-5)
+
+
 @pytest.mark.parametrize("backend", ["cpu", "wasm"])
 def test_tfjs_matches_keras(tiny_model, backend):
     r = node_parity(tiny_model, backend)

@@ -1,6 +1,6 @@
 """The proposal's future work, measured: the code as a lossy compressor, against PNG, JPEG and WebP.
 
-    python -m training.compression converted_model/mnist --data ../shared/data/mnist.npz [--reader readers/mnist]
+    python -m training.compression converted_model/mnist --data ../shared/data/mnist.npz [--reader readers/mnist] [--write]
 
 A digit stored as the page stores a drawing: its class (CLASS_BITS) and each style value in
 STYLE_BITS over style_range, the level chosen by search as the page's search.js does (the best of
@@ -9,7 +9,8 @@ it, every test digit saved by Pillow as PNG (lossless) and as JPEG and WebP at a
 For each: bits per digit (the whole file, as it would be stored), BCE per pixel against the original,
 and how many reconstructions the independent reader (training/reader.py) still reads as the true
 class. "Usable" = the reader reads at least USABLE of them right; the smallest usable quality is
-marked. Prints JSON (the README's table comes from it).
+marked. Prints JSON (the README's table comes from it); --write also records it in the model's
+meta.json -> "compression", which the page draws as a chart of bits per digit against BCE.
 """
 import argparse
 import io
@@ -80,7 +81,7 @@ def measure(decoder, encoder, reader, meta, ds):
         return {"codec": name, "quality": quality, "bits_per_digit": round(bits, 1),
                 "bce": round(bce(flat, recon), 4), "reader_accuracy": round(float(np.mean(read == y)), 4)}
 
-    rows = [row(f"class + {STYLE_BITS}-bit style (this model)", *ours(decoder, encoder, meta, x)),
+    rows = [{**row(f"class + {STYLE_BITS}-bit style (this model)", *ours(decoder, encoder, meta, x)), "ours": True},
             row("PNG (lossless)", *pillow_codec(x, "PNG"))]
     for fmt in ("JPEG", "WebP"):
         for q in QUALITIES:
@@ -97,19 +98,26 @@ def main(argv=None):
     ap.add_argument("model", type=Path, help="a converted model folder (meta.json, decoder/, encoder/)")
     ap.add_argument("--data", help="the .npz the model was trained on (default: keras.datasets)")
     ap.add_argument("--reader", type=Path, default=Path("readers/mnist"))
+    ap.add_argument("--write", action="store_true", help="record the result in the model's meta.json")
     args = ap.parse_args(argv)
     try:
         meta = json.loads((args.model / "meta.json").read_text())
         ds = data_lib.load(meta["dataset"], args.data)
-        reader, _ = reader_lib.load(args.reader)
+        reader, about = reader_lib.load(args.reader)
+        if about["dataset"] != meta["dataset"]:
+            raise runs.RunError(f"{args.reader} reads {about['dataset']}, {args.model} draws {meta['dataset']}")
         import tensorflowjs
         decoder, encoder = (tensorflowjs.converters.load_keras_model(str(args.model / part / "model.json"))
                             for part in ("decoder", "encoder"))
     except (OSError, ValueError, KeyError, runs.RunError, data_lib.DataError) as e:
         print(f"error: {args.model}: {e}", file=sys.stderr)
         return 2
-    print(json.dumps({"model": str(args.model), "test_images": len(ds.test.x),
-                      "rows": measure(decoder, encoder, reader, meta, ds)}, indent=1))
+    result = {"test_images": len(ds.test.x), "rows": measure(decoder, encoder, reader, meta, ds),
+              "reader": {k: about[k] for k in ("test_accuracy", "seed")}, "usable": USABLE}
+    if args.write:
+        path = args.model / "meta.json"  # read again: another tool may have written it meanwhile
+        runs.write_json(path, {**json.loads(path.read_text()), "compression": result})
+    print(json.dumps({"model": str(args.model), **result}, indent=1))
     return 0
 
 

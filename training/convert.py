@@ -7,7 +7,8 @@ meta.json (with style_meaning: how each style value correlates with measured tra
 digits), preview.png (the digits x styles grid as Keras draws it, for the page to show before or
 without a working backend), atlasN.png (real test digits at quantiles of style N) and parity/
 (inputs, and the outputs of Keras running the shipped weights, for the parity tests; the site build
-does not copy it). meta.json records the test figures of the trained and of the shipped weights;
+does not copy it). training.png and training.json: the run's per-epoch samples and
+loss curves (training/watched.py). meta.json records the test figures of the trained and of the shipped weights;
 quantisation that costs more than MAX_BCE_INCREASE or MAX_ACCURACY_DROP is an error.
 Everything is written to a temporary folder first and swapped in at the end.
 """
@@ -23,7 +24,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np  # noqa: E402
 
-from training import analysis, encoding, runs, samples  # noqa: E402
+from training import analysis, encoding, runs, samples, watched  # noqa: E402
 from training import data as data_lib  # noqa: E402
 from training import neighbours  # noqa: E402
 from training.folders import FolderError, check_replaceable, written_whole  # noqa: E402
@@ -40,7 +41,8 @@ UINT8_MIN_WEIGHTS = 4096
 MAX_BCE_INCREASE = 1e-3
 MAX_ACCURACY_DROP = 1e-3
 # what a converted model folder holds: an existing `out` is replaced only if it holds nothing else
-OUTPUT_ENTRIES = ("meta.json", "preview.png", "atlas*.png", "decoder", "encoder", "parity", "neighbours.*")
+OUTPUT_ENTRIES = ("meta.json", "preview.png", "atlas*.png", "decoder", "encoder", "parity", "neighbours.*",
+                  watched.SPRITE, watched.DATA)
 PARITY_DIGITS = 32
 
 
@@ -153,6 +155,7 @@ def convert(run, out, quantize="mixed", data_path=None):
             atlas = analysis.atlas(ds.test.x, style, ds.test.y, d)
             samples.write_png(tmp / name, samples.tile(atlas, NUM_CLASSES, len(ATLAS_QUANTILES)))
             meaning["atlas"].append(name)
+        training = watched.write(run, tmp)  # the run's samples and loss curves, for the page
         (tmp / "parity" / "shapes.json").write_text(json.dumps(
             {name: list(a.shape) for name, a in arrays.items()}, indent=1) + "\n")
 
@@ -183,6 +186,8 @@ def convert(run, out, quantize="mixed", data_path=None):
                        "data_sha256": metrics["data_sha256"], "seconds": metrics["seconds"]},
             "neighbours": neighbours.write_index(tmp, ds),  # real training images for the page's check
         }
+        if training:
+            meta["training"] = training
         (tmp / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")
 
     return meta

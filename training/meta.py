@@ -28,6 +28,7 @@ SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9]+)*")
 MODEL_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 ATLAS_NAME = re.compile(r"atlas[0-9]+\.png")
 NEIGHBOURS_FILES = {"index": "neighbours.json", "sprite": "neighbours.png"}  # training/neighbours.py writes them
+TRAINING_FILES = {"data": "training.json", "sprite": "training.png"}  # training/watched.py writes them
 SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
@@ -100,6 +101,23 @@ def _check_meaning(meaning, dims, fail):
         fail("style_meaning.atlas should list files named atlasN.png")
 
 
+def _check_story(meta, fail):
+    """The optional figures below the explorer: the run's record (training/watched.py) and the
+    compression figures (training/compression.py --write)."""
+    training = meta.get("training", {})
+    if not isinstance(training, dict) or (training and "data" not in training) or not all(
+            TRAINING_FILES.get(k) == v for k, v in training.items()):
+        fail(f"training should name its files as {TRAINING_FILES} (data at least)")
+    if "compression" not in meta:
+        return
+    rows = meta["compression"].get("rows") if isinstance(meta["compression"], dict) else None
+    if not isinstance(rows, list) or not rows or not all(
+            isinstance(r, dict) and isinstance(r.get("codec"), str) and is_number(r.get("bits_per_digit"))
+            and r["bits_per_digit"] > 0 and is_number(r.get("bce"))
+            and (r.get("reader_accuracy") is None or is_number(r["reader_accuracy"])) for r in rows):
+        fail("compression.rows should list {codec, bits_per_digit > 0, bce, reader_accuracy} with finite numbers")
+
+
 def _check_neighbours(entry, fail):
     """The index of real training images the page searches for the nearest (training/neighbours.py)."""
     if not (isinstance(entry, dict) and all(entry.get(k) == v for k, v in NEIGHBOURS_FILES.items())
@@ -166,6 +184,7 @@ def check(meta, where):
         _check_meaning(meta["style_meaning"], dims, fail)
     if "neighbours" in meta:
         _check_neighbours(meta["neighbours"], fail)
+    _check_story(meta, fail)
     hashes = meta["weights_sha256"]
     if not all(isinstance(v, str) and SHA256.fullmatch(v) for v in hashes.values()):
         fail("weights_sha256 should map shard files to hex SHA-256 digests")

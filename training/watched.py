@@ -1,0 +1,145 @@
+"""Training, watched (the proposal's figures 4-7): what a run recorded while it trained, shipped
+small for the page.
+
+    python -m training.watched runs/mnist converted_model/mnist   # add to an existing conversion
+
+convert.py calls write() for every conversion. From the run folder it takes
+  - samples/epoch_NN.png (after each stage-2 epoch) and samples/refine_NN.png (after each stage-3
+    round): the ten classes at low / middle / high style, stacked into one sprite, training.png,
+    in SPRITE_LEVELS grey levels (a 4-bit PNG: ~70 KB for 18 frames, a third of the frames' own
+    bytes; the page draws one frame at a time);
+  - history_classifier.csv, history_autoencoder.csv, history_refine.csv: every column as numbers;
+and writes training.json (the sprite's layout, each frame's stage and number, the curves). A run
+with none of these (trained before they existed) gets neither file; meta.json -> "training" says
+which files there are.
+"""
+import argparse
+import csv
+import json
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from training import runs
+from training.meta import GRID_GAP, IMAGE_SIDE
+
+SPRITE = "training.png"
+DATA = "training.json"
+SPRITE_LEVELS = 16  # grey levels in the sprite: 4 bits a pixel
+# stage -> (file pattern in samples/, the history file that has a row per frame)
+FRAMES = {"autoencoder": re.compile(r"epoch_(\d+)\.png"), "refine": re.compile(r"refine_(\d+)\.png")}
+HISTORIES = ("classifier", "autoencoder", "refine")
+
+
+class WatchedError(runs.RunError):
+    """The run's records cannot be read; the message names the file (convert reports it as one line)."""
+
+
+def read_history(path):
+    """A Keras CSVLogger file -> {column: [numbers or None]}; None where a cell is empty."""
+    with path.open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    if not rows:
+        raise WatchedError(f"{path}: no rows")
+    out = {}
+    for column in rows[0]:
+        values = []
+        for row in rows:
+            cell = (row[column] or "").strip()
+            try:
+                value = float(cell) if cell else None
+            except ValueError:
+                raise WatchedError(f"{path}: {column!r} holds {cell[:20]!r}, not a number") from None
+            values.append(None if value is None or not np.isfinite(value) else float(f"{value:.6g}"))
+        out[column] = values
+    return out
+
+
+def sample_frames(folder):
+    """[(stage, number, path)] in training order: stage 2's epochs, then stage 3's rounds."""
+    frames = []
+    for stage, pattern in FRAMES.items():
+        found = sorted((int(m.group(1)), p) for p in folder.glob("*.png") if (m := pattern.fullmatch(p.name)))
+        frames += [(stage, n, p) for n, p in found]
+    return frames
+
+
+def sprite(paths):
+    """The frames (greyscale PNGs of one size) stacked top to bottom -> uint8 [H, W] in SPRITE_LEVELS levels."""
+    from PIL import Image
+    images = [np.asarray(Image.open(p).convert("L")) for p in paths]
+    if len({im.shape for im in images}) != 1:
+        raise WatchedError(f"{paths[0].parent}: the sample images differ in size "
+                           f"({sorted({im.shape for im in images})})")
+    step = 255 / (SPRITE_LEVELS - 1)
+    return np.rint(np.rint(np.concatenate(images) / step) * step).astype(np.uint8)
+
+
+def write_png(path, grey):
+    """A grey image of SPRITE_LEVELS levels as a 4-bit palette PNG (the page draws it as is)."""
+    from PIL import Image
+    step = 255 / (SPRITE_LEVELS - 1)
+    image = Image.fromarray(np.rint(grey / step).astype(np.uint8))  # "L"; putpalette makes it "P"
+    image.putpalette([round(i * step) for i in range(SPRITE_LEVELS) for _ in range(3)])
+    image.save(path, "PNG", optimize=True, bits=4)
+
+
+def collect(run):
+    """-> (sprite uint8 [H, W] or None, the data for training.json) of a run folder; None if it has nothing."""
+    run = Path(run)
+    curves = {name: read_history(run / f"history_{name}.csv") for name in HISTORIES
+              if (run / f"history_{name}.csv").is_file()}
+    frames = sample_frames(run / "samples")
+    if not curves and not frames:
+        return None, None
+    data = {"curves": curves, "frames": [], "sprite": None}
+    image = None
+    if frames:
+        image = sprite([p for _, _, p in frames])
+        counts = {stage: sum(s == stage for s, _, _ in frames) for stage in FRAMES}
+        data["frames"] = [{"stage": s, "number": n, "of": counts[s], "source": f"samples/{p.name}"}
+                          for s, n, p in frames]
+        height, width = image.shape[0] // len(frames), image.shape[1]
+        cells = lambda pixels: (pixels + GRID_GAP) // (IMAGE_SIDE + GRID_GAP)  # noqa: E731 (samples.tile's layout)
+        data["sprite"] = {"file": SPRITE, "width": int(width), "height": int(image.shape[0]),
+                          "frame_height": int(height), "rows": int(cells(height)), "cols": int(cells(width)),
+                          "levels": SPRITE_LEVELS}
+    return image, data
+
+
+def write(run, folder):
+    """Write training.png and training.json of `run` into `folder`. -> meta.json's "training" entry or None."""
+    image, data = collect(run)
+    if data is None:
+        return None
+    entry = {"data": DATA}
+    if image is not None:
+        write_png(Path(folder) / SPRITE, image)
+        entry["sprite"] = SPRITE
+    (Path(folder) / DATA).write_text(json.dumps(data, separators=(",", ":")) + "\n")
+    return entry
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("run", type=Path, help="the run folder the model was converted from")
+    ap.add_argument("model", type=Path, help="the converted model folder (its meta.json gets a 'training' entry)")
+    args = ap.parse_args(argv)
+    try:
+        meta = json.loads((args.model / "meta.json").read_text())
+        entry = write(args.run, args.model)
+    except (OSError, ValueError, runs.RunError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    if entry is None:
+        print(f"error: {args.run}: no samples/ and no history_*.csv", file=sys.stderr)
+        return 2
+    runs.write_json(args.model / "meta.json", {**meta, "training": entry})
+    print(f"{args.model}: {', '.join(entry.values())}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
