@@ -9,6 +9,7 @@ import { bindExports } from './export.js';
 import { buildGridCells, labelGridCells } from './grid.js';
 import { MODELS, decoderReady, firstBackend, loadModel, modelReady, newerJobWaiting, onLoad, showPreview, switchBackend } from './loader.js';
 import { showMeaning } from './meaning.js';
+import { bindNearest } from './nearest.js';
 import { startMore } from './more.js';
 import { OwnDigit } from './own.js';
 import { drawGrid as drawGridRows, inputAt, schedule, showError, timings } from './render.js';
@@ -26,6 +27,7 @@ const drawGrid = () => drawGridRows(newerJobWaiting);
 // the URL hash, and says what the style means for the class on screen.
 const controls = new Controls();
 buildGridCells((patch) => controls.take(patch));
+bindNearest(); // the nearest real training images, fetched once their box is opened
 // the in-between grid, the reader along the way, your style on every class (issue 16)
 const more = startMore({ decoderReady, take: (patch) => controls.take(patch), drawing: () => own.result });
 subscribe((state) => {
