@@ -141,6 +141,17 @@ def test_a_write_that_fails_midway_leaves_the_folder_as_it_was(tmp_path, monkeyp
     assert snapshot(folder) == before and calls == [".partial.neighbours.png", ".partial.neighbours.json"]
 
 
+def test_write_index_is_what_conversion_calls_and_meta_json_accepts_its_entry(ds, tmp_path):
+    entry = neighbours.write_index(tmp_path, ds)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["neighbours.json", "neighbours.png"]
+    assert entry["bytes"] == sum(p.stat().st_size for p in tmp_path.iterdir())
+    assert entry["sprite_sha256"] == hashlib.sha256((tmp_path / "neighbours.png").read_bytes()).hexdigest()
+    meta = json.loads((MNIST / "meta.json").read_text())
+    meta_lib.check({**meta, "neighbours": entry}, "meta.json")
+    with pytest.raises(meta_lib.MetaError, match="neighbours should name"):
+        meta_lib.check({**meta, "neighbours": {**entry, "sprite": "../secret.png"}}, "meta.json")
+
+
 def test_conversion_writes_the_index():
     """convert.py calls write_index with the run's dataset, and a folder holding the index is still
     an earlier output of convert (so the next conversion may replace it)."""
