@@ -224,7 +224,8 @@ def test_the_site_holds_only_what_the_page_loads(tmp_path):
                      if p.is_file())
     assert shipped == ["mnist/atlas1.png", "mnist/decoder/group1-shard1of1.bin", "mnist/decoder/model.json",
                        "mnist/encoder/group1-shard1of1.bin", "mnist/encoder/model.json", "mnist/meta.json",
-                       "mnist/neighbours.json", "mnist/neighbours.png", "mnist/preview.png"]
+                       "mnist/neighbours.json", "mnist/neighbours.png", "mnist/preview.png", "mnist/training.json",
+                       "mnist/training.png"]
 
 
 @pytest.mark.parametrize("name", ["a#b", "a?b", "%2e%2e", "new\nline", "linked"])
