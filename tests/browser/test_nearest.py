@@ -137,3 +137,16 @@ def test_opening_the_box_moves_nothing_else_and_a_model_without_an_index_says_so
         assert requests == []
         assert page.locator("#nearest").evaluate("(e) => getComputedStyle(e).visibility") == "hidden"
     context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("name", COMMITTED)
+def test_axe_finds_nothing_in_the_open_box(open_page, name, scheme):
+    from axe_playwright_python.sync_playwright import Axe
+    watch = open_page(f"?model={name}", color_scheme=scheme, viewport=DESKTOP)
+    page = watch.page
+    page.click("#nearest-box summary")
+    page.evaluate(SHOWN if "neighbours" in METAS[name] else IDLE)
+    found = Axe().run(page, context="#nearest-box").response["violations"]
+    assert [f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']][:3]}" for v in found] == []
+    assert watch.errors == []
