@@ -185,3 +185,44 @@ def test_your_style_on_every_class(open_page, name):
     filename, png = download(page, "#own-row-png")
     assert filename == "your-style.png" and png.size == ((10 * 30 - 2) * 4, 28 * 4)
     assert watch.errors == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_nothing_in_the_three_features(open_page, scheme):
+    from test_axe import violations
+    watch = open_page("?model=mnist_2style", color_scheme=scheme, viewport={"width": 1280, "height": 800})
+    page = watch.page
+    page.select_option("#grid-steps", "3")
+    page.evaluate("digitMorph.setState({ mode: 'pair', from: 4, to: 9, t: 0.4 })")
+    wait_until(page, "digitMorph.reader.strip?.a === 4")
+    drawing = page.evaluate("async (c) => Array.from(await digitMorph.decode([c]))", median_code(METAS["mnist_2style"], 7))
+    page.evaluate("async (d) => digitMorph.encodeDrawing(d, 28)", drawing)
+    page.click("#own-row-make")
+    page.locator("#own-row-status").filter(has_text="Each class at").wait_for()
+    page.locator('#grid8-wrap[aria-busy="false"]').wait_for()
+    page.evaluate(IDLE)
+    assert violations(page) == []
+    assert watch.errors == []
+
+
+def test_another_model_redraws_the_grid_and_reloads_the_reader(open_page):
+    if "fashion" not in COMMITTED:
+        pytest.skip("needs the fashion model")
+    watch = open_page("?model=mnist")
+    page = watch.page
+    page.select_option("#grid-steps", "3")
+    page.locator('#grid8-wrap[data-drawn="mnist:3"][aria-busy="false"]').wait_for(timeout=60_000)
+    drawing = page.evaluate("async (c) => Array.from(await digitMorph.decode([c]))", median_code(METAS["mnist"], 4))
+    page.evaluate("async (d) => digitMorph.encodeDrawing(d, 28)", drawing)
+    page.click("#own-row-make")
+    page.locator("#own-row").wait_for()
+    page.select_option("#model-picker", "fashion")
+    page.locator('#grid8-wrap[data-drawn="fashion:3"][aria-busy="false"]').wait_for(timeout=60_000)
+    label = page.locator("#grid8-cells [role=gridcell]").nth(2).get_attribute("aria-label")
+    assert label.startswith("50 % T-shirt/top, 50 % Trouser, "), label
+    wait_until(page, "document.getElementById('reader-box').dataset.loaded?.startsWith('fashion@')")
+    page.evaluate("digitMorph.setState({ mode: 'walk', digit: 1 })")
+    wait_until(page, "digitMorph.reader.reading?.cls === 1")
+    assert page.locator("#reader-text").inner_text().startswith("reads as Trouser · ")
+    assert page.locator("#own-row-make").inner_text() == "Your style on every class"
+    assert watch.errors == []

@@ -70,6 +70,7 @@ export class Figure8 {
     const height = GRID_ROWS * PITCH - GRID_GAP;
     const canvas = $('grid8');
     [canvas.width, canvas.height] = [width, height];
+    canvas.parentElement.style.setProperty('--cols', cols.length); // (a phone scrolls it sideways: style.css)
     this.unmark();
     const box = $('grid8-cells');
     box.replaceChildren();
@@ -120,6 +121,7 @@ export class Figure8 {
     try {
       decoder = await this.app.decoderReady();
     } catch {
+      if (token === this.token) wrap.setAttribute('aria-busy', 'false');
       return null; // the model could not load: the page says so
     }
     const superseded = () => token !== this.token || decoder !== page.decoder;

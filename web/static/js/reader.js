@@ -29,6 +29,7 @@ export class Reader {
     this.loaded = null; // a Promise that settles when the encoder of the first start is loaded
     this.failed = null; // the model@backend whose encoder failed to load (not tried again per frame)
     this.frame = null; // the newest frame not read yet: { pixels, meta }
+    this.lastFrame = null; // the newest frame
     this.reading = null; // { cls, p, text } of the last frame read
     this.strip = null; // { key, a, b, ts, probs, pa, pb, other, text }
     this.timers = { read: 0, say: 0, strip: 0 };
@@ -54,7 +55,7 @@ export class Reader {
   keyNow() { return page.model && `${page.model.name}@${page.backend}`; }
 
   onFrame(pixels) {
-    this.frame = { pixels: pixels.slice(0, PIXELS), meta: page.model };
+    this.frame = this.lastFrame = { pixels: pixels.slice(0, PIXELS), meta: page.model };
     if (!this.started) {
       this.started = true;
       this.maybeStart();
@@ -91,6 +92,7 @@ export class Reader {
     this.encoderKey = key;
     $('reader-box').dataset.loaded = key;
     this.resolveLoaded(true);
+    this.frame ??= this.lastFrame; // (the frame on screen, even if it came before the load)
     this.pumpRead();
     this.wantStrip();
     return undefined;
@@ -100,7 +102,7 @@ export class Reader {
   async modelChanged() {
     this.encoderKey = null;
     this.failed = null;
-    this.frame = null;
+    this.frame = this.lastFrame = null;
     this.reading = null;
     this.strip = null;
     delete $('reader-box').dataset.loaded;
