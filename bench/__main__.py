@@ -27,6 +27,8 @@ import numpy as np
 
 import build
 import serve
+from bench import lighthouse
+from bench.phone import PHONE_CPU_RATE, budgets_failed, phone_table, worker_throttle_ratio
 from bench.chromium import WEBGL_FLAGS, launch
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,23 +74,31 @@ def drawing_digits(model_dir):
     return [digits[i].round(4).tolist() for i in (0, other, same)]
 
 
-def measure_page(browser, url, backend, steps, digits):
-    """One cold-cache visit: first frame, bytes, frame latencies, decode times, grid times, drawings."""
+def measure_page(browser, url, backend, steps, digits, cpu_rate=1):
+    """One cold-cache visit: first frame, bytes, frame latencies, decode times, grid times, drawings.
+    backend 'auto': the page's own choice. cpu_rate: Chromium's CPU throttling (CDP
+    Emulation.setCPUThrottlingRate, as Lighthouse's mobile preset), which slows the page's main
+    thread but not its worker (worker_throttle_ratio says how much a worker is slowed)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": cpu_rate})
     responses = []
     page.on("response", lambda r: responses.append(r))
-    page.goto(f"{url}?backend={backend}")
+    page.goto(url if backend == "auto" else f"{url}?backend={backend}")
     page.evaluate("window.digitMorph.ready")
     got = page.evaluate("digitMorph.backend")
-    if got != backend:
+    if backend != "auto" and got != backend:
         raise RuntimeError(f"asked for backend {backend}, the page runs {got}")
     first_frame = page.evaluate("digitMorph.firstFrameMs")
-    raw = zipped = 0
+    first_frame_at = page.evaluate("performance.timeOrigin + digitMorph.firstFrameMs")
+    raw = zipped = first_digit = 0
     for r in responses:  # everything up to `ready` (first digit and grid drawn) counts
         body = r.body() if r.status == 200 else b""
         raw += len(body)
-        zipped += len(gzip.compress(body, 9, mtime=0))
+        z = len(gzip.compress(body, 9, mtime=0))
+        zipped += z
+        if r.request.timing["startTime"] < first_frame_at:  # asked for before the first live digit
+            first_digit += z
 
     slider = page.locator("#digit-slider")
     slider.focus()
@@ -104,7 +114,7 @@ def measure_page(browser, url, backend, steps, digits):
     grid = [g["ms"] for g in grids]
     _, new_class, same_class = page.evaluate(DRAW, digits)
     context.close()
-    return {"first_frame_ms": first_frame, "bytes_raw": raw, "bytes_gzip": zipped,
+    return {"first_frame_ms": first_frame, "bytes_raw": raw, "bytes_gzip": zipped, "first_digit_gzip": first_digit,
             "frame_median_ms": pct(latencies, 50), "frame_p95_ms": pct(latencies, 95),
             "decode_median_ms": pct(decodes, 50),
             "grid_median_ms": pct(grid, 50), "grid_p95_ms": pct(grid, 95),
@@ -191,6 +201,7 @@ def main(argv=None):
     ap.add_argument("--model", default="mnist")
     ap.add_argument("--backends", default=",".join(BACKENDS))
     ap.add_argument("--out", default="bench.json")
+    ap.add_argument("--no-lighthouse", dest="lighthouse", action="store_false", help="skip the Lighthouse runs")
     args = ap.parse_args(argv)
     model_dir = ROOT / "converted_model" / args.model
     meta = json.loads((model_dir / "meta.json").read_text())
@@ -218,15 +229,30 @@ def main(argv=None):
                     runs.append(measure_page(browser, url, backend, args.steps, drawing_digits(model_dir)))
                     print(f"{backend} run {i + 1}: {json.dumps(runs[-1])}", file=sys.stderr, flush=True)
                 per_backend[backend] = {k: summary([r[k] for r in runs]) for k in runs[0]}
+            phone = {}
+            for rate in (1, PHONE_CPU_RATE):  # the page's own choice of backend, side by side
+                runs = [measure_page(browser, url, "auto", args.steps, drawing_digits(model_dir), rate) for _ in range(args.runs)]
+                print(f"auto, cpu x{rate}: {json.dumps(runs)}", file=sys.stderr, flush=True)
+                phone[f"x{rate}"] = {k: summary([r[k] for r in runs]) for k in runs[0]}
+            phone["worker_throttle_ratio"] = worker_throttle_ratio(browser, PHONE_CPU_RATE)
             browser.close()
+        lighthouse_result = lighthouse.run(url, args.runs) if args.lighthouse else None
         server.shutdown()
 
     result = {"model": args.model, "runs": args.runs, "steps": args.steps, "auto_backend": auto,
-              "webgl_renderer": renderer, "backends": per_backend, "native": measure_native(model_dir),
-              "training_s_per_epoch": training_figures(meta)}
+              "webgl_renderer": renderer, "backends": per_backend, "phone": phone, "lighthouse": lighthouse_result,
+              "native": measure_native(model_dir), "training_s_per_epoch": training_figures(meta)}
     Path(args.out).write_text(json.dumps(result, indent=2) + "\n")
     print(table(result))
-    return 0
+    print()
+    print(phone_table(phone))
+    if lighthouse_result:
+        print()
+        print(lighthouse.table(lighthouse_result))
+    failed = budgets_failed(result)
+    for line in failed:
+        print(f"BUDGET FAILED: {line}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
