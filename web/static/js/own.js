@@ -36,7 +36,7 @@ export function loadEncoder(meta, backend, onProgress = null) {
     const listeners = new Set();
     encoders.key = key;
     encoders.listeners = listeners;
-    encoders.promise = Encoder.load(encoders.app.tf, `models/${meta.name}/`, meta, (loaded, total) => {
+    encoders.promise = Encoder.load(encoders.app.runtime, `models/${meta.name}/`, meta, (loaded, total) => {
       for (const fn of listeners) fn(loaded, total);
     });
     encoders.promise.then(() => listeners.clear(), () => { if (encoders.key === key) encoders.key = null; });
@@ -47,7 +47,7 @@ export function loadEncoder(meta, backend, onProgress = null) {
 }
 
 export class OwnDigit {
-  // app: { tf, meta(), backend(), modelReady(), decoderReady(), colours(), explore(result), changed(result) }
+  // app: { runtime, meta(), backend(), modelReady(), decoderReady(), colours(), explore(result), changed(result) }
   constructor(app) {
     this.app = app;
     encoders.app = app;
