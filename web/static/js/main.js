@@ -2,7 +2,7 @@
 // (state.js), then pick a backend and load the model (loader.js). The flow from there on:
 // input -> state -> decode -> draw (render.js), on every change of the state.
 import { BACKENDS } from './backend.js';
-import { NUM_CLASSES, positionOf, stateClasses, styleScales } from './codes.js';
+import { NUM_CLASSES, positionOf, stateClasses, stateCode, styleScales } from './codes.js';
 import { IMAGE_SIDE } from './contract.js';
 import { inkColours } from './draw.js';
 import { bindExports } from './export.js';
@@ -14,6 +14,7 @@ import { startMore } from './more.js';
 import { OwnDigit } from './own.js';
 import { drawGrid as drawGridRows, inputAt, schedule, showError, timings } from './render.js';
 import { formatHash, parseHash } from './share.js';
+import { startStory, storyCode, storyModel } from './story.js';
 import { page, subscribe } from './state.js';
 import { Controls } from './ui.js';
 import { pageTexts } from './words.js';
@@ -34,6 +35,7 @@ subscribe((state) => {
   schedule();
   writeHash();
   if (page.model) showMeaning(page.model, stateClasses(state));
+  if (page.model) storyCode(() => stateCode(state, styleScales(page.model)));
 });
 document.querySelector('.controls').addEventListener('input', (e) => inputAt(e.timeStamp), true);
 for (const type of ['change', 'click']) document.querySelector('.controls').addEventListener(type, () => writeHash());
@@ -46,6 +48,7 @@ function showModel(meta) {
   labelGridCells(meta);
   more.showModel(meta);
   showFigures(meta);
+  storyModel(meta);
 }
 
 // The texts that depend on the model's dataset and style values (words.js), into the elements
@@ -164,6 +167,7 @@ const ready = start().catch((e) => {
   throw e;
 });
 ready.catch(() => {}); // shown on the page; the API's `ready` still rejects for tests
+startStory(ready); // the figures below the explorer: after the first frame, as they near the viewport
 
 // A small API for tests and tools.
 window.digitMorph = {
