@@ -8,6 +8,7 @@
 import { NUM_CLASSES, styleScales } from './codes.js';
 import { IMAGE_SIDE } from './contract.js';
 import { morphOf, readingOf, stripCodes, stripSeries, stripText, stripTs } from './morphs.js';
+import { settled } from './loader.js';
 import { loadEncoder } from './own.js';
 import { onFrame } from './render.js';
 import { page, subscribe } from './state.js';
@@ -27,6 +28,8 @@ export class Reader {
     this.started = false; // the first frame was drawn
     this.seen = false; // the reader's box has been on screen
     this.loaded = null; // a Promise that settles when the encoder of the first start is loaded
+    this.loading = false; // load() runs
+    this.generation = 0; // model or backend changes so far
     this.failed = null; // the model@backend whose encoder failed to load (not tried again per frame)
     this.frame = null; // the newest frame not read yet: { pixels, meta }
     this.lastFrame = null; // the newest frame
@@ -71,35 +74,54 @@ export class Reader {
     idle(() => this.load(), { timeout: 2000 });
   }
 
-  // Load the encoder of the model shown (the download in the reading's place meanwhile).
+  // Load the encoder of the model shown, once that model is drawn and the page has settled on its
+  // backend (the first digit is drawn by the plain-JS backend, then the page moves to WebAssembly:
+  // loader.js settled), the download in the reading's place meanwhile. One load at a time; a model
+  // or backend changed meanwhile is loaded next.
   async load() {
-    const meta = page.model;
-    const key = this.keyNow();
-    if (!meta || this.failed === key) return this.resolveLoaded(false);
-    $('reader-text').textContent = 'Loading the reader…';
+    if (this.loading) return;
+    this.loading = true;
     try {
-      await loadEncoder(meta, page.backend, (loaded, total) => {
-        if (this.keyNow() === key) $('reader-text').textContent = `Loading the reader… ${Math.round(loaded / 1024)} / ${Math.round(total / 1024)} KB`;
-      });
-    } catch (e) {
-      if (this.keyNow() === key) {
-        this.failed = key;
-        $('reader-text').textContent = `The reader could not load: ${e.message}`;
+      for (;;) {
+        const generation = this.generation;
+        try {
+          await settled();
+          await this.app.decoderReady();
+        } catch {
+          return; // the model could not load: the page says so
+        }
+        const meta = page.model;
+        const key = this.keyNow();
+        if (this.encoderKey === key || this.failed === key) return;
+        $('reader-text').textContent = 'Loading the reader…';
+        try {
+          await loadEncoder(meta, page.backend, (loaded, total) => {
+            if (this.keyNow() === key) $('reader-text').textContent = `Loading the reader… ${Math.round(loaded / 1024)} / ${Math.round(total / 1024)} KB`;
+          });
+        } catch (e) {
+          if (this.keyNow() !== key || generation !== this.generation) continue;
+          this.failed = key;
+          $('reader-text').textContent = `The reader could not load: ${e.message}`;
+          this.resolveLoaded(false);
+          return;
+        }
+        if (this.keyNow() !== key || generation !== this.generation) continue; // another model or backend: load for it
+        this.encoderKey = key;
+        $('reader-box').dataset.loaded = key;
+        this.resolveLoaded(true);
+        this.frame ??= this.lastFrame; // (the frame on screen, even if it came before the load)
+        this.pumpRead();
+        this.wantStrip();
+        return;
       }
-      return this.resolveLoaded(false);
+    } finally {
+      this.loading = false;
     }
-    if (this.keyNow() !== key) return undefined; // modelChanged loads the new one
-    this.encoderKey = key;
-    $('reader-box').dataset.loaded = key;
-    this.resolveLoaded(true);
-    this.frame ??= this.lastFrame; // (the frame on screen, even if it came before the load)
-    this.pumpRead();
-    this.wantStrip();
-    return undefined;
   }
 
   // the model or backend changes: readings and strip no longer apply; load again when it is ready
-  async modelChanged() {
+  modelChanged() {
+    this.generation++;
     this.encoderKey = null;
     this.failed = null;
     this.frame = this.lastFrame = null;
@@ -107,13 +129,7 @@ export class Reader {
     this.strip = null;
     delete $('reader-box').dataset.loaded;
     this.drawStrip();
-    if (!this.starting) return;
-    try {
-      await this.app.decoderReady();
-    } catch {
-      return; // the model could not load: the page says so
-    }
-    if (!this.encoderKey) this.load();
+    if (this.starting) this.load();
   }
 
   // The encoder, if the reader is loaded for the model shown; else null.
