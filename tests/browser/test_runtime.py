@@ -60,6 +60,7 @@ def test_the_first_digit_needs_only_the_model_and_the_smallest_runtime(browser, 
     chunks = {f"vendor/tfjs/{p.name}" for p in (Path(site["dist"]) / "vendor" / "tfjs").glob("chunk-*.js")}
     page_chunks = {f"static/js/{p.name}" for p in (Path(site["dist"]) / "static" / "js").glob("chunk-*.js")}
     expected = {"", "static/css/style.css", "static/js/main.js", "static/js/worker.js", "vendor/tfjs/core.js",
+                "models/mnist/preview.png",
                 "vendor/tfjs/backend-cpu.js", "models/mnist/decoder/model.json", "models/mnist/decoder/group1-shard1of1.bin"}
     assert expected <= before, expected - before
     assert before - expected <= chunks | page_chunks, sorted(before - expected - chunks - page_chunks)
@@ -68,4 +69,38 @@ def test_the_first_digit_needs_only_the_model_and_the_smallest_runtime(browser, 
     after = {r.url[len(base):] for r in requests if r.timing["startTime"] >= first_frame}
     assert "vendor/tfjs/tfjs-backend-wasm-simd.wasm" in after or "vendor/tfjs/tfjs-backend-wasm.wasm" in after
     assert page.evaluate("digitMorph.memory()")["numTensors"] > 0
+    context.close()
+
+
+DIGIT_INK = """() => {
+  const d = document.getElementById('digit').getContext('2d').getImageData(0, 0, 28, 28).data;
+  return Array.from({ length: 784 }, (_, i) => d[4 * i + 3] === 0 ? null : d[4 * i]);
+}"""
+
+
+def test_never_an_empty_frame_on_a_slow_network(browser, site):
+    """On a slow phone network the pre-rendered grid's cell stands in for the first digit until the
+    decoder draws it, and it is the same image (Keras drew it from the same code)."""
+    context = browser.new_context(viewport={"width": 412, "height": 823})
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 150,
+                                                  "downloadThroughput": 1.6e6 / 8, "uploadThroughput": 0.75e6 / 8})
+    page.goto(site["url"], wait_until="commit")
+    early = None
+    for _ in range(400):
+        if page.evaluate("typeof window.digitMorph") != "undefined" and page.evaluate("digitMorph.firstFrameMs") is not None:
+            break
+        ink = page.evaluate(DIGIT_INK)
+        if None not in ink:
+            early = np.asarray(ink, float)
+            break
+        page.wait_for_timeout(25)
+    assert early is not None, "the digit stayed empty until the decoder drew it"
+    assert page.evaluate("digitMorph.firstFrameMs") is None
+    page.evaluate("digitMorph.ready")
+    live = np.asarray(page.evaluate(DIGIT_INK), float)
+    assert 50 < (early < 128).sum() < 500
+    assert np.abs(early - live).mean() < 0.02 * 255
     context.close()

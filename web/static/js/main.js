@@ -6,12 +6,13 @@ import { NUM_CLASSES, positionOf, stateClasses, stateCode, styleScales } from '.
 import { IMAGE_SIDE } from './contract.js';
 import { inkColours } from './draw.js';
 import { bindExports } from './export.js';
+import { showFirstLook } from './firstlook.js';
 import { buildGridCells, labelGridCells } from './grid.js';
-import { MODELS, decoderReady, firstBackend, loadModel, modelReady, newerJobWaiting, onLoad, showPreview, switchBackend } from './loader.js';
+import { MODELS, decoderReady, firstBackend, loadModel, modelReady, newerJobWaiting, onLoad, runtime, settled, showPreview, switchBackend } from './loader.js';
 import { showMeaning } from './meaning.js';
-import { bindNearest } from './nearest.js';
 import { startMore } from './more.js';
-import { OwnDigit } from './own.js';
+import { bindNearest } from './nearest.js';
+import { OwnDigit, loadEncoder } from './own.js';
 import { drawGrid as drawGridRows, inputAt, schedule, showError, timings } from './render.js';
 import { formatHash, parseHash } from './share.js';
 import { startStory, storyCode, storyModel } from './story.js';
@@ -19,7 +20,6 @@ import { page, subscribe } from './state.js';
 import { Controls } from './ui.js';
 import { pageTexts } from './words.js';
 
-const tf = window.tf;
 const $ = (id) => document.getElementById(id);
 const query = new URLSearchParams(location.search);
 const drawGrid = () => drawGridRows(newerJobWaiting);
@@ -28,9 +28,9 @@ const drawGrid = () => drawGridRows(newerJobWaiting);
 // the URL hash, and says what the style means for the class on screen.
 const controls = new Controls();
 buildGridCells((patch) => controls.take(patch));
-bindNearest(); // the nearest real training images, fetched once their box is opened
 // the in-between grid, the reader along the way, your style on every class (issue 16)
 const more = startMore({ decoderReady, take: (patch) => controls.take(patch), drawing: () => own.result });
+bindNearest(); // the nearest real training images, fetched once their box is opened
 subscribe((state) => {
   schedule();
   writeHash();
@@ -108,17 +108,20 @@ async function applyShared(shared) {
 }
 
 async function start() {
-  // tf-layers.min.js makes a `tf` object even when tf-core.min.js is missing: check what each file gives
-  if (typeof tf?.setBackend !== 'function') throw new Error('the TensorFlow.js runtime file vendor/tfjs/tf-core.min.js is missing or did not load');
-  if (typeof tf.loadLayersModel !== 'function') throw new Error('the TensorFlow.js runtime file vendor/tfjs/tf-layers.min.js is missing or did not load');
   page.colours = inkColours(document.body);
   const requested = query.get('backend');
   const names = MODELS.map((m) => m.name);
   const shared = parseHash(location.hash, names);
   const first = shared.model ?? (names.includes(query.get('model')) ? query.get('model') : names[0]);
   firstBackend(BACKENDS.includes(requested) ? requested : 'auto');
-  showModel(MODELS.find((m) => m.name === first) ?? MODELS[0]); // menus and words at once, not after the download
+  const firstMeta = MODELS.find((m) => m.name === first) ?? MODELS[0];
+  showModel(firstMeta); // menus and words at once, not after the download
+  // the pre-rendered grid and digit until the decoder draws its own (a state from the URL waits for it)
+  const noDigitYet = () => timings.firstFrameMs == null;
+  showFirstLook(firstMeta, Object.keys(shared.state ?? {}).length ? null : page.explorer, page.colours, { digit: $('digit'), grid: $('grid') }, noDigitYet)
+    .catch(() => {});
   await loadModel(first);
+  await settled(); // (on 'auto': the move from the first digit's backend to the fast one)
   await applyShared({ ...shared, model: undefined });
   addEventListener('hashchange', () => applyShared(parseHash(location.hash, names)).catch(() => {}));
 
@@ -143,7 +146,7 @@ bindExports({
 });
 
 const own = new OwnDigit({
-  tf,
+  runtime,
   meta: () => page.model,
   backend: () => page.backend,
   modelReady,
@@ -179,9 +182,15 @@ window.digitMorph = {
   get state() { return structuredClone(page.explorer); },
   get lastDecodeMs() { return timings.lastDecodeMs; },
   async decode(codes) { return page.decoder.decode(codes.map((c) => Float32Array.from(c))); },
+  // images (arrays of IMAGE_SIDE² pixels in [0, 1]) -> their codes, by the model's encoder as is (no drawing pre-processing)
+  async encode(images) {
+    const encoder = await loadEncoder(page.model, page.backend);
+    return Promise.all(images.map(async (pixels) => Array.from(await encoder.encode(Float32Array.from(pixels)))));
+  },
   setState(patch) { controls.set(patch); },
   setBackend: switchBackend,
-  memory() { return tf.memory(); },
+  memory() { return runtime.call('memory'); }, // the worker's tf.memory()
+  loseWebglContext() { return runtime.call('loseWebglContext'); }, // as a GPU reset would
   // for the benchmark: timings as the user feels them
   get firstFrameMs() { return timings.firstFrameMs; },
   frameLatencies() { return [...timings.latencies]; },
@@ -196,5 +205,5 @@ window.digitMorph = {
   // the drawing's current result ({ model, cls, code, … }), or null
   get drawing() { return own.result && structuredClone(own.result); },
 };
-// figure8 { setSteps(n), steps, layout }, reader { loaded, reading, strip, made, read(pixels) }, styleRow { make(), row }
+// figure8 { setSteps(n), steps, layout }, reader { loaded, reading, strip, read(pixels) }, styleRow { make() }
 Object.defineProperties(window.digitMorph, Object.getOwnPropertyDescriptors(more.api));

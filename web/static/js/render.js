@@ -35,7 +35,9 @@ export function setStatus() {
   // a software renderer (SwiftShader, llvmpipe) draws many times slower than WebAssembly: say so
   const soft = page.backend === 'webgl' && page.webgl?.software ? 'software renderer' : '';
   const note = [soft, page.note].filter(Boolean).map((n) => ` (${n})`).join('');
-  $('status').textContent = `${page.backend}${note}${page.progress ? ` · ${page.progress}` : ms}`;
+  const head = page.backend ? `${page.backend}${note}` : ''; // (none yet while the first one starts)
+  const tail = page.progress || ms.slice(3);
+  $('status').textContent = head && tail ? `${head} · ${tail}` : head || tail;
 }
 
 // The oldest input event not yet on screen (for the latency the benchmark reads).
