@@ -246,9 +246,6 @@ export class Reader {
     const ctx = canvas.getContext('2d');
     ctx.clearRect(0, 0, w, h);
     const strip = this.strip;
-    const names = page.model?.class_names;
-    const legend = $('reader-legend');
-    legend.hidden = !strip?.probs;
     if (!strip?.probs) {
       canvas.setAttribute('aria-label', strip ? strip.text : 'The reader along the morph: not made yet');
       return;
@@ -288,8 +285,6 @@ export class Reader {
       ctx.lineTo(x(t), h);
       ctx.stroke();
     }
-    legend.querySelector('.a').textContent = `P(${names[strip.a]})`;
-    legend.querySelector('.b').textContent = `P(${names[strip.b]})`;
     canvas.setAttribute('aria-label', `${strip.text}${on ? ` Now at t = ${t.toFixed(2)}.` : ''}`);
   }
 
