@@ -12,6 +12,7 @@ PHONE = {"width": 390, "height": 844}
 def test_play_names_what_a_press_does_and_keeps_its_width(open_page):
     page = open_page().page
     play = page.locator("#play")
+    play.scroll_into_view_if_needed()  # (the click would scroll it there: compare in place)
     before = play.bounding_box()
     play.click()
     assert play.inner_text() == "Pause"

@@ -25,3 +25,13 @@ export function inkColours(element) {
   return { ink: rgb('--ink-rgb', [20, 24, 40]), paper: rgb('--paper-rgb', [255, 255, 255]) };
 }
 
+
+// The RGBA bytes of a decoded <img> (a sprite or grid shipped as PNG), read through a scratch canvas.
+export function imageBytes(img) {
+  const canvas = document.createElement('canvas');
+  canvas.width = img.naturalWidth;
+  canvas.height = img.naturalHeight;
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  ctx.drawImage(img, 0, 0);
+  return ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+}

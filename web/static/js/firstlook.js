@@ -4,7 +4,7 @@
 // shows an empty frame, even on a slow network; the decoder's first frame and grid then replace them.
 import { gridCodes, stateCode, styleScales } from './codes.js';
 import { GRID_GAP, GRID_ROWS, IMAGE_SIDE, NUM_CLASSES } from './contract.js';
-import { drawDigit } from './draw.js';
+import { drawDigit, imageBytes } from './draw.js';
 
 const PITCH = IMAGE_SIDE + GRID_GAP;
 const SAME = 1e-5; // codes equal up to float rounding
@@ -38,12 +38,7 @@ export async function showFirstLook(meta, state, colours, { digit, grid }, still
   }
   const width = NUM_CLASSES * PITCH - GRID_GAP;
   if (img.naturalWidth !== width || img.naturalHeight !== GRID_ROWS * PITCH - GRID_GAP || !stillFirst()) return false;
-  const scratch = document.createElement('canvas');
-  scratch.width = img.naturalWidth;
-  scratch.height = img.naturalHeight;
-  const sctx = scratch.getContext('2d', { willReadFrequently: true });
-  sctx.drawImage(img, 0, 0);
-  const grey = sctx.getImageData(0, 0, scratch.width, scratch.height).data;
+  const grey = imageBytes(img);
   const gctx = grid.getContext('2d');
   for (let r = 0; r < GRID_ROWS; r++) {
     for (let c = 0; c < NUM_CLASSES; c++) drawDigit(gctx, cellPixels(grey, width, r, c), 0, c * PITCH, r * PITCH, colours.ink, colours.paper);

@@ -74,6 +74,11 @@ export function decoderReady() {
   return new Promise((resolve, reject) => decoderWaiters.push({ resolve, reject }));
 }
 
+function showDownload(loaded, total) {
+  page.progress = `loading the model… ${kb(loaded)} / ${kb(total)} KB`;
+  setStatus();
+}
+
 // Load model `name` on the current backend (run only inside serialised()). stale() says a newer
 // request waits; then this one stops as soon as it can.
 async function loadModelNow(name, stale) {
@@ -89,10 +94,7 @@ async function loadModelNow(name, stale) {
   setStatus();
   let decoder;
   try {
-    decoder = await Decoder.load(runtime, `models/${meta.name}/`, meta, (loaded, total) => {
-      page.progress = `loading the model… ${kb(loaded)} / ${kb(total)} KB`;
-      setStatus();
-    });
+    decoder = await Decoder.load(runtime, `models/${meta.name}/`, meta, showDownload);
   } catch (e) {
     page.progress = '';
     setStatus();
@@ -156,7 +158,7 @@ async function applyWanted(stale) {
 export function loadModel(name) {
   want.model = name;
   const meta = MODELS.find((m) => m.name === name) ?? MODELS[0];
-  runtime.prefetch(`models/${meta.name}/`, 'decoder/', meta); // while the backend starts
+  runtime.prefetch(`models/${meta.name}/`, 'decoder/', meta, showDownload); // while the backend starts
   return serialised(applyWanted);
 }
 

@@ -60,9 +60,20 @@ export class Runtime {
     return answer;
   }
 
-  // Start downloading a model's folder now (it is built later, by a 'build' call with the same url).
-  prefetch(baseUrl, folder, meta) {
-    this.start().postMessage({ op: 'prefetch', ...modelFiles(baseUrl, folder, meta) });
+  // Start downloading a model's folder now (it is built later, by a 'build' call with the same url);
+  // onProgress(loaded, total) hears the download until it ends.
+  prefetch(baseUrl, folder, meta, onProgress = null) {
+    const files = modelFiles(baseUrl, folder, meta);
+    if (onProgress) {
+      if (!this.progress.has(files.url)) this.progress.set(files.url, new Set());
+      const listeners = this.progress.get(files.url);
+      const once = (loaded, total) => {
+        onProgress(loaded, total);
+        if (loaded >= total) listeners.delete(once);
+      };
+      listeners.add(once);
+    }
+    this.start().postMessage({ op: 'prefetch', ...files });
   }
 
   on(event, fn) {

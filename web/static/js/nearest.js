@@ -6,7 +6,7 @@
 // the search runs at most once per animation frame, on the newest decoded image.
 import { stateClasses } from './codes.js';
 import { IMAGE_SIDE, NUM_CLASSES } from './contract.js';
-import { drawDigit } from './draw.js';
+import { drawDigit, imageBytes } from './draw.js';
 import { onFrame } from './render.js';
 import { page } from './state.js';
 
@@ -75,13 +75,7 @@ async function loadIndex(meta) {
   if (img.naturalWidth !== perRow * IMAGE_SIDE || img.naturalHeight !== NUM_CLASSES * IMAGE_SIDE) {
     throw new Error(`${base}${about.sprite}: ${img.naturalWidth}×${img.naturalHeight} px, not what ${entry.index} says`);
   }
-  const canvas = document.createElement('canvas');
-  canvas.width = img.naturalWidth;
-  canvas.height = img.naturalHeight;
-  const ctx = canvas.getContext('2d', { willReadFrequently: true });
-  ctx.drawImage(img, 0, 0);
-  const rgba = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
-  return { about, pixels: spritePixels(rgba, canvas.width, NUM_CLASSES, perRow) };
+  return { about, pixels: spritePixels(imageBytes(img), img.naturalWidth, NUM_CLASSES, perRow) };
 }
 
 const thing = (meta) => (meta.dataset === 'mnist' ? 'digit' : 'image');
