@@ -20,10 +20,6 @@ from training.meta import IMAGE_SIDE, NUM_CLASSES  # noqa: E402
 class Preset:
     conv_channels: tuple = (32, 64, 64)   # the classifier's three 3x3 convolutions (28, 14, 7 px)
     classifier_dense: int = 128           # hidden Dense before the softmax (0: none)
-    # the class head reads the 7x7 map flattened ("flatten": 6,272 numbers into its Dense, most of the
-    # encoder's weights) or averaged over the map ("average": one number per channel)
-    class_pooling: str = "flatten"
-    style_squeeze: int = 0                # the style head first squeezes the 7x7 map to this many channels (1x1 conv; 0: reads the class head's flattened map)
     dropout: float = 0.0
     augment_shift: int = 0                # stage 1: random shift of up to this many pixels
     style_hidden: int = 0                 # hidden Dense in the style head (0: none)
@@ -62,10 +58,6 @@ PRESETS = {
         learning_rate=2e-3, cosine=True, refine_rounds=6, critic_weight=0.1,
     ),
 }
-# The same, with an encoder the drawing pad downloads in ~200 KB instead of 1.75 MB: the class head
-# averages the 7x7 map instead of flattening it, the style head reads a 16-channel squeeze of it.
-PRESETS["compact"] = replace(PRESETS["default"], class_pooling="average", classifier_dense=64, style_squeeze=16,
-                             epochs_classifier=12)
 
 
 def preset(name, **overrides):
@@ -75,7 +67,7 @@ def preset(name, **overrides):
 
 
 def _encoder_trunk(image, p):
-    """Three Conv+BN+ReLU, two max-pools: 28x28 -> the 7x7 map both heads read."""
+    """Three Conv+BN+ReLU, two max-pools: 28x28 -> 7x7 features shared by both heads."""
     x = image
     for i, channels in enumerate(p.conv_channels):
         if i > 0:
@@ -83,7 +75,7 @@ def _encoder_trunk(image, p):
         x = layers.Conv2D(channels, 3, padding="same", use_bias=False, name=f"cls_conv{i + 1}")(x)
         x = layers.BatchNormalization(name=f"cls_bn{i + 1}")(x)
         x = layers.ReLU(name=f"cls_relu{i + 1}")(x)
-    return x
+    return layers.Flatten(name="cls_flatten")(x)
 
 
 def _class_head(features, p):
@@ -98,10 +90,6 @@ def _class_head(features, p):
 
 
 def _style_head(features, p, style_dims):
-    """features: the class head's flattened map, or (style_squeeze) the 7x7 map itself."""
-    if p.style_squeeze:
-        features = layers.Conv2D(p.style_squeeze, 1, activation="relu", name="style_squeeze")(features)
-        features = layers.Flatten(name="style_flatten")(features)
     x = layers.BatchNormalization(name="style_norm")(features)
     if p.style_hidden:
         x = layers.Dense(p.style_hidden, activation="relu", name="style_dense")(x)
@@ -147,13 +135,9 @@ def build(p, style_dims=1):
     if style_dims < 1:
         raise ValueError(f"style_dims must be at least 1, got {style_dims}")
     image = keras.Input((IMAGE_SIDE, IMAGE_SIDE, 1), name="image")
-    fmap = _encoder_trunk(image, p)
-    if p.class_pooling not in ("flatten", "average"):
-        raise ValueError(f"class_pooling must be 'flatten' or 'average', got {p.class_pooling!r}")
-    pooled = (layers.Flatten(name="cls_flatten") if p.class_pooling == "flatten"
-              else layers.GlobalAveragePooling2D(name="cls_average"))(fmap)
-    probs = _class_head(pooled, p)
-    style = _style_head(fmap if p.style_squeeze else pooled, p, style_dims)
+    features = _encoder_trunk(image, p)
+    probs = _class_head(features, p)
+    style = _style_head(features, p, style_dims)
     code = layers.Concatenate(name="code")([probs, style])
     classifier = keras.Model(image, probs, name="classifier")
     encoder = keras.Model(image, code, name="encoder")

@@ -25,7 +25,7 @@ from training import data as data_lib  # noqa: E402
 from training import runs, stages  # noqa: E402  (neither loads TensorFlow)
 from training.meta import GRID_ROWS, NUM_CLASSES, STYLE_DIMS  # noqa: E402
 
-PRESETS = ("default", "compact", "seed")  # training/model.py defines them; named here to check before TensorFlow loads
+PRESETS = ("default", "seed")  # training/model.py defines them; named here to check before TensorFlow loads
 
 
 def parse_args(argv=None):

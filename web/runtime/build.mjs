@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 
 export const KERNELS = [
   'FusedConv2D', '_FusedMatMul', 'Reshape', 'ResizeNearestNeighbor', 'MaxPool', 'Softmax', 'Concat',
-  'Multiply', 'Add', 'Relu', 'Sigmoid', 'Cast', 'Identity', 'Mean',
+  'Multiply', 'Add', 'Relu', 'Sigmoid', 'Cast', 'Identity',
 ];
 export const BACKENDS = ['wasm', 'webgl', 'cpu'];
 const CORE = '@tensorflow/tfjs-core/dist/base';
@@ -37,7 +37,7 @@ function backendEntry(name) {
 
 const CORE_ENTRY = `import '@tensorflow/tfjs-core/dist/base_side_effects';
 export { tensor, tensor2d, tensor4d, tidy, dispose, memory, setBackend, getBackend, backend, ready, env, io, fused,
-  reshape, concat, softmax, maxPool, mean, relu, sigmoid, image, add, mul, engine } from '${CORE}';`;
+  reshape, concat, softmax, maxPool, relu, sigmoid, image, add, mul, engine } from '${CORE}';`;
 
 // Every import of tfjs-core, ours and the backends', resolves to the one copy without side effects
 // beyond base_side_effects (the package's index registers every gradient and chained op).

@@ -75,10 +75,6 @@ function plan(topology, weights) {
         if ((c.interpolation ?? 'nearest') !== 'nearest') refuse(layer, `interpolation ${c.interpolation}`);
         step.size = c.size;
         break;
-      case 'GlobalAveragePooling2D':
-        if ((c.data_format ?? 'channels_last') !== 'channels_last') refuse(layer, `data_format ${c.data_format}`);
-        step.keepdims = Boolean(c.keepdims);
-        break;
       case 'MaxPooling2D':
         Object.assign(step, { pool: c.pool_size, strides: c.strides ?? c.pool_size, padding: c.padding });
         break;
@@ -148,7 +144,6 @@ function compile(tf, step) {
     case 'Dropout': return { run: ([x]) => x };
     case 'UpSampling2D': return { run: ([x]) => tf.image.resizeNearestNeighbor(x, [x.shape[1] * step.size[0], x.shape[2] * step.size[1]]) };
     case 'MaxPooling2D': return { run: ([x]) => tf.maxPool(x, step.pool, step.strides, step.padding) };
-    case 'GlobalAveragePooling2D': return { run: ([x]) => tf.mean(x, [1, 2], step.keepdims) };
     case 'Concatenate': return { run: (xs) => tf.concat(xs, step.axis) };
     default: return { run: ([x]) => x };
   }
