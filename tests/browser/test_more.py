@@ -126,7 +126,7 @@ def test_the_reader_reads_the_frames_and_the_morph(open_page, name):
         page.keyboard.press("ArrowRight")
     page.evaluate(IDLE)
     label = page.locator("#reader-strip").get_attribute("aria-label")
-    assert label.startswith(text) and label.endswith("Now at t = 0.30."), label
+    assert label.startswith(text) and label.endswith("Now at t = 0.3."), label
     page.wait_for_timeout(400)
     assert page.evaluate("digitMorph.reader.made") == made, "moving t does not remake the strip"
     page.keyboard.press("End")

@@ -6,8 +6,10 @@ import { Decoder, Runtime } from './model.js';
 import { page } from './state.js';
 import { drawGrid, newDecoder, setStatus, showError, timings } from './render.js';
 
-// TF.js runs in a worker (worker.js); everything here talks to it through this.
+// TF.js runs in a worker (worker.js); everything here talks to it through this. The encoder (the
+// reader, the drawing pad) has a worker of its own, started when it is first needed.
 export const runtime = new Runtime();
+export const encoderRuntime = new Runtime();
 const $ = (id) => document.getElementById(id);
 export const MODELS = JSON.parse($('models').textContent);
 const kb = (bytes) => Math.round(bytes / 1024).toLocaleString('en');

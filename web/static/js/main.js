@@ -8,7 +8,7 @@ import { inkColours } from './draw.js';
 import { bindExports } from './export.js';
 import { showFirstLook } from './firstlook.js';
 import { buildGridCells, labelGridCells } from './grid.js';
-import { MODELS, decoderReady, firstBackend, loadModel, modelReady, newerJobWaiting, onLoad, runtime, settled, showPreview, switchBackend } from './loader.js';
+import { MODELS, decoderReady, encoderRuntime, firstBackend, loadModel, modelReady, newerJobWaiting, onLoad, runtime, settled, showPreview, switchBackend } from './loader.js';
 import { showMeaning } from './meaning.js';
 import { startMore } from './more.js';
 import { bindNearest } from './nearest.js';
@@ -146,7 +146,7 @@ bindExports({
 });
 
 const own = new OwnDigit({
-  runtime,
+  encoderRuntime,
   meta: () => page.model,
   backend: () => page.backend,
   modelReady,

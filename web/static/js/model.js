@@ -79,6 +79,16 @@ export class Runtime {
   on(event, fn) {
     this.listeners[event].push(fn);
   }
+
+  // For a runtime of its own (the encoder's): start backend `name` once, or the next that works.
+  useBackend(name) {
+    if (this.backendName !== name) {
+      this.backendName = name;
+      this.backendReady = [name, 'wasm', 'cpu'].reduce(
+        (tried, next) => tried.catch(() => this.call('backend', { name: next })), Promise.reject(new Error('none')));
+    }
+    return this.backendReady;
+  }
 }
 
 // What the worker needs to fetch a model's folder: absolute URLs (the worker's base is its own file).

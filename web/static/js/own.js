@@ -24,7 +24,8 @@ export function compress(probs, style, meta) {
 }
 
 // The encoder of a model on a backend (its weights live on the backend that loaded them), loaded
-// once and shared by whoever needs it (the drawing here, the reader: reader.js): concurrent callers
+// in a worker of its own (app.encoderRuntime), so the reader's and the drawing pad's encodes never
+// hold up a frame of the explorer (on two cores they run side by side). It is loaded once and shared by whoever needs it (the drawing here, the reader: reader.js): concurrent callers
 // get the same promise, and each onProgress(loaded, total) hears the download while it runs. Another
 // model or backend loads its own and disposes the old one (calls in flight on it finish first); a
 // failed load is tried again by the next call. (It loads with the app OwnDigit was made with.)
@@ -36,9 +37,10 @@ export function loadEncoder(meta, backend, onProgress = null) {
     const listeners = new Set();
     encoders.key = key;
     encoders.listeners = listeners;
-    encoders.promise = Encoder.load(encoders.app.runtime, `models/${meta.name}/`, meta, (loaded, total) => {
+    const runtime = encoders.app.encoderRuntime;
+    encoders.promise = runtime.useBackend(backend).then(() => Encoder.load(runtime, `models/${meta.name}/`, meta, (loaded, total) => {
       for (const fn of listeners) fn(loaded, total);
-    });
+    }));
     encoders.promise.then(() => listeners.clear(), () => { if (encoders.key === key) encoders.key = null; });
     old?.then((e) => e.dispose(), () => {});
   }
@@ -47,7 +49,7 @@ export function loadEncoder(meta, backend, onProgress = null) {
 }
 
 export class OwnDigit {
-  // app: { runtime, meta(), backend(), modelReady(), decoderReady(), colours(), explore(result), changed(result) }
+  // app: { encoderRuntime, meta(), backend(), modelReady(), decoderReady(), colours(), explore(result), changed(result) }
   constructor(app) {
     this.app = app;
     encoders.app = app;
