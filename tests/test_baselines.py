@@ -26,3 +26,57 @@ def test_the_command_prints_json():
     done = run_cli("-m", "training.baselines", "--data", FIXTURE, "--validation-size", FIXTURE_VAL)
     assert done.returncode == 0, done.stderr
     assert set(json.loads(done.stdout)["test_bce"]) >= {"entropy floor", "mean image", "PCA, 11 components"}
+
+
+def model_on_fixture(tmp_path, **changes):
+    """A committed model's meta.json, as if that model had been trained on the fixture."""
+    import shutil
+    from helpers import ROOT
+    folder = tmp_path / "model"
+    folder.mkdir(parents=True)
+    shutil.copy(ROOT / "converted_model" / "mnist" / "meta.json", folder / "meta.json")
+    meta = json.loads((folder / "meta.json").read_text())
+    meta.pop("baselines", None)
+    meta["source"]["data_sha256"] = data_lib.sha256_of(str(FIXTURE))
+    meta.update(changes)
+    (folder / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")
+    return folder, meta
+
+
+def test_write_records_the_baselines_in_meta_json_and_the_result_passes_the_check(tmp_path):
+    from training import meta as meta_lib
+    folder, before = model_on_fixture(tmp_path)
+    done = run_cli("-m", "training.baselines", "--data", FIXTURE, "--validation-size", FIXTURE_VAL,
+                   "--write", folder)
+    assert done.returncode == 0, done.stderr
+    after = json.loads((folder / "meta.json").read_text())
+    printed = json.loads(done.stdout)
+    assert after["baselines"] == {k: printed[k] for k in ("test_images", "train_images", "test_bce")}
+    assert after["baselines"]["train_images"] == 1800 and after["baselines"]["test_images"] > 0
+    assert {k: v for k, v in after.items() if k != "baselines"} == before  # nothing else changed
+    meta_lib.check(after, "written")
+    assert [p.name for p in folder.iterdir()] == ["meta.json"]  # no temporary file left
+
+
+def test_write_refuses_another_dataset_or_other_data_and_writes_nothing(tmp_path):
+    for changes, words in (({"dataset": "fashion_mnist"}, "trained on fashion_mnist"),
+                           ({"source": {"data_sha256": "0" * 64}}, "sha256 differs")):
+        folder, _ = model_on_fixture(tmp_path / words.replace(" ", "_"), **changes)
+        text = (folder / "meta.json").read_text()
+        done = run_cli("-m", "training.baselines", "--data", FIXTURE, "--validation-size", FIXTURE_VAL,
+                       "--write", folder)
+        assert done.returncode == 2 and words in done.stderr, done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+        assert done.stdout == "" and (folder / "meta.json").read_text() == text
+        assert [p.name for p in folder.iterdir()] == ["meta.json"]
+
+
+def test_the_check_refuses_malformed_baselines():
+    import pytest
+    from helpers import ROOT
+    from training import meta as meta_lib
+    meta = json.loads((ROOT / "converted_model" / "mnist" / "meta.json").read_text())
+    for bad in ({"test_images": 0, "test_bce": {"mean image": 0.26}}, {"test_images": 10, "test_bce": {}},
+                {"test_images": 10, "test_bce": {"mean image": None}}, [1, 2]):
+        with pytest.raises(meta_lib.MetaError, match="baselines"):
+            meta_lib.check({**meta, "baselines": bad}, "meta.json")

@@ -1,6 +1,6 @@
 """How good is a test BCE of 0.166? Honest baselines on the same test set, from the data alone.
 
-    python -m training.baselines --data ../shared/data/mnist.npz [--dataset mnist]
+    python -m training.baselines --data ../shared/data/mnist.npz [--dataset mnist] [--write converted_model/mnist]
 
 Each reconstructs every test image by a rule fitted on the training split and scores it as the
 model is scored (binary cross-entropy per pixel, Keras' clip):
@@ -9,16 +9,22 @@ model is scored (binary cross-entropy per pixel, Keras' clip):
 - class mean: its class's training mean (given the true class, which the model must find itself);
 - per-class PCA with 1, 2, 3 components: the class's mean plus its top components (true class given);
 - PCA with 11 components over all classes: as many numbers as the model's 1-style code.
-Prints JSON; the README's table comes from it. NumPy only.
+Prints JSON; the README's table comes from it. --write MODEL also records it in that converted
+model's meta.json -> "baselines" (the page draws them on a scale beside the model's own test BCE),
+after checking that the data is the data the model was trained on (its dataset, and its sha256
+against meta.json's source.data_sha256): otherwise it refuses, writing nothing. NumPy only.
 """
 import argparse
 import json
 import sys
+from pathlib import Path
 
 import numpy as np
 
 from training import data as data_lib
-from training.meta import BCE_EPSILON, NUM_CLASSES
+from training import runs
+from training import meta as meta_lib
+from training.meta import BCE_EPSILON, NUM_CLASSES, MetaError, read_json
 
 PER_CLASS_COMPONENTS = (1, 2, 3)
 ALL_CLASS_COMPONENTS = 11
@@ -62,19 +68,46 @@ def baselines(ds):
     return {name: round(value, 4) for name, value in out.items()}
 
 
+def check_model(folder, ds):
+    """-> folder's meta.json, unless `ds` is not the data its model was trained on (MetaError)."""
+    meta = read_json(Path(folder) / "meta.json")
+    source = meta.get("source") if isinstance(meta, dict) else None
+    if not isinstance(source, dict) or not isinstance(meta.get("dataset"), str) or "data_sha256" not in source:
+        raise MetaError(f"{folder}/meta.json: no dataset or source.data_sha256; not a converted model")
+    if meta["dataset"] != ds.name:
+        raise MetaError(f"{folder} was trained on {meta['dataset']}, the data given is {ds.name} (use --dataset)")
+    if source["data_sha256"] != ds.sha256:
+        raise MetaError(f"{ds.source}: not the data {folder} was trained on (sha256 differs from "
+                        f"meta.json's source.data_sha256)")
+    return meta
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", help="local .npz in Keras' layout (default: keras.datasets)")
     ap.add_argument("--dataset", default="mnist", choices=sorted(data_lib.CLASS_NAMES))
     ap.add_argument("--validation-size", type=int, default=data_lib.VALIDATION_SIZE,
                     help="held out of the fit as in training")
+    ap.add_argument("--write", type=Path, metavar="MODEL",
+                    help="also record them in this converted model's meta.json -> baselines")
     args = ap.parse_args(argv)
     try:
         ds = data_lib.load(args.dataset, args.data, args.validation_size)
-    except data_lib.DataError as e:
+        if args.write:
+            check_model(args.write, ds)
+    except (data_lib.DataError, MetaError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    print(json.dumps({"dataset": ds.name, "test_images": len(ds.test.x), "test_bce": baselines(ds)}, indent=1))
+    result = {"test_images": len(ds.test.x), "train_images": len(ds.train.x), "test_bce": baselines(ds)}
+    if args.write:
+        path = args.write / "meta.json"
+        try:  # read again (another tool may have written it meanwhile), and checked whole before written
+            written = meta_lib.check({**check_model(args.write, ds), "baselines": result}, str(path))
+        except MetaError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 2
+        runs.write_json(path, written)
+    print(json.dumps({"dataset": ds.name, **result}, indent=1))
     return 0
 
 

@@ -102,12 +102,20 @@ def _check_meaning(meaning, dims, fail):
 
 
 def _check_story(meta, fail):
-    """The optional figures below the explorer: the run's record (training/watched.py) and the
-    compression figures (training/compression.py --write)."""
+    """The optional figures below the explorer: the run's record (training/watched.py), the
+    baselines from the data alone (training/baselines.py --write) and the compression figures
+    (training/compression.py --write)."""
     training = meta.get("training", {})
     if not isinstance(training, dict) or (training and "data" not in training) or not all(
             TRAINING_FILES.get(k) == v for k, v in training.items()):
         fail(f"training should name its files as {TRAINING_FILES} (data at least)")
+    if "baselines" in meta:
+        base = meta["baselines"]
+        scores = base.get("test_bce") if isinstance(base, dict) else None
+        if not (is_count(base.get("test_images") if isinstance(base, dict) else None) and base["test_images"] > 0
+                and isinstance(scores, dict) and scores and all(
+                    isinstance(k, str) and 0 < len(k) <= 80 and is_number(v) and v >= 0 for k, v in scores.items())):
+            fail("baselines should hold test_images > 0 and test_bce: {name: finite number >= 0}")
     if "compression" not in meta:
         return
     rows = meta["compression"].get("rows") if isinstance(meta["compression"], dict) else None
