@@ -41,7 +41,7 @@ DATASET_LABELS = {"mnist": "MNIST digits", "fashion_mnist": "Fashion-MNIST"}
 SITE_MARKER = ".digit-morph-site"
 SITE_ENTRIES = ("index.html", ".nojekyll", "static", "vendor", "models", SITE_MARKER)
 # what the page reads of each meta.json, embedded in index.html (the rest stays in meta.json; the
-# compression figures are fetched from it when their chart nears the viewport)
+# baselines and the compression figures are fetched from it when their figures near the viewport)
 PAGE_FIELDS = ("name", "label", "dataset", "class_names", "style_dims", "code_size", "style_range",
                "style_percentiles", "style_percentiles_per_class", "metrics",
                "parameters", "decoder_multiply_adds", "style_meaning", "weights_sha256", "neighbours", "training")

@@ -1,6 +1,6 @@
 """The figures below the explorer, for every committed model: training watched (the run's samples
 and curves, a scrubber by keyboard), the architecture (from model.json, the frozen classifier
-marked, the current code), the code as a compressor (from meta.json); loaded only after the first
+marked, the current code), the baselines and the code as a compressor (from meta.json); loaded only after the first
 frame, as they near the viewport; a model without the data says so; no console error."""
 import json
 
@@ -107,6 +107,33 @@ def test_compression_chart_comes_from_meta(open_page, name):
     assert not watch.errors, watch.errors
 
 
+@pytest.mark.parametrize("name", COMMITTED)
+def test_baselines_scale_shows_each_baseline_and_the_models_bce(open_page, name):
+    watch = open_page(f"?model={name}")
+    page, meta = watch.page, meta_of(name)
+    box = reveal(page, "baselines")
+    if "baselines" not in meta:
+        assert "No baselines were measured for this model" in box.inner_text()
+        assert not watch.errors, watch.errors
+        return
+    scores, ours = meta["baselines"]["test_bce"], meta["metrics"]["test_bce"]
+    assert box.locator(".baseline").count() == len(scores)
+    for key, value in scores.items():
+        assert box.locator(f'.baseline[data-name="{key}"]').text_content().endswith(f"{value:.4f}")
+    assert box.locator("svg .ours").text_content() == f"this model {ours:.4f}"
+    label = box.locator("svg[role=img]").get_attribute("aria-label")
+    assert f"this model {ours:.4f}" in label and all(f"{v:.4f}" in label for v in scores.values())
+    assert f"{meta['baselines']['test_images']:,} test images" in box.locator("figcaption").inner_text()
+    # the table, opened from the keyboard: every baseline and the model, highest BCE first
+    box.locator("summary").focus()
+    page.keyboard.press("Enter")
+    assert box.locator("details").get_attribute("open") is not None
+    cells = box.locator("tbody td").all_inner_texts()
+    assert len(cells) == len(scores) + 1 and cells == sorted(cells, reverse=True)
+    assert box.locator("tbody tr.ours").inner_text().split("\t") == ["this model", f"{ours:.4f}"]
+    assert not watch.errors, watch.errors
+
+
 def test_nothing_loads_before_the_first_frame_or_before_it_nears_the_viewport(browser, site):
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
@@ -139,6 +166,7 @@ def test_a_model_without_the_data_says_so(browser, site):
     def strip_meta(route):
         meta = route.fetch().json()
         meta.pop("compression", None)
+        meta.pop("baselines", None)
         route.fulfill(json=meta)
 
     page.route(site["url"], strip_index)
@@ -147,6 +175,7 @@ def test_a_model_without_the_data_says_so(browser, site):
     page.evaluate("window.digitMorph.ready")
     assert "without its training record" in reveal(page, "watched").inner_text()
     assert "No compression figures" in reveal(page, "squeeze").inner_text()
+    assert "No baselines were measured" in reveal(page, "baselines").inner_text()
     assert not errors, errors
     context.close()
 
@@ -155,10 +184,12 @@ def test_a_model_without_the_data_says_so(browser, site):
 def test_axe_finds_nothing_in_the_figures(open_page, scheme):
     from axe_playwright_python.sync_playwright import Axe
     page = open_page("?model=mnist_2style", color_scheme=scheme).page
-    for box in ("watched", "architecture", "squeeze"):
+    for box in ("watched", "architecture", "baselines", "squeeze"):
         reveal(page, box)
     page.locator("#squeeze summary").click()
-    found = Axe().run(page, context={"include": [["#watched"], ["#architecture"], ["#squeeze"]]}).response["violations"]
+    page.locator("#baselines summary").click()
+    found = Axe().run(page, context={"include": [["#watched"], ["#architecture"], ["#baselines"],
+                                                 ["#squeeze"]]}).response["violations"]
     assert [f"{v['id']}: {[n['target'] for n in v['nodes']][:5]}" for v in found] == []
     page.evaluate("document.getElementById('watched').append(document.createElement('input'))")  # the check can fail
     found = Axe().run(page, context={"include": [["#watched"]]}).response["violations"]

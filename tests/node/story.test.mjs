@@ -1,10 +1,12 @@
 // The figures below the explorer, their pure parts: plot.js (scales, ticks), architecture.js (the
-// layers read from every committed model.json), watched.js (the scrubber's points), squeeze.js.
+// layers read from every committed model.json), watched.js (the scrubber's points), baselines.js
+// (the scale's labels), squeeze.js.
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { test } from 'node:test';
 import { describeModel, outputShape, shapeText } from '../../web/static/js/architecture.js';
 import { extent, logTicks, scale, ticks } from '../../web/static/js/plot.js';
+import { labelRows, longName, shortName } from '../../web/static/js/baselines.js';
 import { chartSeries, rowText } from '../../web/static/js/squeeze.js';
 import { pointText, watchedPoints } from '../../web/static/js/watched.js';
 
@@ -85,4 +87,20 @@ test('the compression chart: our code, single codecs, a line per codec by bits',
   assert.deepEqual(s.single.map((r) => r.codec), ['PNG (lossless)']);
   assert.deepEqual(s.lines.JPEG.map((r) => r.quality), [1, 50]);
   assert.equal(rowText(rows[3]), 'JPEG q1: 2,950 bits, BCE 0.1300, reader 98.00%');
+});
+
+test('the baselines scale: short and long names, labels in rows that no label or leader line crosses', () => {
+  assert.equal(shortName('per-class PCA, 1 component'), 'class PCA 1');
+  assert.equal(shortName('PCA, 11 components'), 'PCA 11');
+  assert.equal(shortName('mean image'), 'mean image');
+  assert.match(longName('per-class PCA, 2 components'), /mean \+ 2 principal components of that class/);
+  assert.equal(longName('PCA, 11 components'), 'PCA with 11 components over all classes');
+  assert.equal(longName('something new'), 'something new');
+  const items = [{ x: 0, width: 50 }, { x: 30, width: 50 }, { x: 60, width: 50 }, { x: 120, width: 10 }];
+  const rows = labelRows(items);
+  assert.deepEqual(rows, [2, 1, 0, 0]);
+  items.forEach((a, i) => items.forEach((b, j) => {
+    if (i < j && rows[i] === rows[j]) assert.ok(a.x + a.width <= b.x || b.x + b.width <= a.x); // no overlap
+    if (i !== j && b.x >= a.x && b.x <= a.x + a.width) assert.ok(rows[i] > rows[j]); // no leader through a label
+  }));
 });

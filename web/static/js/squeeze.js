@@ -64,12 +64,10 @@ function table(rows, usable) {
     el('p', {}, `"Usable": the independent reader reads at least ${Math.round(usable * 100)}% of the reconstructions as their class.`));
 }
 
-// Fill `box` with the compression chart of `meta`'s model (its meta.json fetched now); a model
-// without the figures says so.
-export async function showSqueeze(box, meta) {
-  const response = await fetch(`models/${meta.name}/meta.json`);
-  if (!response.ok) throw new Error(`models/${meta.name}/meta.json: ${response.status}`);
-  const figures = (await response.json()).compression;
+// Fill `box` with the compression chart of `meta`'s model; load(meta) gives its whole meta.json
+// (story.js fetches it once for the figures that need it). A model without the figures says so.
+export async function showSqueeze(box, meta, load) {
+  const figures = (await load(meta)).compression;
   if (!figures?.rows?.length) {
     box.replaceChildren(el('p', { className: 'story-missing' }, 'No compression figures were measured for this model ' +
       `(python -m training.compression converted_model/${meta.name} --write records them).`));

@@ -1,4 +1,4 @@
-// The figures below the explorer — training watched, the architecture, the code as a compressor —
+// The figures below the explorer — training watched, the architecture, the baselines, the code as a compressor —
 // each loaded only when its section nears the viewport, and never before the page's first frame
 // (start() waits for it), so they cost the first frame nothing: their code too is imported then
 // (its own chunks in the built site). A model switch redraws the ones already shown. No TensorFlow
@@ -11,8 +11,24 @@ const sections = [
     : missing(box, 'This model was converted without its training record (samples and loss curves); ' +
       `python -m training.watched runs/${meta.name} converted_model/${meta.name} adds it.`)) },
   { box: 'architecture', show: async (box, meta) => (await import('./architecture.js')).showArchitecture(box, meta) },
-  { box: 'squeeze', show: async (box, meta) => (await import('./squeeze.js')).showSqueeze(box, meta) },
+  { box: 'baselines', show: async (box, meta) => (await import('./baselines.js')).showBaselines(box, meta, fullMeta) },
+  { box: 'squeeze', show: async (box, meta) => (await import('./squeeze.js')).showSqueeze(box, meta, fullMeta) },
 ];
+const fetched = new Map();
+
+// The model's whole meta.json (the page embeds only part of it), fetched once for the figures that need it.
+function fullMeta(meta) {
+  if (!fetched.has(meta.name)) {
+    const url = `models/${meta.name}/meta.json`;
+    const loading = fetch(url).then((r) => {
+      if (!r.ok) throw new Error(`${url}: ${r.status}`);
+      return r.json();
+    });
+    loading.catch(() => fetched.delete(meta.name)); // a failure is tried again next time
+    fetched.set(meta.name, loading);
+  }
+  return fetched.get(meta.name);
+}
 let model = null;
 let code = null;
 let codeShown = null;
