@@ -6,6 +6,7 @@
 import { NUM_CLASSES, clamp, morphClasses, percentileOf, styleScales } from './codes.js';
 import { GRID_GAP, GRID_ROWS, IMAGE_SIDE } from './contract.js';
 import { drawDigit } from './draw.js';
+import { newGridCell } from './grid.js';
 import { inbetweenCodes, inbetweenColumns, rowPosition } from './morphs.js';
 import { page, subscribe } from './state.js';
 import { mixText, ordinal } from './words.js';
@@ -80,12 +81,7 @@ export class Figure8 {
       row.className = 'grid8-row';
       Object.assign(row.style, { top: pct((r * PITCH) / height), height: pct(IMAGE_SIDE / height) });
       cols.forEach((_, c) => {
-        const cell = document.createElement('div');
-        cell.setAttribute('role', 'gridcell');
-        cell.setAttribute('aria-selected', 'false');
-        cell.className = 'grid-cell';
-        cell.tabIndex = r === 0 && c === 0 ? 0 : -1;
-        Object.assign(cell.dataset, { col: c, row: r });
+        const cell = newGridCell(r, c);
         Object.assign(cell.style, { left: pct((c * PITCH) / width), width: pct(IMAGE_SIDE / width) });
         row.append(cell);
       });

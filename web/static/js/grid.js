@@ -29,6 +29,17 @@ function unmarkCell() {
 }
 
 // Build the cells; take(patch) sets the explorer as the user would (Play stops).
+// One keyboard cell of a grid (this one, figure8.js's): the first is the grid's one Tab stop.
+export function newGridCell(row, col) {
+  const cell = document.createElement('div');
+  cell.setAttribute('role', 'gridcell');
+  cell.setAttribute('aria-selected', 'false');
+  cell.className = 'grid-cell';
+  cell.tabIndex = row === 0 && col === 0 ? 0 : -1;
+  Object.assign(cell.dataset, { col, row });
+  return cell;
+}
+
 export function buildGridCells(take) {
   // Explore grid cell (col, row): from its class towards the next, so the morph slider has somewhere
   // to go, at its row's style; then bring the explorer into view (it may be a screen above the grid).
@@ -46,12 +57,7 @@ export function buildGridCells(take) {
     row.className = 'grid-row';
     row.style.setProperty('--row', r);
     for (let c = 0; c < NUM_CLASSES; c++) {
-      const cell = document.createElement('div');
-      cell.setAttribute('role', 'gridcell');
-      cell.setAttribute('aria-selected', 'false');
-      cell.className = 'grid-cell';
-      cell.tabIndex = r === 0 && c === 0 ? 0 : -1;
-      Object.assign(cell.dataset, { col: c, row: r });
+      const cell = newGridCell(r, c);
       cell.style.setProperty('--col', c);
       row.append(cell);
     }
