@@ -12,7 +12,7 @@ import { fetchModel } from './weights.js';
 
 const VENDOR = new URL('../../vendor/tfjs/', import.meta.url).href;
 let tf = null;
-const nets = new Map(); // handle -> { net, backend }
+const nets = new Map(); // handle -> a built model (net.js)
 const downloads = new Map(); // url -> Promise<{ modelJson, specs, shards }>: a backend switch reuses the bytes
 let nextHandle = 1;
 
@@ -50,7 +50,7 @@ async function backend({ name }) {
 
 // Build the model at baseUrl + folder on the current backend and decode once (the first predict
 // compiles shaders and allocates). -> a handle for run/dispose.
-async function build({ url, inputShape }, download) {
+async function build({ inputShape }, download) {
   const t = await core();
   const { modelJson, specs, shards } = await download;
   const net = buildNet(t, modelJson.modelTopology, weightsOf(t, specs, shards));
@@ -58,16 +58,16 @@ async function build({ url, inputShape }, download) {
   await warm.data();
   warm.dispose();
   const handle = nextHandle++;
-  nets.set(handle, { net, url });
+  nets.set(handle, net);
   return handle;
 }
 
 async function run({ handle, data, shape }) {
-  const entry = nets.get(handle);
-  if (!entry) throw new Error('this model was replaced');
+  const net = nets.get(handle);
+  if (!net) throw new Error('this model was replaced');
   // (a model built before a backend switch still runs until the page replaces it: TF.js moves its
   // weights to the new backend as they are used, so a frame asked for meanwhile is drawn, not lost)
-  const out = tf.tidy(() => entry.net.predict(tf.tensor(data, shape)));
+  const out = tf.tidy(() => net.predict(tf.tensor(data, shape)));
   try {
     return await out.data();
   } finally {
@@ -76,7 +76,7 @@ async function run({ handle, data, shape }) {
 }
 
 function dispose({ handle }) {
-  nets.get(handle)?.net.dispose();
+  nets.get(handle)?.dispose();
   nets.delete(handle);
 }
 
