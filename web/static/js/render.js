@@ -79,12 +79,7 @@ async function renderFrame() {
     drawCode($('code'), Array.from(c.slice(0, NUM_CLASSES)), Array.from(c.slice(NUM_CLASSES)),
       page.model.style_range, page.model.class_names);
     for (const fn of frameListeners) fn(pixels, c);
-    // the decode time in the status line: at most twice a second (a new text every frame would make
-    // the browser lay the line out again every frame)
-    if (!(performance.now() - loop.statusAt < 500)) {
-      loop.statusAt = performance.now();
-      setStatus();
-    }
+    setStatus();
     const now = performance.now();
     timings.firstFrameMs ??= now;
     if (since != null) timings.latencies = [...timings.latencies.slice(-999), now - since];
