@@ -64,3 +64,25 @@ def test_parameter_split_matches_what_stage_two_trains(keras):
     p = model_lib.parameter_counts(m.encoder, m.decoder)
     assert p["autoencoder_frozen"] == m.classifier.count_params()
     assert p["autoencoder_trainable"] == sum(w.shape.num_elements() for w in m.autoencoder.trainable_weights)
+
+
+@pytest.mark.parametrize("style_dims", [1, 2])
+def test_default_encoder_fits_the_drawing_pads_download(keras, style_dims):
+    """The drawing pad and the reader download the encoder: with the converter's "mixed" weights
+    (convert.py: 1 byte per weight of a large kernel, 2 for the rest) it must stay under 300 KB."""
+    from training.convert import UINT8_MIN_WEIGHTS
+    m = model_lib.build(model_lib.preset("default"), style_dims)
+    sizes = [w.shape.num_elements() for w in m.encoder.weights]
+    shipped = sum(n if n >= UINT8_MIN_WEIGHTS else 2 * n for n in sizes)
+    assert shipped <= 300_000, f"the encoder would ship {shipped:,} bytes of weights"
+
+
+def test_stage_one_augments_only_what_the_preset_asks(keras):
+    from training.stages import _augmenter
+    assert _augmenter(keras, model_lib.preset("seed"), 0) is None
+    steps = _augmenter(keras, model_lib.preset("default"), 0).layers
+    assert {type(s).__name__ for s in steps} == {"RandomRotation", "RandomZoom", "RandomTranslation"}
+    x = np.zeros((2, 28, 28, 1), np.float32)
+    x[:, 10:18, 12:16] = 1
+    moved = steps[0](x, training=True).numpy()
+    assert moved.shape == x.shape and not np.array_equal(moved, x)

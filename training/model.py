@@ -22,6 +22,12 @@ class Preset:
     classifier_dense: int = 128           # hidden Dense before the softmax (0: none)
     dropout: float = 0.0
     augment_shift: int = 0                # stage 1: random shift of up to this many pixels
+    augment_rotate: float = 0.0           # stage 1: random rotation of up to this many degrees
+    augment_zoom: float = 0.0             # stage 1: random zoom in or out by up to this share
+    # 1x1 convolution to this many channels before each head flattens the 7x7 map (0: flatten the
+    # trunk's own channels). It keeps where each feature is, which the class and style both need,
+    # at a tenth of the Dense weights: the drawing pad downloads the encoder.
+    squeeze_channels: int = 0
     style_hidden: int = 0                 # hidden Dense in the style head (0: none)
     decoder_dense: int = 0                # hidden Dense before the 7x7 map (0: none)
     decoder_start: int = 64               # channels of the 7x7 map
@@ -52,9 +58,10 @@ PRESETS = {
     # the frozen classifier reading what the page can show (training/critic.py): no ghosts at the ends.
     "default": Preset(
         conv_channels=(32, 64, 128), classifier_dense=128, dropout=0.3, augment_shift=2,
-        style_hidden=128, decoder_dense=0, decoder_start=64,
+        augment_rotate=10.0, augment_zoom=0.1, squeeze_channels=16,
+        style_hidden=64, decoder_dense=0, decoder_start=64,
         decoder_blocks=(64, "up", 64, 32, "up", 16), decoder_batchnorm=True,
-        epochs_classifier=8, epochs_autoencoder=12, batch_size=128,
+        epochs_classifier=12, epochs_autoencoder=12, batch_size=128,
         learning_rate=2e-3, cosine=True, refine_rounds=6, critic_weight=0.1,
     ),
 }
@@ -66,20 +73,31 @@ def preset(name, **overrides):
     return replace(PRESETS[name], **{k: v for k, v in overrides.items() if v is not None})
 
 
+def _conv_bn_relu(x, channels, size, name, suffix=""):
+    x = layers.Conv2D(channels, size, padding="same", use_bias=False, name=f"{name}_conv{suffix}")(x)
+    x = layers.BatchNormalization(name=f"{name}_bn{suffix}")(x)
+    return layers.ReLU(name=f"{name}_relu{suffix}")(x)
+
+
 def _encoder_trunk(image, p):
-    """Three Conv+BN+ReLU, two max-pools: 28x28 -> 7x7 features shared by both heads."""
+    """Three Conv+BN+ReLU, two max-pools: 28x28 -> the 7x7 map shared by both heads."""
     x = image
     for i, channels in enumerate(p.conv_channels):
         if i > 0:
             x = layers.MaxPooling2D(name=f"cls_pool{i}")(x)
-        x = layers.Conv2D(channels, 3, padding="same", use_bias=False, name=f"cls_conv{i + 1}")(x)
-        x = layers.BatchNormalization(name=f"cls_bn{i + 1}")(x)
-        x = layers.ReLU(name=f"cls_relu{i + 1}")(x)
-    return layers.Flatten(name="cls_flatten")(x)
+        x = _conv_bn_relu(x, channels, 3, "cls", i + 1)
+    return x
 
 
-def _class_head(features, p):
-    x = features
+def _flat(feature_map, p, name):
+    x = feature_map
+    if p.squeeze_channels:
+        x = _conv_bn_relu(x, p.squeeze_channels, 1, f"{name}_squeeze")
+    return layers.Flatten(name=f"{name}_flatten")(x)
+
+
+def _class_head(feature_map, p):
+    x = _flat(feature_map, p, "cls")
     if p.dropout:
         x = layers.Dropout(p.dropout, name="cls_dropout1")(x)
     if p.classifier_dense:
@@ -89,8 +107,8 @@ def _class_head(features, p):
     return layers.Dense(NUM_CLASSES, activation="softmax", name="cls_probs")(x)
 
 
-def _style_head(features, p, style_dims):
-    x = layers.BatchNormalization(name="style_norm")(features)
+def _style_head(feature_map, p, style_dims):
+    x = layers.BatchNormalization(name="style_norm")(_flat(feature_map, p, "style"))
     if p.style_hidden:
         x = layers.Dense(p.style_hidden, activation="relu", name="style_dense")(x)
     return layers.Dense(style_dims, name="style")(x)
@@ -135,9 +153,9 @@ def build(p, style_dims=1):
     if style_dims < 1:
         raise ValueError(f"style_dims must be at least 1, got {style_dims}")
     image = keras.Input((IMAGE_SIDE, IMAGE_SIDE, 1), name="image")
-    features = _encoder_trunk(image, p)
-    probs = _class_head(features, p)
-    style = _style_head(features, p, style_dims)
+    feature_map = _encoder_trunk(image, p)
+    probs = _class_head(feature_map, p)
+    style = _style_head(feature_map, p, style_dims)
     code = layers.Concatenate(name="code")([probs, style])
     classifier = keras.Model(image, probs, name="classifier")
     encoder = keras.Model(image, code, name="encoder")

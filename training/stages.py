@@ -76,14 +76,26 @@ def _fresh_epoch(keras, model, seed, stage, epoch):
     model.train_function = model.test_function = model.predict_function = None  # retrace: fresh random ops
 
 
-def _dataset(tf, keras, split, batch, seed=None, shift=0):
+def _augmenter(keras, p, seed):
+    """Stage 1's random changes of each training image (none when the preset asks for none)."""
+    steps = []
+    if p.augment_rotate:
+        steps.append(keras.layers.RandomRotation(p.augment_rotate / 360, fill_mode="constant", seed=seed))
+    if p.augment_zoom:
+        steps.append(keras.layers.RandomZoom(p.augment_zoom, fill_mode="constant", seed=seed))
+    if p.augment_shift:
+        shift = p.augment_shift / IMAGE_SIDE
+        steps.append(keras.layers.RandomTranslation(shift, shift, fill_mode="constant", seed=seed))
+    return keras.Sequential(steps) if steps else None
+
+
+def _dataset(tf, split, batch, seed=None, augment=None):
     ds = tf.data.Dataset.from_tensor_slices((split.x, split.y))
     if seed is not None:
         ds = ds.shuffle(len(split.x), seed=seed, reshuffle_each_iteration=False)
     ds = ds.batch(batch)
-    if shift:
-        jitter = keras.layers.RandomTranslation(shift / IMAGE_SIDE, shift / IMAGE_SIDE, fill_mode="constant", seed=seed)
-        ds = ds.map(lambda x, y: (jitter(x, training=True), y))
+    if augment is not None:
+        ds = ds.map(lambda x, y: (augment(x, training=True), y))
     return ds.prefetch(2)
 
 
@@ -134,8 +146,8 @@ def train_classifier(models, ds, p, out, seed, verbose=1):
     clf.compile(_optimizer(keras, p, p.epochs_classifier, len(ds.train.x)),
                 "sparse_categorical_crossentropy", metrics=["accuracy"])
     _fit_epochs(clf, "classifier", "stage 1 (classifier)", p.epochs_classifier,
-                lambda s: (_dataset(tf, keras, ds.train, p.batch_size, s, p.augment_shift),
-                           _dataset(tf, keras, ds.val, 512)), out, seed, verbose)
+                lambda s: (_dataset(tf, ds.train, p.batch_size, s, _augmenter(keras, p, s)),
+                           _dataset(tf, ds.val, 512)), out, seed, verbose)
     model_lib.freeze_classifier(models)
 
 
@@ -165,8 +177,8 @@ def train_autoencoder(models, ds, p, out, seed, sample_grid, verbose=1):
     def to_self(x, y):
         return x, x
     _fit_epochs(ae, "autoencoder", "stage 2 (auto-encoder)", p.epochs_autoencoder,
-                lambda s: (_dataset(tf, keras, ds.train, p.batch_size, s).map(to_self),
-                           _dataset(tf, keras, ds.val, 512).map(to_self)),
+                lambda s: (_dataset(tf, ds.train, p.batch_size, s).map(to_self),
+                           _dataset(tf, ds.val, 512).map(to_self)),
                 out, seed, verbose, sample_grid.after_epoch)
 
 
