@@ -8,8 +8,8 @@ MODEL = ROOT / "converted_model" / "mnist"
 COMMITTED = sorted(p.name for p in (ROOT / "converted_model").iterdir() if (p / "meta.json").is_file())
 ARTIFACTS = ROOT / "tests" / "artifacts"  # screenshots, to look at
 
-DIGIT_PIXELS = """() => Array.from(document.getElementById('digit').getContext('2d')
-    .getImageData(0, 0, 28, 28).data.filter((_, i) => i % 4 === 0))"""
+# the explorer's digit as shown (the page's worker draws it: digitMorph.digitPixels asks it), red channel
+DIGIT_PIXELS = "async () => (await digitMorph.digitPixels()).filter((_, i) => i % 4 === 0)"
 # two animation frames and a task: whatever the last input started is drawn by then
 IDLE = "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 50))))"
 

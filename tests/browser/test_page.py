@@ -136,7 +136,7 @@ def test_screenshots_and_layout(open_page, name, viewport, scheme):
     page.screenshot(path=str(ARTIFACTS / f"page-{name}.png"), full_page=True)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= viewport["width"], "no sideways scrolling"
-    corner = page.evaluate("Array.from(document.getElementById('digit').getContext('2d').getImageData(0,0,1,1).data)")
+    corner = page.evaluate("digitMorph.digitPixels()")[:4]
     assert (corner[0] < 80) == (scheme == "dark"), "the digit's paper follows the colour scheme"
     for selector in ("#digit-slider", "#morph-slider", "#style-slider", "#model-picker", "#backend-picker"):
         element = page.locator(selector)

@@ -13,7 +13,7 @@ import { showMeaning } from './meaning.js';
 import { startMore } from './more.js';
 import { bindNearest } from './nearest.js';
 import { OwnDigit, loadEncoder } from './own.js';
-import { drawGrid as drawGridRows, inputAt, schedule, showError, timings } from './render.js';
+import { digitPixels, drawGrid as drawGridRows, inputAt, schedule, showError, timings } from './render.js';
 import { formatHash, parseHash } from './share.js';
 import { startStory, storyCode, storyModel } from './story.js';
 import { page, subscribe } from './state.js';
@@ -118,7 +118,7 @@ async function start() {
   showModel(firstMeta); // menus and words at once, not after the download
   // the pre-rendered grid and digit until the decoder draws its own (a state from the URL waits for it)
   const noDigitYet = () => timings.firstFrameMs == null;
-  showFirstLook(firstMeta, Object.keys(shared.state ?? {}).length ? null : page.explorer, page.colours, { digit: $('digit'), grid: $('grid') }, noDigitYet)
+  showFirstLook(firstMeta, Object.keys(shared.state ?? {}).length ? null : page.explorer, page.colours, { digit: $('digit-first'), grid: $('grid') }, noDigitYet)
     .catch(() => {});
   await loadModel(first);
   await settled(); // (on 'auto': the move from the first digit's backend to the fast one)
@@ -195,6 +195,7 @@ window.digitMorph = {
   get firstFrameMs() { return timings.firstFrameMs; },
   frameLatencies() { return [...timings.latencies]; },
   decodeTimes() { return [...timings.decodeTimes]; },
+  digitPixels, // the explorer's digit as shown: RGBA bytes
   drawGrid,
   // draw-your-own: paste a side x side grey image as the drawing; resolves to its encoding
   // (if a model is loading, it waits for it)

@@ -76,6 +76,15 @@ export class Runtime {
     this.start().postMessage({ op: 'prefetch', ...files });
   }
 
+  // Hand `canvas` to the worker as `name`: runs that name it draw there (worker.js says why).
+  // -> false where the browser cannot draw from a worker (the page then draws the pixels itself).
+  attachCanvas(name, canvas) {
+    if (typeof canvas.transferControlToOffscreen !== 'function' || typeof OffscreenCanvas === 'undefined') return false;
+    const offscreen = canvas.transferControlToOffscreen();
+    this.start().postMessage({ op: 'canvas', name, canvas: offscreen }, [offscreen]);
+    return true;
+  }
+
   on(event, fn) {
     this.listeners[event].push(fn);
   }
@@ -112,9 +121,9 @@ class Net {
     return runtime.call('build', { ...modelFiles(baseUrl, folder, meta), inputShape }, onProgress);
   }
 
-  async run(flat, rows) {
+  async run(flat, rows, draw = undefined) {
     if (this.disposed) throw new Error('this model was replaced');
-    return this.runtime.call('run', { handle: this.handle, data: flat, shape: [rows, ...this.inputShape] });
+    return this.runtime.call('run', { handle: this.handle, data: flat, shape: [rows, ...this.inputShape], draw });
   }
 
   dispose() {
@@ -145,6 +154,13 @@ export class Decoder extends Net {
       flat.set(c, i * this.codeSize);
     });
     return this.run(flat, codes.length);
+  }
+
+  // Decode one code and draw it, in colours { ink, paper }, into the worker's canvas `canvas`
+  // (Runtime.attachCanvas) -> { pixels, drawnAt }
+  async decodeInto(code, canvas, { ink, paper }) {
+    if (code.length !== this.codeSize) throw new Error(`the code has ${code.length} numbers, expected ${this.codeSize}`);
+    return this.run(Float32Array.from(code), 1, { canvas, ink, paper });
   }
 }
 

@@ -13,6 +13,10 @@ const PITCH = IMAGE_SIDE + GRID_GAP; // a grid cell and the gap after it, in can
 // the render loop's own flags: a newer state waits, a decode is in flight, since when input waits
 const loop = { dirty: false, busy: false, inputSince: null };
 
+// The Runtime whose worker draws the digit into #digit itself (worker.js says why), decided at the
+// first frame: null until then, false where the browser cannot (the page draws the pixels then).
+let digitInWorker = null;
+
 export const timings = {
   lastDecodeMs: null,
   firstFrameMs: null, // navigation start -> first decoded digit drawn
@@ -71,18 +75,27 @@ async function renderFrame() {
   try {
     const c = stateCode(page.explorer, styleScales(page.model));
     const t0 = performance.now();
-    const pixels = await decoder.decode([c]);
+    digitInWorker ??= decoder.runtime.attachCanvas('digit', $('digit')) && decoder.runtime;
+    let pixels, drawnAt;
+    if (digitInWorker) {
+      ({ pixels, drawnAt } = await decoder.decodeInto(c, 'digit', page.colours));
+      drawnAt -= performance.timeOrigin; // (the worker's clock starts elsewhere)
+    } else {
+      pixels = await decoder.decode([c]);
+    }
     if (decoder !== page.decoder) return; // the model or backend changed meanwhile: a stale frame
-    timings.lastDecodeMs = performance.now() - t0;
+    if (!digitInWorker) {
+      drawDigit($('digit').getContext('2d'), pixels, 0, 0, 0, page.colours.ink, page.colours.paper);
+      drawnAt = performance.now();
+    }
+    timings.lastDecodeMs = drawnAt - t0; // asked -> drawn
     timings.decodeTimes = [...timings.decodeTimes.slice(-999), timings.lastDecodeMs];
-    drawDigit($('digit').getContext('2d'), pixels, 0, 0, 0, page.colours.ink, page.colours.paper);
     drawCode($('code'), Array.from(c.slice(0, NUM_CLASSES)), Array.from(c.slice(NUM_CLASSES)),
       page.model.style_range, page.model.class_names);
     for (const fn of frameListeners) fn(pixels, c);
     setStatus();
-    const now = performance.now();
-    timings.firstFrameMs ??= now;
-    if (since != null) timings.latencies = [...timings.latencies.slice(-999), now - since];
+    timings.firstFrameMs ??= drawnAt;
+    if (since != null) timings.latencies = [...timings.latencies.slice(-999), drawnAt - since];
   } catch (e) {
     showError(`Decoding failed: ${e.message}`);
   } finally {
@@ -91,6 +104,12 @@ async function renderFrame() {
       if (loop.dirty) setTimeout(renderFrame, 0); // yield to input and paint, then the newest state
     }
   }
+}
+
+// The explorer's digit as drawn: RGBA bytes of #digit (from the worker when it draws there)
+export async function digitPixels() {
+  if (digitInWorker) return digitInWorker.call('canvasPixels', { name: 'digit' });
+  return Array.from($('digit').getContext('2d').getImageData(0, 0, IMAGE_SIDE, IMAGE_SIDE).data);
 }
 
 // Row by row (one style, every class: one batch of 10), yielding to input between rows, so that

@@ -6,7 +6,13 @@
 // { event: 'progress', url, progress: [loaded, total] } while a model downloads. TF.js work runs one
 // request at a time in the order asked; downloads run beside it (a model's download starts before
 // the backend has started, and the drawing pad's encoder can arrive while the explorer decodes).
+//
+// The page may hand over a canvas ({ op: 'canvas', name, canvas }: an OffscreenCanvas whose
+// placeholder is on the page); a run that names it draws its image there. Such a frame reaches the
+// screen without the main thread, which Chromium keeps on the rendering after an input before it
+// takes a worker's answer (about one display frame, 17 ms: the page's whole frame budget).
 import { webglInfo } from './backend.js';
+import { drawDigit } from './draw.js';
 import { buildNet, weightsOf } from './net.js';
 import { fetchModel } from './weights.js';
 
@@ -14,6 +20,7 @@ const VENDOR = new URL('../../vendor/tfjs/', import.meta.url).href;
 let tf = null;
 const nets = new Map(); // handle -> a built model (net.js)
 const downloads = new Map(); // url -> Promise<{ modelJson, specs, shards }>: a backend switch reuses the bytes
+const canvases = new Map(); // name -> an OffscreenCanvas the page handed over
 let nextHandle = 1;
 
 async function importRuntime(file) {
@@ -62,17 +69,35 @@ async function build({ inputShape }, download) {
   return handle;
 }
 
-async function run({ handle, data, shape }) {
+// -> the output's values; with `draw` ({ canvas, ink, paper }): { pixels, drawnAt } once the first
+// image is in that canvas (drawnAt: performance.timeOrigin + now, comparable across threads)
+async function run({ handle, data, shape, draw }) {
   const net = nets.get(handle);
   if (!net) throw new Error('this model was replaced');
   // (a model built before a backend switch still runs until the page replaces it: TF.js moves its
   // weights to the new backend as they are used, so a frame asked for meanwhile is drawn, not lost)
   const out = tf.tidy(() => net.predict(tf.tensor(data, shape)));
+  let pixels;
   try {
-    return await out.data();
+    pixels = await out.data();
   } finally {
     out.dispose();
   }
+  if (!draw) return pixels;
+  drawDigit(canvasNamed(draw.canvas).getContext('2d'), pixels, 0, 0, 0, draw.ink, draw.paper);
+  return { pixels, drawnAt: performance.timeOrigin + performance.now() };
+}
+
+function canvasNamed(name) {
+  const canvas = canvases.get(name);
+  if (!canvas) throw new Error(`the page gave no canvas named ${name}`);
+  return canvas;
+}
+
+// RGBA bytes of a canvas the page handed over (for tests: what the page shows)
+function canvasPixels({ name }) {
+  const canvas = canvasNamed(name);
+  return Array.from(canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data);
 }
 
 function dispose({ handle }) {
@@ -85,6 +110,7 @@ const OPS = {
   build: (args) => build(args, downloads.get(args.url)),
   run,
   dispose,
+  canvasPixels,
   memory: async () => (await core()).memory(),
   webglInfo: () => webglInfo(() => new OffscreenCanvas(1, 1)),
   // for tests: take the WebGL context away as a GPU reset would
@@ -102,12 +128,14 @@ function startDownload({ url, baseUrl, folder, hashes }) {
 
 let queue = Promise.resolve();
 onmessage = ({ data: { id, op, ...args } }) => {
+  if (op === 'canvas') canvases.set(args.name, args.canvas);
   if (op === 'build' || op === 'prefetch') startDownload(args);
-  if (op === 'prefetch') return;
+  if (op === 'prefetch' || op === 'canvas') return;
   queue = queue.then(async () => {
     try {
       const result = await OPS[op](args);
-      const transfer = result instanceof Float32Array ? [result.buffer] : [];
+      const values = result?.pixels ?? result;
+      const transfer = values instanceof Float32Array ? [values.buffer] : [];
       postMessage({ id, ok: true, result }, transfer);
     } catch (e) {
       postMessage({ id, ok: false, error: e.message });
