@@ -63,7 +63,9 @@ def test_the_first_digit_needs_only_the_model_and_the_smallest_runtime(browser, 
                 "models/mnist/preview.png",
                 "vendor/tfjs/backend-cpu.js", "models/mnist/decoder/model.json", "models/mnist/decoder/group1-shard1of1.bin"}
     assert expected <= before, expected - before
-    assert before - expected <= chunks | page_chunks, sorted(before - expected - chunks - page_chunks)
+    extra = before - expected - chunks - page_chunks
+    assert not extra, {r.url[len(base):]: f"{r.timing['startTime'] - first_frame:.0f} ms after the first frame"
+                       for r in requests if r.url[len(base):] in extra}
     # and then the page moves to WebAssembly, and draws the grid there
     assert page.evaluate("digitMorph.backend") == "wasm"
     after = {r.url[len(base):] for r in requests if r.timing["startTime"] >= first_frame}
@@ -109,3 +111,20 @@ def test_never_an_empty_frame_on_a_slow_network(browser, site):
     assert 50 < (early < 128).sum() < 500
     assert np.abs(early - live).mean() < 0.02 * 255
     context.close()
+
+
+def test_the_page_draws_the_digit_itself_where_a_worker_cannot(browser, open_page, site):
+    """The worker draws the explorer's digit where the browser can hand it a canvas
+    (transferControlToOffscreen); where it cannot, the page draws the same pixels."""
+    state = "#digit=3.4&style=0.2"
+    by_worker = np.asarray(open_page(state).page.evaluate(LIVE_INK), float)
+    context = browser.new_context()
+    context.add_init_script("delete HTMLCanvasElement.prototype.transferControlToOffscreen")
+    page = context.new_page()
+    page.goto(site["url"] + state)
+    page.evaluate("digitMorph.ready")
+    by_page = np.asarray(page.evaluate(LIVE_INK), float)
+    assert page.evaluate("typeof document.getElementById('digit').getContext('2d')") == "object"  # never handed over
+    context.close()
+    assert None not in by_worker.tolist() and 50 < (by_worker < 128).sum() < 500
+    assert np.abs(by_worker - by_page).max() <= 1

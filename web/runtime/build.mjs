@@ -2,10 +2,11 @@
 //
 //     node web/runtime/build.mjs SITE_DIR      (build.py runs it)
 //
-// SITE_DIR/static/js: the page's own modules (web/static/js) bundled and minified from its two
-// entries, main.js (the page) and worker.js (TF.js, in a Web Worker), so a phone makes three
-// requests where it made thirty, one round trip each on a slow network; what only a click or a
-// figure lower down needs stays in its own chunk, loaded when it is asked for.
+// SITE_DIR/static/js: the page's own modules (web/static/js) bundled and minified: main.js (the
+// page), so a phone makes a few requests where it made thirty, one round trip each on a slow
+// network, and what only a click or a figure lower down needs stays in its own chunk, loaded when
+// it is asked for; worker.js (TF.js, in a Web Worker) in one file of its own: a worker has its own
+// module map, so a chunk it shared with the page would be one more round trip before the first digit.
 // SITE_DIR/vendor/tfjs: the TF.js runtime, from the pinned npm packages:
 // core.js is tfjs-core without its gradients and chained ops: only the ops net.js calls. Each
 // backend-NAME.js registers that backend with only the kernels in KERNELS, the ones the shipped
@@ -59,13 +60,9 @@ const COMMON = { bundle: true, splitting: true, format: 'esm', minify: true, tar
 
 // The page's modules; vendor files (the runtime, gifenc) are loaded by URL at run time, not bundled.
 export async function buildPage(outDir) {
-  await build({
-    ...COMMON,
-    entryPoints: ['main.js', 'worker.js'].map((f) => resolve(ROOT, 'web', 'static', 'js', f)),
-    outdir: outDir,
-    chunkNames: 'chunk-[hash]',
-    external: ['../../vendor/*'],
-  });
+  const page = { ...COMMON, outdir: outDir, chunkNames: 'chunk-[hash]', external: ['../../vendor/*'] };
+  await build({ ...page, entryPoints: [resolve(ROOT, 'web', 'static', 'js', 'main.js')] });
+  await build({ ...page, splitting: false, entryPoints: [resolve(ROOT, 'web', 'static', 'js', 'worker.js')] });
 }
 
 export async function buildRuntime(outDir) {

@@ -10,6 +10,7 @@ import { drawGrid, newDecoder, setStatus, showError, timings } from './render.js
 // reader, the drawing pad) has a worker of its own, started when it is first needed.
 export const runtime = new Runtime();
 export const encoderRuntime = new Runtime();
+runtime.start(); // now: the worker's script and TF.js download while the page sets itself up
 const $ = (id) => document.getElementById(id);
 export const MODELS = JSON.parse($('models').textContent);
 const kb = (bytes) => Math.round(bytes / 1024).toLocaleString('en');
@@ -126,9 +127,9 @@ async function loadModelNow(name, stale) {
   if (!stale()) await drawGrid(newerJobWaiting);
 }
 
-// The first load on 'auto', where WebAssembly is the backend to run: the first digit is decoded by
-// the plain-JS backend (6 KB of script) while WebAssembly's 136 KB binary is not yet needed, then
-// the page moves to WebAssembly (the weights are not downloaded again) and draws the grid. So the
+// The first load on 'auto': the first digit is decoded by the plain-JS backend (6 KB of script)
+// while WebAssembly's 136 KB binary (or WebGL's shaders) are not yet needed, then the page moves
+// to the device's fast backend (the weights are not downloaded again) and draws the grid. So the
 // bytes before the first live digit are those of the model and the smallest runtime.
 const quick = { first: true, upgradeTo: null, upgrade: null };
 
@@ -170,15 +171,17 @@ export function firstBackend(name) {
 }
 
 async function useBackend(name) {
-  if (!page.webgl) {
+  // The first load on 'auto' starts the plain-JS backend at once; what the device's WebGL is (making
+  // a context to ask takes a few hundred ms on a software renderer) is asked after the first digit.
+  const quickStart = name === 'auto' && quick.first;
+  quick.first = false;
+  if (!page.webgl && !quickStart) {
     page.webgl = await runtime.call('webglInfo');
     // the picker says it before anyone picks it
     if (page.webgl.software) $('backend-picker').querySelector('option[value="webgl"]').textContent = 'WebGL (software, slow)';
   }
-  const preferred = name === 'auto' ? preferredBackend(page.webgl) : name;
-  const wanted = name === 'auto' && preferred === 'wasm' && quick.first ? 'cpu' : preferred;
-  quick.upgradeTo = wanted === preferred ? null : preferred;
-  quick.first = false;
+  const wanted = quickStart ? 'cpu' : name === 'auto' ? preferredBackend(page.webgl) : name;
+  quick.upgradeTo = quickStart ? 'auto' : null;
   const { backend, errors } = await startBackend(runtime, wanted);
   if (backend !== wanted) console.warn(`backend ${wanted} unavailable, using ${backend}: ${errors.join('; ')}`);
   page.backend = backend;

@@ -40,8 +40,8 @@ core().catch(() => {}); // start at once; a failure is reported by the first req
 // Start backend `name` ('wasm', 'webgl', 'cpu'); TF.js falls back quietly when one fails, so the
 // answer is checked against tf.getBackend().
 async function backend({ name }) {
-  const t = await core();
-  const module = await importRuntime(`backend-${name}.js`);
+  // (both at once: the backend's file and the code it shares with core.js download beside core.js)
+  const [t, module] = await Promise.all([core(), importRuntime(`backend-${name}.js`)]);
   if (name === 'wasm') module.setWasmPaths(VENDOR);
   if (!(await t.setBackend(name)) || t.getBackend() !== name) throw new Error(`${name}: did not start`);
   if (name === 'webgl') {
