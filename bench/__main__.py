@@ -152,6 +152,11 @@ def measure_native(model_dir, repeats=200):
             "call_1_ms": timed(call, one, repeats), "call_110_ms": timed(call, grid, repeats // 10)}
 
 
+def folder_gzip(folder):
+    """What a folder's files weigh as GitHub Pages sends them (gzip -9: its text and binaries alike)."""
+    return sum(len(gzip.compress(f.read_bytes(), 9, mtime=0)) for f in sorted(folder.iterdir()) if f.is_file())
+
+
 def training_figures(meta):
     s = meta["source"]
     return {stage: round(s["seconds"][stage] / s["epochs"][stage], 1)
@@ -214,6 +219,7 @@ def main(argv=None):
         threading.Thread(target=server.serve_forever, daemon=True).start()
         url = f"http://127.0.0.1:{server.server_port}/"
         per_backend = {}
+        encoder_gzip = folder_gzip(dist / "models" / args.model / "encoder")
         with sync_playwright() as p:
             browser = launch(p, WEBGL_FLAGS)
             context = browser.new_context()
@@ -241,11 +247,13 @@ def main(argv=None):
 
     result = {"model": args.model, "runs": args.runs, "steps": args.steps, "auto_backend": auto,
               "webgl_renderer": renderer, "backends": per_backend, "phone": phone, "lighthouse": lighthouse_result,
-              "native": measure_native(model_dir), "training_s_per_epoch": training_figures(meta)}
+              "native": measure_native(model_dir), "training_s_per_epoch": training_figures(meta),
+              "encoder_gzip": encoder_gzip}
     Path(args.out).write_text(json.dumps(result, indent=2) + "\n")
     print(table(result))
     print()
     print(phone_table(phone))
+    print(f"\nThe encoder (drawing pad, reader), gzip: {encoder_gzip:,} bytes")
     if lighthouse_result:
         print()
         print(lighthouse.table(lighthouse_result))

@@ -7,6 +7,7 @@ BUDGETS = [
     ("frame p95 at CPU x4, the worker's decode x4 too (ms)", lambda r: phone_estimate(r["phone"], "frame_p95_ms", "decode_median_ms"), 16, "max"),
     ("grid at CPU x4, the worker's part x4 too (ms)", lambda r: phone_estimate(r["phone"], "grid_median_ms", "grid_median_ms"), 800, "max"),
     ("drawing pad, new class, at CPU x4, the worker's part x4 too (ms)", lambda r: phone_estimate(r["phone"], "draw_new_class_ms", "draw_new_class_ms"), 1500, "max"),
+    ("the encoder's download, gzip (drawing pad, reader)", lambda r: r.get("encoder_gzip"), 300 * 1000, "max"),
     ("desktop frame p95 (ms, auto)", lambda r: r["phone"]["x1"]["frame_p95_ms"]["median"], 7, "max"),
     ("desktop first frame (ms, auto)", lambda r: r["phone"]["x1"]["first_frame_ms"]["median"], 450, "max"),
     ("Lighthouse Performance", lambda r: r["lighthouse"] and r["lighthouse"]["performance"]["median"], 95, "min"),
