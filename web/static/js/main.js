@@ -26,13 +26,14 @@ const drawGrid = () => drawGridRows(newerJobWaiting);
 
 // Input: the controls and the grid set the explorer; every change is decoded and drawn, goes into
 // the URL hash, and says what the style means for the class on screen.
+// First of all: the worker decodes (and draws) the new state while the page updates everything else.
+subscribe(schedule);
 const controls = new Controls();
 buildGridCells((patch) => controls.take(patch));
 // the in-between grid, the reader along the way, your style on every class (issue 16)
 const more = startMore({ decoderReady, take: (patch) => controls.take(patch), drawing: () => own.result });
 bindNearest(); // the nearest real training images, fetched once their box is opened
 subscribe((state) => {
-  schedule();
   writeHash();
   if (page.model) showMeaning(page.model, stateClasses(state));
   if (page.model) storyCode(() => stateCode(state, styleScales(page.model)));

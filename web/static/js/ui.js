@@ -13,7 +13,7 @@ export class Controls {
     this.stopped = null; // and where it stopped
     this.reducedMotion = matchMedia('(prefers-reduced-motion: reduce)');
     this.bind();
-    subscribe(() => this.render()); // first: the controls show a change before the page acts on it
+    subscribe(() => this.render()); // before the rest of the page: the controls show a change before it acts on it
   }
 
   get state() { return page.explorer; }
