@@ -56,7 +56,7 @@ def test_page_up_and_down_land_on_whole_digits(open_page):
 
 def test_the_style_pad_works_by_keyboard_and_says_where_it_is(open_page):
     page = open_page("?model=mnist_2style").page
-    page.evaluate("digitMorph.setState({ mode: 'walk', digit: 3, style: [0.5, 0.5] })")
+    page.evaluate("digitMorph.setState({ mode: 'walk', digit: 5, style: [0.5, 0.5] })")
     pad = page.locator("#style-2d")
     assert pad.get_attribute("role") == "slider"
     assert (pad.get_attribute("aria-valuemin"), pad.get_attribute("aria-valuemax")) == ("0", "100")
@@ -68,16 +68,16 @@ def test_the_style_pad_works_by_keyboard_and_says_where_it_is(open_page):
     page.keyboard.press("Home")
     style, now, text = where()
     assert style == [0, 0.5] and now == "0"
-    assert re.fullmatch(rf"style 1: {ORDINAL} percentile of 3s( — .+)?; style 2: {ORDINAL} percentile of 3s( — .+)?", text), text
+    assert re.fullmatch(rf"style 1: {ORDINAL} percentile of 5s( — .+)?; style 2: {ORDINAL} percentile of 5s( — .+)?", text), text
     page.keyboard.press("End")
     style, now, _ = where()
     assert style == [1, 0.5] and now == "100"
-    # style 1 of the 3s follows their slant (|rho| > 0.5 in meta.json): at the right edge the text says
+    # style 1 of the 5s follows their slant (|rho| > 0.5 in meta.json): at the right edge the text says
     # which way they lean, as the measured sign says
-    slant = page.evaluate("digitMorph.model.style_meaning.correlations.per_class['3'][0].slant")
+    slant = page.evaluate("digitMorph.model.style_meaning.correlations.per_class['5'][0].slant")
     assert abs(slant) > 0.5
     side = "right" if slant > 0 else "left"
-    assert f"style 1: 99th percentile of 3s — leans more to the {side}" in where()[2]
+    assert f"style 1: 99th percentile of 5s — leans more to the {side}" in where()[2]
     page.keyboard.press("PageUp")
     assert where()[0] == [1, 1]
     page.keyboard.press("PageDown")
