@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from helpers import PARITY_BOUND, ROOT
+from pagetools import IDLE
 
 COMMITTED = sorted(p for p in (ROOT / "converted_model").iterdir() if (p / "meta.json").is_file())
 
@@ -117,12 +118,15 @@ def test_the_page_draws_the_digit_itself_where_a_worker_cannot(browser, open_pag
     """The worker draws the explorer's digit where the browser can hand it a canvas
     (transferControlToOffscreen); where it cannot, the page draws the same pixels."""
     state = "#digit=3.4&style=0.2"
-    by_worker = np.asarray(open_page(state).page.evaluate(LIVE_INK), float)
+    shown = open_page(state).page
+    shown.evaluate(IDLE)  # the state from the URL is decoded after `ready`
+    by_worker = np.asarray(shown.evaluate(LIVE_INK), float)
     context = browser.new_context()
     context.add_init_script("delete HTMLCanvasElement.prototype.transferControlToOffscreen")
     page = context.new_page()
     page.goto(site["url"] + state)
     page.evaluate("digitMorph.ready")
+    page.evaluate(IDLE)
     by_page = np.asarray(page.evaluate(LIVE_INK), float)
     assert page.evaluate("typeof document.getElementById('digit').getContext('2d')") == "object"  # never handed over
     context.close()
