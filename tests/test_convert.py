@@ -104,9 +104,10 @@ def test_parity_catches_a_wrong_weight(tiny_model, tmp_path):
     model = json.loads((broken / "decoder" / "model.json").read_text())
     shard = broken / "decoder" / model["weightsManifest"][0]["paths"][0]
     data = bytearray(shard.read_bytes())
-    # the last weights are the output layer's: move one quantised kernel value far along its range
-    data[-4] ^= 0xFF
-    data[-3] ^= 0x7F
+    # the last weights are the output layer's 3x3x16 kernel and its bias (uint16 each): move every
+    # kernel value far along its range (one value alone may meet a channel that is zero everywhere)
+    for i in range(len(data) - 2 - 2 * 3 * 3 * 16, len(data) - 2):
+        data[i] ^= 0x7F
     shard.write_bytes(bytes(data))
     r = node_parity(broken, "cpu")
     assert r["decoder_max_abs_diff"] > PARITY_BOUND["pixels"]
