@@ -3,6 +3,7 @@ that leaves the previous dist/ untouched; no TensorFlow."""
 import hashlib
 import json
 import os
+import re
 import shutil
 from html import unescape
 
@@ -33,6 +34,11 @@ def test_build_is_complete_and_byte_identical(tmp_path):
     html = unescape((a / "index.html").read_text())
     assert 'src="/' not in html and 'href="/' not in html and "http://" not in html and "https://" not in html
     assert "default-src 'self'" in html and "<script>" not in html  # no inline script
+    # what main.js imports before it runs downloads beside it (no round trip after it), and no more
+    main = (a / "static" / "js" / "main.js").read_text()
+    imported = set(re.findall(r'from"\./(chunk-[\w-]+\.js)"', main))
+    assert imported, "main.js imports no chunk: the preload check sees nothing"
+    assert set(re.findall(r'<link rel="modulepreload" href="static/js/([^"]+)">', html)) == imported
 
 
 def test_build_never_imports_tensorflow(tmp_path):
