@@ -13,7 +13,7 @@ import { showMeaning } from './meaning.js';
 import { startMore } from './more.js';
 import { bindNearest } from './nearest.js';
 import { OwnDigit, loadEncoder } from './own.js';
-import { digitPixels, drawGrid as drawGridRows, inputAt, schedule, showError, timings } from './render.js';
+import { digitPixels, drawDigitsIn, drawGrid as drawGridRows, inputAt, schedule, showError, timings } from './render.js';
 import { formatHash, parseHash } from './share.js';
 import { startStory, storyCode, storyModel } from './story.js';
 import { page, subscribe } from './state.js';
@@ -28,6 +28,7 @@ const drawGrid = () => drawGridRows(newerJobWaiting);
 // the URL hash, and says what the style means for the class on screen.
 // First of all: the worker decodes (and draws) the new state while the page updates everything else.
 subscribe(schedule);
+drawDigitsIn(runtime);
 const controls = new Controls();
 buildGridCells((patch) => controls.take(patch));
 // the in-between grid, the reader along the way, your style on every class (issue 16)

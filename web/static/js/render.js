@@ -13,9 +13,14 @@ const PITCH = IMAGE_SIDE + GRID_GAP; // a grid cell and the gap after it, in can
 // the render loop's own flags: a newer state waits, a decode is in flight, since when input waits
 const loop = { dirty: false, busy: false, inputSince: null };
 
-// The Runtime whose worker draws the digit into #digit itself (worker.js says why), decided at the
-// first frame: null until then, false where the browser cannot (the page draws the pixels then).
-let digitInWorker = null;
+// The Runtime whose worker draws the digit into #digit itself (worker.js says why); false where the
+// browser cannot (the page draws the pixels then).
+let digitInWorker = false;
+
+// Hand #digit to `runtime`'s worker, at start-up: it readies the canvas while the model downloads.
+export function drawDigitsIn(runtime) {
+  digitInWorker = runtime.attachCanvas('digit', $('digit')) && runtime;
+}
 
 export const timings = {
   lastDecodeMs: null,
@@ -75,7 +80,6 @@ async function renderFrame() {
   try {
     const c = stateCode(page.explorer, styleScales(page.model));
     const t0 = performance.now();
-    digitInWorker ??= decoder.runtime.attachCanvas('digit', $('digit')) && decoder.runtime;
     let pixels, drawnAt;
     if (digitInWorker) {
       ({ pixels, drawnAt } = await decoder.decodeInto(c, 'digit', page.colours));

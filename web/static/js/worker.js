@@ -55,15 +55,19 @@ async function backend({ name }) {
   return name;
 }
 
-// Build the model at baseUrl + folder on the current backend and decode once (the first predict
-// compiles shaders and allocates). -> a handle for run/dispose.
+// Build the model at baseUrl + folder on the current backend and, on WebGL and WebAssembly, decode
+// once: there the first predict compiles shaders and allocates, so the first frame would pay it.
+// The plain-JS backend has nothing to prepare, and a warm-up there would only delay the page's first
+// digit by one whole decode (~40 ms on a desktop). -> a handle for run/dispose.
 async function build({ inputShape }, download) {
   const t = await core();
   const { modelJson, specs, shards } = await download;
   const net = buildNet(t, modelJson.modelTopology, weightsOf(t, specs, shards));
-  const warm = t.tidy(() => net.predict(t.tensor(new Float32Array(inputShape.reduce((a, b) => a * b, 1)), inputShape)));
-  await warm.data();
-  warm.dispose();
+  if (t.getBackend() !== 'cpu') {
+    const warm = t.tidy(() => net.predict(t.tensor(new Float32Array(inputShape.reduce((a, b) => a * b, 1)), inputShape)));
+    await warm.data();
+    warm.dispose();
+  }
   const handle = nextHandle++;
   nets.set(handle, net);
   return handle;
@@ -84,7 +88,7 @@ async function run({ handle, data, shape, draw }) {
     out.dispose();
   }
   if (!draw) return pixels;
-  drawDigit(canvasNamed(draw.canvas).getContext('2d'), pixels, 0, 0, 0, draw.ink, draw.paper);
+  drawDigit(context2d(draw.canvas), pixels, 0, 0, 0, draw.ink, draw.paper);
   return { pixels, drawnAt: performance.timeOrigin + performance.now() };
 }
 
@@ -94,10 +98,15 @@ function canvasNamed(name) {
   return canvas;
 }
 
+// A 28-pixel image is drawn faster by the CPU than a GPU-backed canvas is made: willReadFrequently
+// keeps the canvas in software (on a headless software GPU, the first GPU-backed draw took 40-75 ms
+// of the first frame).
+const context2d = (name) => canvasNamed(name).getContext('2d', { willReadFrequently: true });
+
 // RGBA bytes of a canvas the page handed over (for tests: what the page shows)
 function canvasPixels({ name }) {
   const canvas = canvasNamed(name);
-  return Array.from(canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data);
+  return Array.from(context2d(name).getImageData(0, 0, canvas.width, canvas.height).data);
 }
 
 function dispose({ handle }) {
@@ -128,7 +137,10 @@ function startDownload({ url, baseUrl, folder, hashes }) {
 
 let queue = Promise.resolve();
 onmessage = ({ data: { id, op, ...args } }) => {
-  if (op === 'canvas') canvases.set(args.name, args.canvas);
+  if (op === 'canvas') { // (its first drawing makes the canvas's backing: tens of ms, better spent now than in the first frame)
+    canvases.set(args.name, args.canvas);
+    context2d(args.name).putImageData(new ImageData(args.canvas.width, args.canvas.height), 0, 0); // transparent
+  }
   if (op === 'build' || op === 'prefetch') startDownload(args);
   if (op === 'prefetch' || op === 'canvas') return;
   queue = queue.then(async () => {
