@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 DATA ?= ../shared/data/mnist.npz
 
-.PHONY: demo build test train bench chromium
+.PHONY: demo build test train bench screens chromium
 
 demo: $(VENV)/.build node_modules/.installed ## build the site from the committed models and serve it on http://127.0.0.1:$(PORT) (Ctrl-C stops)
 	$(PY) build.py --serve --port $(PORT)
@@ -19,6 +19,9 @@ test: $(VENV)/.test node_modules/.installed chromium ## every test: the page's p
 
 bench: $(VENV)/.test node_modules/.installed chromium ## the page's speed and weight in Chromium vs native Keras -> bench.json
 	$(PY) -m bench
+
+screens: $(VENV)/.test node_modules/.installed chromium ## screenshots: desktop and phone, light and dark, every slider's ends -> screens/
+	$(PY) -m bench.screens --out screens
 
 train: $(VENV)/.train ## the default model (local DATA if it exists, else keras.datasets); README has the others
 	$(PY) -m training.train $(if $(wildcard $(DATA)),--data $(DATA)) --out runs/mnist

@@ -1,0 +1,115 @@
+"""Screenshots of what the page ships: desktop and phone, light and dark, the first load and the
+explorer at both ends of every slider, for every MNIST model; one contact sheet per device and scheme.
+
+    python -m bench.screens [--out screens] [--models mnist,mnist_2style]
+
+Each shot opens the page at a URL hash (a link a user could share), waits until that state's digit
+is drawn, and keeps the explorer (digit, code bars, sliders). The sheets are for eyes: a digit that
+looks wrong at a slider's end is wrong until explained.
+"""
+import argparse
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+from PIL import Image, ImageDraw
+
+import build
+import serve
+from bench.chromium import WEBGL_FLAGS, launch
+
+DEVICES = {"desktop": {"viewport": {"width": 1280, "height": 900}},
+           "phone": {"viewport": {"width": 412, "height": 823}, "device_scale_factor": 2.625, "is_mobile": True,
+                     "has_touch": True}}
+SCHEMES = ("light", "dark")
+
+
+def states(style_dims):
+    """(label, hash state) for both ends of every slider, the others in their middles."""
+    mid = ",".join(["0.5"] * style_dims)
+    shots = [("digit 0", f"mode=walk&digit=0&style={mid}"), ("digit 9", f"mode=walk&digit=9&style={mid}"),
+             ("morph 1→7 t=0", f"mode=pair&from=1&to=7&t=0&style={mid}"),
+             ("morph 1→7 t=1", f"mode=pair&from=1&to=7&t=1&style={mid}")]
+    if style_dims == 1:
+        shots += [(f"{d} style {s}", f"mode=walk&digit={d}&style={s}") for d in (2, 8) for s in (0, 1)]
+    else:
+        shots += [(f"8 style {a},{b}", f"mode=walk&digit=8&style={a},{b}") for a in (0, 1) for b in (0, 1)]
+    return shots
+
+
+# the digit of the state the hash set is on screen: once ready, the state is set again and its frame awaited
+DRAWN = """async () => {
+  await digitMorph.ready;
+  const n = digitMorph.decodeTimes().length;
+  digitMorph.setState(digitMorph.state);
+  while (digitMorph.decodeTimes().length <= n) await new Promise((r) => requestAnimationFrame(r));
+}"""
+
+
+def shoot(browser, url, device, scheme, model, style_dims, out):
+    files = []
+    context = browser.new_context(color_scheme=scheme, **DEVICES[device])
+    page = context.new_page()
+    page.goto(f"{url}#model={model}")
+    page.evaluate(DRAWN)
+    page.wait_for_timeout(300)
+    first = out / f"{device}-{scheme}-{model}-first.png"
+    page.screenshot(path=first)
+    files.append(("first load", first))
+    for label, state in states(style_dims):
+        page.goto("about:blank")
+        page.goto(f"{url}#model={model}&{state}")
+        page.evaluate(DRAWN)
+        page.wait_for_timeout(150)
+        path = out / f"{device}-{scheme}-{model}-{label.replace(' ', '_').replace('→', '-').replace(',', '_')}.png"
+        page.locator(".viewer").screenshot(path=path)
+        files.append((label, path))
+    context.close()
+    return files
+
+
+def sheet(files, path, width=360):
+    """The shots side by side, each scaled to `width` px wide, with its label."""
+    images = [(label, Image.open(f).convert("RGB")) for label, f in files]
+    scaled = [(label, im.resize((width, max(1, round(im.height * width / im.width))))) for label, im in images]
+    height = max(im.height for _, im in scaled) + 20
+    canvas = Image.new("RGB", (width * len(scaled), height), "white")
+    draw = ImageDraw.Draw(canvas)
+    for i, (label, im) in enumerate(scaled):
+        canvas.paste(im, (i * width, 20))
+        draw.text((i * width + 4, 4), label, fill="black")
+    canvas.save(path)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", default="screens")
+    ap.add_argument("--models", default="mnist,mnist_2style")
+    args = ap.parse_args(argv)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    from playwright.sync_api import sync_playwright
+    import json
+    with tempfile.TemporaryDirectory() as tmp:
+        dist = Path(tmp) / "dist"
+        build.build(dist)
+        server = serve.make_server(dist, quiet=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        url = f"http://127.0.0.1:{server.server_port}/"
+        with sync_playwright() as p:
+            browser = launch(p, WEBGL_FLAGS)
+            for model in args.models.split(","):
+                meta = json.loads((dist / "models" / model / "meta.json").read_text())
+                for device in DEVICES:
+                    for scheme in SCHEMES:
+                        files = shoot(browser, url, device, scheme, model, meta["style_dims"], out)
+                        sheet(files, out / f"sheet-{device}-{scheme}-{model}.png")
+                        print(out / f"sheet-{device}-{scheme}-{model}.png", file=sys.stderr)
+            browser.close()
+        server.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
