@@ -8,6 +8,7 @@ is drawn, and keeps the explorer (digit, code bars, sliders). The sheets are for
 looks wrong at a slider's end is wrong until explained.
 """
 import argparse
+import json
 import sys
 import tempfile
 import threading
@@ -90,7 +91,6 @@ def main(argv=None):
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     from playwright.sync_api import sync_playwright
-    import json
     with tempfile.TemporaryDirectory() as tmp:
         dist = Path(tmp) / "dist"
         build.build(dist)
