@@ -19,17 +19,15 @@ import json
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 import numpy as np
 
-import build
-import serve
 from bench import lighthouse
 from bench.phone import PHONE_CPU_RATE, budgets_failed, phone_table, worker_throttle_ratio
 from bench.chromium import WEBGL_FLAGS, launch
+from bench.site import served
 
 ROOT = Path(__file__).resolve().parent.parent
 BACKENDS = ("webgl", "wasm", "cpu")
@@ -212,12 +210,8 @@ def main(argv=None):
     meta = json.loads((model_dir / "meta.json").read_text())
 
     from playwright.sync_api import sync_playwright
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, served(Path(tmp) / "dist") as url:
         dist = Path(tmp) / "dist"
-        build.build(dist)
-        server = serve.make_server(dist, quiet=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        url = f"http://127.0.0.1:{server.server_port}/"
         per_backend = {}
         encoder_gzip = folder_gzip(dist / "models" / args.model / "encoder")
         with sync_playwright() as p:
@@ -243,7 +237,6 @@ def main(argv=None):
             phone["worker_throttle_ratio"] = worker_throttle_ratio(browser, PHONE_CPU_RATE)
             browser.close()
         lighthouse_result = lighthouse.run(url, args.runs) if args.lighthouse else None
-        server.shutdown()
 
     result = {"model": args.model, "runs": args.runs, "steps": args.steps, "auto_backend": auto,
               "webgl_renderer": renderer, "backends": per_backend, "phone": phone, "lighthouse": lighthouse_result,

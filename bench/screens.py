@@ -1,24 +1,22 @@
 """Screenshots of what the page ships: desktop and phone, light and dark, the first load and the
-explorer at both ends of every slider, for every MNIST model; one contact sheet per device and scheme.
+explorer at both ends of every slider, for every MNIST model.
 
     python -m bench.screens [--out screens] [--models mnist,mnist_2style]
 
 Each shot opens the page at a URL hash (a link a user could share), waits until that state's digit
-is drawn, and keeps the explorer (digit, code bars, sliders). The sheets are for eyes: a digit that
-looks wrong at a slider's end is wrong until explained.
+is drawn, and keeps the explorer's view (the digit and its code bars). The sheets, one per device,
+scheme and model, are for eyes: a digit that looks wrong at a slider's end is wrong until explained.
 """
 import argparse
 import json
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-import build
-import serve
 from bench.chromium import WEBGL_FLAGS, launch
+from bench.site import served
 
 DEVICES = {"desktop": {"viewport": {"width": 1280, "height": 900}},
            "phone": {"viewport": {"width": 412, "height": 823}, "device_scale_factor": 2.625, "is_mobile": True,
@@ -91,12 +89,8 @@ def main(argv=None):
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     from playwright.sync_api import sync_playwright
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, served(Path(tmp) / "dist") as url:
         dist = Path(tmp) / "dist"
-        build.build(dist)
-        server = serve.make_server(dist, quiet=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        url = f"http://127.0.0.1:{server.server_port}/"
         with sync_playwright() as p:
             browser = launch(p, WEBGL_FLAGS)
             for model in args.models.split(","):
@@ -107,7 +101,6 @@ def main(argv=None):
                         sheet(files, out / f"sheet-{device}-{scheme}-{model}.png")
                         print(out / f"sheet-{device}-{scheme}-{model}.png", file=sys.stderr)
             browser.close()
-        server.shutdown()
     return 0
 
 

@@ -1,23 +1,18 @@
 """The built site served on 127.0.0.1, and Chromium (bench/chromium.py) to open it."""
-import threading
 from urllib.parse import urlparse
 
 import pytest
 
-import build  # noqa: E402 (tests/helpers.py put the repo root on sys.path)
-import serve  # noqa: E402
-from bench.chromium import WEBGL_FLAGS, launch
+from bench.chromium import WEBGL_FLAGS, launch  # (tests/helpers.py put the repo root on sys.path)
+from bench.site import served
 
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
     """The site built from the committed models, served on an ephemeral port."""
     out = tmp_path_factory.mktemp("site") / "dist"
-    build.build(out)
-    server = serve.make_server(out, quiet=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield {"url": f"http://127.0.0.1:{server.server_port}/", "dist": out}
-    server.shutdown()
+    with served(out) as url:
+        yield {"url": url, "dist": out}
 
 
 @pytest.fixture(scope="session")
