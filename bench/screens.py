@@ -15,6 +15,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+import build
 from bench.chromium import WEBGL_FLAGS, launch
 from bench.site import served
 
@@ -22,6 +23,7 @@ DEVICES = {"desktop": {"viewport": {"width": 1280, "height": 900}},
            "phone": {"viewport": {"width": 412, "height": 823}, "device_scale_factor": 2.625, "is_mobile": True,
                      "has_touch": True}}
 SCHEMES = ("light", "dark")
+MODELS = build.MODELS  # the models the site is built from
 
 
 def states(style_dims):
@@ -86,6 +88,10 @@ def main(argv=None):
     ap.add_argument("--out", default="screens")
     ap.add_argument("--models", default="mnist,mnist_2style")
     args = ap.parse_args(argv)
+    missing = [m for m in args.models.split(",") if not (MODELS / m / "meta.json").is_file()]
+    if missing:
+        print(f"bench.screens: no model {missing[0]!r} in {MODELS} (see --models)", file=sys.stderr)
+        return 2
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     from playwright.sync_api import sync_playwright
