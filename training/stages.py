@@ -90,13 +90,24 @@ def _augmenter(keras, p, seed):
 
 
 def _dataset(tf, split, batch, seed=None, augment=None):
-    ds = tf.data.Dataset.from_tensor_slices((split.x, split.y))
+    ds = tf.data.Dataset.from_tensor_slices((split.x, split.y)).with_options(_without_autotune(tf))
     if seed is not None:
         ds = ds.shuffle(len(split.x), seed=seed, reshuffle_each_iteration=False)
     ds = ds.batch(batch)
     if augment is not None:
         ds = ds.map(lambda x, y: (augment(x, training=True), y))
     return ds.prefetch(2)
+
+
+def _without_autotune(tf):
+    """With tf.data's autotuning on, about half the stage-2 epochs of a full run ended ~38 s after
+    their last step, both cores idle: the fit waited to destroy the previous epoch's iterator
+    (~RootDataset::Iterator, in a native stack), and 82 s per epoch is where the autotuning thread's
+    doubling sleeps (10 ms ... 60 s) end. Without it, six epochs in a row took 44-50 s, none 82 s, and
+    the figures are the same (this pipeline has nothing to tune: a fixed prefetch, a sequential map)."""
+    options = tf.data.Options()
+    options.autotune.enabled = False
+    return options
 
 
 def _optimizer(keras, p, epochs, n):
