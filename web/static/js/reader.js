@@ -1,7 +1,7 @@
 // A reader along the way: the frozen classifier (the encoder's first 10 outputs) reads the frames the
 // explorer draws ("reads as 3 · 97 %"), and along the morph a -> b the explorer is on, a strip plots
 // P(a), P(b) and P(anything else) over t at the current style, with a marker at the current t: where
-// a 3 stops being a 3. The encoder (1.75 MB) is not part of the first load: it loads after the first
+// a 3 stops being a 3. The encoder (263 KB) is not part of the first load: it loads after the first
 // frame, when the page is idle and the reader is on screen (own.js loadEncoder, shared with the
 // drawing). Readings follow the frames one at a time, the newest next, at most one every READ_MS, and
 // always the last frame; the strip is made once per (model, a, b, style), not per frame.
