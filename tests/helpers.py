@@ -1,6 +1,7 @@
 """Paths and helpers the tests share."""
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -32,6 +33,16 @@ def assert_parity(result, meta):
     assert result["net_encoder_style_max_abs_diff"] <= bound["style_fraction"] * width, result
     assert result["net_decoder_vs_layers_max_abs_diff"] <= bound["pixels"], result
     assert result["net_decoder_tensors_leaked"] == 0 and result["net_encoder_tensors_leaked"] == 0, result
+
+
+def start_for_ctrl_c(args, **popen):
+    """Start `python ARGS` to be sent a Ctrl-C (SIGINT). The child gets SIGINT's default action back
+    before it starts: a shell that runs a command in the background (`cmd &`, no job control) starts
+    it with SIGINT ignored, Python then never raises KeyboardInterrupt, and the child would run to its
+    end whatever the test sends (a run of the suite started that way failed these tests, exit 0)."""
+    return subprocess.Popen([sys.executable, *map(str, args)], cwd=ROOT, text=True, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+                            **popen)
 
 
 def run_cli(*args, cwd=ROOT, timeout=600):

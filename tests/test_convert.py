@@ -4,12 +4,10 @@ import json
 import os
 import shutil
 import signal
-import subprocess
-import sys
 import time
 
 import pytest
-from helpers import PARITY_BOUND, ROOT, assert_parity, node_parity, run_cli
+from helpers import PARITY_BOUND, ROOT, assert_parity, node_parity, run_cli, start_for_ctrl_c
 
 from training import convert
 
@@ -210,9 +208,8 @@ def test_ctrl_c_in_convert_leaves_nothing_and_says_so(tiny_run, tiny_model, tmp_
     out = tmp_path / "model"
     shutil.copytree(tiny_model, out)
     before = sorted(str(p.relative_to(out)) for p in out.rglob("*"))
-    proc = subprocess.Popen([sys.executable, "-m", "training.convert", str(tiny_run), str(out), "--data",
-                             str(ROOT / "tests" / "fixtures" / "mnist_small.npz")], cwd=ROOT, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    proc = start_for_ctrl_c(["-m", "training.convert", tiny_run, out, "--data", ROOT / "tests" / "fixtures" / "mnist_small.npz"],
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
     deadline = time.time() + 300
     while not any(p.name.endswith(".tmp") for p in tmp_path.iterdir()) and proc.poll() is None and time.time() < deadline:
         time.sleep(0.01)

@@ -4,11 +4,9 @@ resumes to the very figures of a run never stopped."""
 import csv
 import json
 import signal
-import subprocess
-import sys
 import time
 
-from helpers import ROOT, run_cli, train_args
+from helpers import ROOT, run_cli, start_for_ctrl_c, train_args
 
 FIGURES = ("val_accuracy", "val_bce", "val_bce_style_head", "test_accuracy", "test_bce", "test_bce_style_head",
            "style_percentiles", "style_percentiles_per_class", "style_search")
@@ -30,15 +28,9 @@ def rows(path):
         return list(csv.DictReader(f))
 
 
-def start(args):
-    return subprocess.Popen([sys.executable, *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env={"PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3",
-                                            "PATH": "/usr/bin:/bin"})
-
-
 def interrupt_when(args, ready, timeout=300):
     """Start training, send Ctrl-C as soon as ready() holds; -> its stderr (it must exit 130)."""
-    proc = start(args)
+    proc = start_for_ctrl_c(args, env={"PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"})
     deadline = time.time() + timeout
     while not ready() and proc.poll() is None and time.time() < deadline:
         time.sleep(0.002)
