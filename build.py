@@ -7,6 +7,7 @@ The site is built in a temporary folder beside --out and swapped in at the end, 
 build leaves the previous site untouched. Same inputs give a byte-identical site.
 """
 import argparse
+import base64
 import hashlib
 import re
 import shutil
@@ -34,9 +35,11 @@ VENDOR = {  # what the page loads as is, from the pinned npm packages: dist/vend
     "tfjs/tfjs-backend-wasm.wasm": "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm",  # no SIMD
     "gifenc/gifenc.esm.js": "gifenc/dist/gifenc.esm.js",  # loaded only when a GIF is exported
 }
-# No inline script or style, no other host; wasm needs 'wasm-unsafe-eval' to compile.
-CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
+# No inline style, no other host, one inline script (boot.js, allowed by its hash); wasm needs
+# 'wasm-unsafe-eval' to compile.
+CSP = ("default-src 'self'; script-src 'self' 'sha256-{boot}' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'none'")
+BOOT_SCRIPT = WEB / "static" / "js" / "boot.js"  # inlined into index.html's head
 DATASET_LABELS = {"mnist": "MNIST digits", "fashion_mnist": "Fashion-MNIST"}
 # what a built site holds: an existing --out is replaced only if it holds nothing else and the marker
 SITE_MARKER = ".digit-morph-site"
@@ -290,8 +293,11 @@ def build(out, models_dir=MODELS):
             copy_files(models_dir / meta["name"], tmp / "models" / meta["name"], files)
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(WEB / "templates"),
                                  autoescape=True, undefined=jinja2.StrictUndefined)
+        boot = BOOT_SCRIPT.read_text(encoding="utf-8")
+        boot_hash = base64.b64encode(hashlib.sha256(boot.encode("utf-8")).digest()).decode("ascii")
         html = env.get_template("index.html.j2").render(
-            models=[{k: m[k] for k in PAGE_FIELDS if k in m} for m in metas], default_model=metas[0]["name"], csp=CSP,
+            models=[{k: m[k] for k in PAGE_FIELDS if k in m} for m in metas], default_model=metas[0]["name"],
+            csp=CSP.format(boot=boot_hash), boot_script=boot,
             grid=grid_size(), atlas_quantiles=ordinals(meta_lib.ATLAS_QUANTILES),
             preloads=static_imports((tmp / "static" / "js" / "main.js").read_text(encoding="utf-8")))
         (tmp / "index.html").write_text(html, encoding="utf-8")

@@ -1,5 +1,6 @@
 """build.py: the site from the committed models; deterministic; every fault a one-line error
 that leaves the previous dist/ untouched; no TensorFlow."""
+import base64
 import hashlib
 import json
 import os
@@ -33,7 +34,13 @@ def test_build_is_complete_and_byte_identical(tmp_path):
     assert not (a / "models" / "mnist" / "parity").exists(), "parity data is for tests, not for the site"
     html = unescape((a / "index.html").read_text())
     assert 'src="/' not in html and 'href="/' not in html and "http://" not in html and "https://" not in html
-    assert "default-src 'self'" in html and "<script>" not in html  # no inline script
+    # one inline script, boot.js as is, allowed by its hash and nothing else inline
+    assert "default-src 'self'" in html and "unsafe-inline" not in html
+    inline = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", html, re.S)
+    assert [attrs for attrs, _ in inline] == [' id="boot"', ' type="application/json" id="models"']
+    boot = (ROOT / "web" / "static" / "js" / "boot.js").read_text()
+    assert inline[0][1] == boot
+    assert f"'sha256-{base64.b64encode(hashlib.sha256(boot.encode()).digest()).decode()}'" in html
     # what main.js imports before it runs downloads beside it (no round trip after it), and no more
     main = (a / "static" / "js" / "main.js").read_text()
     imported = set(re.findall(r'from"\./(chunk-[\w-]+\.js)"', main))

@@ -75,6 +75,26 @@ def test_the_first_digit_needs_only_the_model_and_the_smallest_runtime(browser, 
     context.close()
 
 
+def test_the_worker_started_by_the_head_is_the_one_the_page_uses(browser, site):
+    """index.html's head starts the TF.js worker (boot.js, inlined, allowed by its hash in the CSP) and
+    the page adopts it: the CSP refuses nothing, and worker.js is fetched once before the first digit
+    (a refused or unadopted boot script would leave the page starting a second worker)."""
+    context = browser.new_context()
+    context.add_init_script("window.__refused = []; addEventListener('securitypolicyviolation', "
+                            "(e) => window.__refused.push(e.violatedDirective + ' ' + e.blockedURI))")
+    page = context.new_page()
+    requests = []
+    page.on("request", lambda r: requests.append(r))
+    page.goto(site["url"])
+    page.evaluate("digitMorph.ready")
+    assert page.evaluate("window.__refused") == []
+    assert page.evaluate("window.digitMorphBoot && window.digitMorphBoot.worker instanceof Worker")
+    first_frame = page.evaluate("performance.timeOrigin + digitMorph.firstFrameMs")
+    workers = [r for r in requests if r.url.endswith("static/js/worker.js") and r.timing["startTime"] < first_frame]
+    assert len(workers) == 1
+    context.close()
+
+
 # the first look (drawn under the live digit before the decoder), and the live digit; null: not drawn
 FIRST_INK = """() => {
   const d = document.getElementById('digit-first').getContext('2d').getImageData(0, 0, 28, 28).data;

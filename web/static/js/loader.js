@@ -10,7 +10,7 @@ import { drawGrid, newDecoder, setStatus, showError, timings } from './render.js
 // reader, the drawing pad) has a worker of its own, started when it is first needed.
 export const runtime = new Runtime();
 export const encoderRuntime = new Runtime();
-runtime.start(); // now: the worker's script and TF.js download while the page sets itself up
+runtime.start(self.digitMorphBoot); // the worker index.html's head started (boot.js), else one now
 const $ = (id) => document.getElementById(id);
 export const MODELS = JSON.parse($('models').textContent);
 const kb = (bytes) => Math.round(bytes / 1024).toLocaleString('en');
@@ -39,26 +39,30 @@ function showBusy(on) {
 // model that a load still in flight is about to draw with (two picks 50 ms apart used to throw
 // "Layer 'dec_dense' is already disposed"). Of the requests waiting, only the newest runs; the one
 // running finishes early (its grid stops) when a newer one waits. -> the job's result, or undefined
-// when a newer request replaced it before it started.
-const jobs = { chain: Promise.resolve(), latest: 0, running: 0, decoder: 0 };
+// when a newer request replaced it before it started. With no job before it, a job starts at once:
+// its first requests reach the worker before the caller's next line (the page's first load is
+// asked for before the page lays out its controls: the worker starts the backend meanwhile).
+const jobs = { chain: Promise.resolve(), latest: 0, running: 0, decoder: 0, unfinished: 0 };
 function serialised(job) {
   const ticket = ++jobs.latest;
   page.loading = true;
   showBusy(true);
-  hooks.modelChanged(); // every job loads a model: the drawing's result may not fit it
-  const run = jobs.chain.then(async () => {
-    if (ticket !== jobs.latest) return undefined;
-    jobs.running = ticket;
+  const body = async () => {
     try {
+      if (ticket !== jobs.latest) return undefined;
+      jobs.running = ticket;
       return await job(() => ticket !== jobs.latest);
     } finally {
+      jobs.unfinished--;
       if (jobs.running === ticket) jobs.running = 0;
       if (ticket === jobs.latest) {
         page.loading = false;
         showBusy(false);
       }
     }
-  });
+  };
+  const run = jobs.unfinished++ === 0 ? body() : jobs.chain.then(body);
+  hooks.modelChanged(); // every job loads a model: the drawing's result may not fit it (told once a job starting at once has sent its first request)
   jobs.chain = run.catch(() => {});
   return run;
 }
@@ -88,16 +92,18 @@ async function loadModelNow(name, stale) {
   const meta = MODELS.find((m) => m.name === name) ?? MODELS[0];
   page.model = meta;
   $('model-picker').value = meta.name;
-  hooks.showModel(meta);
   const old = page.decoder;
   page.decoder = null; // (a decode still in flight on it ends first: Decoder.dispose waits for it)
   old?.dispose();
   timings.lastDecodeMs = null; // the old model's (or backend's) time says nothing about the new one
   page.progress = 'loading the model…';
+  const loading = Decoder.load(runtime, `models/${meta.name}/`, meta, showDownload); // the worker builds while the page shows the model
+  loading.catch(() => {}); // (handled below)
+  hooks.showModel(meta);
   setStatus();
   let decoder;
   try {
-    decoder = await Decoder.load(runtime, `models/${meta.name}/`, meta, showDownload);
+    decoder = await loading;
   } catch (e) {
     page.progress = '';
     setStatus();

@@ -117,12 +117,14 @@ async function start() {
   const first = shared.model ?? (names.includes(query.get('model')) ? query.get('model') : names[0]);
   firstBackend(BACKENDS.includes(requested) ? requested : 'auto');
   const firstMeta = MODELS.find((m) => m.name === first) ?? MODELS[0];
+  const loaded = loadModel(first); // first: the worker starts the backend and the download meanwhile
+  loaded.catch(() => {}); // (awaited below)
   showModel(firstMeta); // menus and words at once, not after the download
   // the pre-rendered grid and digit until the decoder draws its own (a state from the URL waits for it)
   const noDigitYet = () => timings.firstFrameMs == null;
   showFirstLook(firstMeta, Object.keys(shared.state ?? {}).length ? null : page.explorer, page.colours, { digit: $('digit-first'), grid: $('grid') }, noDigitYet)
     .catch(() => {});
-  await loadModel(first);
+  await loaded;
   await settled(); // (on 'auto': the move from the first digit's backend to the fast one)
   await applyShared({ ...shared, model: undefined });
   addEventListener('hashchange', () => applyShared(parseHash(location.hash, names)).catch(() => {}));

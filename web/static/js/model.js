@@ -14,9 +14,10 @@ export class Runtime {
     this.progress = new Map(); // url -> Set of onProgress(loaded, total)
   }
 
-  start() {
+  // boot: { worker, error } when the page's first script has started this worker already (boot.js)
+  start(boot = null) {
     if (this.worker) return this.worker;
-    this.worker = new Worker(this.url, { type: 'module' });
+    this.worker = boot?.worker ?? new Worker(this.url, { type: 'module' });
     this.worker.onmessage = ({ data }) => {
       if (data.event === 'progress') {
         this.progress.get(data.url)?.forEach((fn) => fn(...data.progress));
@@ -40,6 +41,7 @@ export class Runtime {
       this.pending.clear();
       this.broken = error;
     };
+    if (boot?.error) this.worker.onerror(boot.error); // it failed before anyone listened
     return this.worker;
   }
 

@@ -13,13 +13,17 @@ const PITCH = IMAGE_SIDE + GRID_GAP; // a grid cell and the gap after it, in can
 // the render loop's own flags: a newer state waits, a decode is in flight, since when input waits
 const loop = { dirty: false, busy: false, inputSince: null };
 
-// The Runtime whose worker draws the digit into #digit itself (worker.js says why); false where the
-// browser cannot (the page draws the pixels then).
+// The Runtime whose worker draws the digit into #digit itself (worker.js says why); false before
+// the first digit and where the browser cannot (the page draws the pixels then).
 let digitInWorker = false;
+let handOverTo = null; // the runtime #digit goes to once the first digit is drawn
+let shownIn = 'digit-first'; // the canvas holding the digit on screen: #digit-first until #digit is drawn
 
-// Hand #digit to `runtime`'s worker, at start-up: it readies the canvas while the model downloads.
+// #digit goes to `runtime`'s worker after the first digit: the page draws that one itself, into
+// #digit-first (over the pre-rendered one), because readying the worker's canvas (its first drawing
+// makes its backing) took 50-170 ms of the first digit on this project's 2-core machine, done first.
 export function drawDigitsIn(runtime) {
-  digitInWorker = runtime.attachCanvas('digit', $('digit')) && runtime;
+  handOverTo = runtime;
 }
 
 export const timings = {
@@ -89,8 +93,11 @@ async function renderFrame() {
     }
     if (decoder !== page.decoder) return; // the model or backend changed meanwhile: a stale frame
     if (!digitInWorker) {
-      drawDigit($('digit').getContext('2d'), pixels, 0, 0, 0, page.colours.ink, page.colours.paper);
+      shownIn = handOverTo ? 'digit-first' : 'digit';
+      drawDigit($(shownIn).getContext('2d'), pixels, 0, 0, 0, page.colours.ink, page.colours.paper);
       drawnAt = performance.now();
+    } else {
+      shownIn = 'digit';
     }
     timings.lastDecodeMs = drawnAt - t0; // asked -> drawn
     timings.decodeTimes = [...timings.decodeTimes.slice(-999), timings.lastDecodeMs];
@@ -99,6 +106,10 @@ async function renderFrame() {
     for (const fn of frameListeners) fn(pixels, c);
     setStatus();
     timings.firstFrameMs ??= drawnAt;
+    if (handOverTo) {
+      digitInWorker = handOverTo.attachCanvas('digit', $('digit')) && handOverTo;
+      handOverTo = null;
+    }
     if (since != null) timings.latencies = [...timings.latencies.slice(-999), drawnAt - since];
   } catch (e) {
     showError(`Decoding failed: ${e.message}`);
@@ -110,10 +121,10 @@ async function renderFrame() {
   }
 }
 
-// The explorer's digit as drawn: RGBA bytes of #digit (from the worker when it draws there)
+// The explorer's digit as drawn: RGBA bytes of the canvas that shows it (from the worker when it draws there)
 export async function digitPixels() {
-  if (digitInWorker) return digitInWorker.call('canvasPixels', { name: 'digit' });
-  return Array.from($('digit').getContext('2d').getImageData(0, 0, IMAGE_SIDE, IMAGE_SIDE).data);
+  if (digitInWorker && shownIn === 'digit') return digitInWorker.call('canvasPixels', { name: 'digit' });
+  return Array.from($(shownIn).getContext('2d').getImageData(0, 0, IMAGE_SIDE, IMAGE_SIDE).data);
 }
 
 // Row by row (one style, every class: one batch of 10), yielding to input between rows, so that
