@@ -5,7 +5,9 @@
 For each backend the page ships (webgl — SwiftShader here —, wasm, cpu), each run opens the page in
 a fresh browser context (cold cache) and records: first frame (navigation start -> first decoded
 digit drawn), bytes downloaded before it (raw and gzip -9), the frame latency of --steps slider steps
-driven by real key presses (input event -> digit drawn), the decode time of one image, and the
+driven by real key presses (input event -> digit drawn) as a user steps on (the page decodes the next
+step's image ahead: the share it guessed right is kept) and with every step a surprise (right, left,
+right, ...: each frame decoded when asked), the decode time of one image, and the
 10 x 11 grid (decode + draw, row by row as the page does it) with its longest row: the longest a
 slider moved meanwhile can wait; then a real test digit pasted into the drawing pad (encoder loaded
 once before): a digit of a class not drawn before (the style search decodes that class's 256 codes)
@@ -32,6 +34,11 @@ from bench.site import served
 ROOT = Path(__file__).resolve().parent.parent
 BACKENDS = ("webgl", "wasm", "cpu")
 GRID_REPEATS = 10
+# A fresh context is a new browser window, and headless Chromium builds that window's own UI (its
+# omnibox popup, a chrome:// WebUI page) in a renderer of its own: traced here, that took ~600 ms of
+# one of the machine's 2 cores just when the page loaded. A user opens the page in a window that is
+# already there, so each visit waits for the new window to settle before it navigates.
+SETTLE_MS = 2000
 GRID_CODES = 110
 # Wait until the page has drawn one more frame for an input. (wait_for_function would evaluate a
 # string, which the page's Content-Security-Policy rightly refuses.)
@@ -72,6 +79,16 @@ def drawing_digits(model_dir):
     return [digits[i].round(4).tolist() for i in (0, other, same)]
 
 
+def key_steps(page, steps, key):
+    """30 warm-up steps, then `steps` measured, each a real key press (key(i) names it) that waits for
+    its frame -> the measured frames' latencies (input event -> digit drawn), ms"""
+    for i in range(30 + steps):
+        count = len(page.evaluate("digitMorph.frameLatencies()"))
+        page.keyboard.press(key(i))
+        page.evaluate(NEXT_FRAME, count)
+    return page.evaluate("digitMorph.frameLatencies()")[-steps:]
+
+
 def measure_page(browser, url, backend, steps, digits, cpu_rate=1):
     """One cold-cache visit: first frame, bytes, frame latencies, decode times, grid times, drawings.
     backend 'auto': the page's own choice. cpu_rate: Chromium's CPU throttling (CDP
@@ -82,6 +99,7 @@ def measure_page(browser, url, backend, steps, digits, cpu_rate=1):
     context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": cpu_rate})
     responses = []
     page.on("response", lambda r: responses.append(r))
+    page.wait_for_timeout(SETTLE_MS)
     page.goto(url if backend == "auto" else f"{url}?backend={backend}")
     page.evaluate("window.digitMorph.ready")
     got = page.evaluate("digitMorph.backend")
@@ -101,11 +119,13 @@ def measure_page(browser, url, backend, steps, digits, cpu_rate=1):
     slider = page.locator("#digit-slider")
     slider.focus()
     page.keyboard.press("Home")
-    for i in range(30 + steps):  # 30 warm-up steps, then the measured ones
-        count = len(page.evaluate("digitMorph.frameLatencies()"))
-        page.keyboard.press("ArrowRight" if (i // 200) % 2 == 0 else "ArrowLeft")
-        page.evaluate(NEXT_FRAME, count)
-    latencies = page.evaluate("digitMorph.frameLatencies()")[-steps:]
+    ahead_before = page.evaluate("digitMorph.aheadFrames")
+    # as a user steps with the keys: on and on, turning back after 200 steps
+    latencies = key_steps(page, steps, lambda i: "ArrowRight" if (i // 200) % 2 == 0 else "ArrowLeft")
+    ahead = page.evaluate("digitMorph.aheadFrames") - ahead_before
+    # every step a surprise (right, left, right, ...): the page's guess of the next step is never
+    # right, so every frame is decoded when asked, as a jump or a drag would be
+    surprises = key_steps(page, steps, lambda i: "ArrowRight" if i % 2 == 0 else "ArrowLeft")
     decodes = page.evaluate("digitMorph.decodeTimes()")[-steps:]
     page.evaluate("digitMorph.drawGrid()")  # warm: the grid row's batch shape
     grids = [page.evaluate("digitMorph.drawGrid()") for _ in range(GRID_REPEATS)]
@@ -114,6 +134,8 @@ def measure_page(browser, url, backend, steps, digits, cpu_rate=1):
     context.close()
     return {"first_frame_ms": first_frame, "bytes_raw": raw, "bytes_gzip": zipped, "first_digit_gzip": first_digit,
             "frame_median_ms": pct(latencies, 50), "frame_p95_ms": pct(latencies, 95),
+            "frames_ahead_share": ahead / (30 + steps),
+            "surprise_median_ms": pct(surprises, 50), "surprise_p95_ms": pct(surprises, 95),
             "decode_median_ms": pct(decodes, 50),
             "grid_median_ms": pct(grid, 50), "grid_p95_ms": pct(grid, 95),
             "grid_longest_row_ms": max(g["longestRowMs"] for g in grids),
@@ -168,16 +190,17 @@ def table(result):
         browser = r[key]["median"]
         return f"{browser / native[f'predict_{n}_ms']:.2f}× / {browser / native[f'call_{n}_ms']:.2f}×"
 
-    rows = [["backend", "frame median / p95", "decode 1 image (× Keras predict / call)", "grid 110 (× predict / call)",
-             "grid's longest row", "first frame", "bytes before first frame (gzip)",
-             "drawing: new class / same class"], ["---"] * 8]
+    rows = [["backend", "frame median / p95 (decoded ahead)", "frame, every step a surprise", "decode 1 image (× Keras predict / call)",
+             "grid 110 (× predict / call)", "grid's longest row", "first frame", "bytes before first frame (gzip)",
+             "drawing: new class / same class"], ["---"] * 9]
     for backend, r in result["backends"].items():
         def f(key, digits=1):
             s = r[key]
             return f"{s['median']:.{digits}f} ({s['min']:.{digits}f}–{s['max']:.{digits}f})"
         rows.append([
             backend + (" (auto)" if backend == result["auto_backend"] else ""),
-            f"{r['frame_median_ms']['median']:.1f} / {r['frame_p95_ms']['median']:.1f} ms",
+            f"{r['frame_median_ms']['median']:.1f} / {r['frame_p95_ms']['median']:.1f} ms ({r['frames_ahead_share']['median']:.0%})",
+            f"{r['surprise_median_ms']['median']:.1f} / {r['surprise_p95_ms']['median']:.1f} ms",
             f"{f('decode_median_ms')} ms ({ratio(r, 'decode_median_ms', '1')})",
             f"{f('grid_median_ms', 0)} ms ({ratio(r, 'grid_median_ms', '110')})",
             f"{f('grid_longest_row_ms', 0)} ms",

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from helpers import PARITY_BOUND, ROOT
-from pagetools import IDLE
+from pagetools import IDLE, pixels
 
 COMMITTED = sorted(p for p in (ROOT / "converted_model").iterdir() if (p / "meta.json").is_file())
 
@@ -93,6 +93,33 @@ def test_the_worker_started_by_the_head_is_the_one_the_page_uses(browser, site):
     workers = [r for r in requests if r.url.endswith("static/js/worker.js") and r.timing["startTime"] < first_frame]
     assert len(workers) == 1
     context.close()
+
+
+def test_a_step_decoded_ahead_draws_what_the_step_asks_for(open_page):
+    """Stepping the digit slider with the keys, the worker decodes the next step before it is asked
+    (render.js guessNext): those frames come from it, and the same state decoded when asked (reached
+    by a step the other way, which the guess gets wrong) draws the same digit; no tensor is left over."""
+    page = open_page().page
+    page.evaluate(IDLE)
+    page.locator("#digit-slider").focus()
+    page.keyboard.press("Home")
+    page.evaluate(IDLE)
+    tensors = page.evaluate("digitMorph.memory()")["numTensors"]
+    ahead = page.evaluate("digitMorph.aheadFrames")
+    for _ in range(6):
+        page.keyboard.press("ArrowRight")
+        page.evaluate(IDLE)
+    assert page.evaluate("digitMorph.aheadFrames") - ahead >= 4  # every step after the first two
+    guessed = pixels(page)
+    ahead = page.evaluate("digitMorph.aheadFrames")
+    for key in ("ArrowLeft", "ArrowRight"):  # back and forth: each guess wrong
+        page.keyboard.press(key)
+        page.evaluate(IDLE)
+    assert page.evaluate("digitMorph.aheadFrames") == ahead
+    asked = pixels(page)
+    assert 50 < (guessed < 128).sum() < 500
+    assert np.abs(guessed - asked).max() <= 1
+    assert page.evaluate("digitMorph.memory()")["numTensors"] == tensors
 
 
 # the first look (drawn under the live digit before the decoder), and the live digit; null: not drawn

@@ -199,6 +199,7 @@ window.digitMorph = {
   get firstFrameMs() { return timings.firstFrameMs; },
   frameLatencies() { return [...timings.latencies]; },
   decodeTimes() { return [...timings.decodeTimes]; },
+  get aheadFrames() { return timings.aheadFrames; }, // frames drawn from an image decoded ahead (render.js guessNext)
   digitPixels, // the explorer's digit as shown: RGBA bytes
   drawGrid,
   // draw-your-own: paste a side x side grey image as the drawing; resolves to its encoding

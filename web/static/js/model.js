@@ -158,8 +158,14 @@ export class Decoder extends Net {
     return this.run(flat, codes.length);
   }
 
+  // Decode `code` now, before it is asked for (worker.js decodeAhead says why); nothing comes back.
+  decodeAhead(code) {
+    if (this.disposed) return;
+    this.runtime.call('ahead', { handle: this.handle, data: Float32Array.from(code), shape: [1, this.codeSize] }).catch(() => {});
+  }
+
   // Decode one code and draw it, in colours { ink, paper }, into the worker's canvas `canvas`
-  // (Runtime.attachCanvas) -> { pixels, drawnAt }
+  // (Runtime.attachCanvas) -> { pixels, drawnAt, ahead: whether decodeAhead had decoded it }
   async decodeInto(code, canvas, { ink, paper }) {
     if (code.length !== this.codeSize) throw new Error(`the code has ${code.length} numbers, expected ${this.codeSize}`);
     return this.run(Float32Array.from(code), 1, { canvas, ink, paper });

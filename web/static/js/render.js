@@ -30,8 +30,12 @@ export const timings = {
   lastDecodeMs: null,
   firstFrameMs: null, // navigation start -> first decoded digit drawn
   latencies: [], // input event -> its digit drawn, ms, the last 1,000 frames
-  decodeTimes: [], // decode of one image, ms, the last 1,000 frames
+  decodeTimes: [], // decode of one image, ms, the last 1,000 frames decoded when asked (not ahead)
+  aheadFrames: 0, // frames whose image had been decoded ahead (guessed right)
 };
+
+// The last frame drawn for an input: the next is guessed from it (renderFrame)
+let lastInputFrame = { decoder: null, code: null };
 
 // fn(pixels, code) after every frame of the explorer is drawn (the reader reads it: reader.js)
 const frameListeners = [];
@@ -84,9 +88,9 @@ async function renderFrame() {
   try {
     const c = stateCode(page.explorer, styleScales(page.model));
     const t0 = performance.now();
-    let pixels, drawnAt;
+    let pixels, drawnAt, ahead = false;
     if (digitInWorker) {
-      ({ pixels, drawnAt } = await decoder.decodeInto(c, 'digit', page.colours));
+      ({ pixels, drawnAt, ahead } = await decoder.decodeInto(c, 'digit', page.colours));
       drawnAt -= performance.timeOrigin; // (the worker's clock starts elsewhere)
     } else {
       pixels = await decoder.decode([c]);
@@ -99,8 +103,13 @@ async function renderFrame() {
     } else {
       shownIn = 'digit';
     }
-    timings.lastDecodeMs = drawnAt - t0; // asked -> drawn
-    timings.decodeTimes = [...timings.decodeTimes.slice(-999), timings.lastDecodeMs];
+    if (ahead) {
+      timings.aheadFrames++;
+    } else {
+      timings.lastDecodeMs = drawnAt - t0; // asked -> drawn
+      timings.decodeTimes = [...timings.decodeTimes.slice(-999), timings.lastDecodeMs];
+    }
+    if (since != null && digitInWorker) guessNext(decoder, c);
     drawCode($('code'), Array.from(c.slice(0, NUM_CLASSES)), Array.from(c.slice(NUM_CLASSES)),
       page.model.style_range, page.model.class_names);
     for (const fn of frameListeners) fn(pixels, c);
@@ -119,6 +128,17 @@ async function renderFrame() {
       if (loop.dirty) setTimeout(renderFrame, 0); // yield to input and paint, then the newest state
     }
   }
+}
+
+// A slider stepped by the keys moves on by the same step: after a frame drawn for an input, the
+// worker decodes the code one more such step on while it would wait for the next input (codes are
+// linear in each slider between percentiles, so the guess is that step's code). When no newer state
+// waits already; a wrong guess costs a decode the worker had time for, and nothing else.
+function guessNext(decoder, code) {
+  const last = lastInputFrame;
+  lastInputFrame = { decoder, code };
+  if (last.decoder !== decoder || loop.dirty || !last.code.some((v, i) => v !== code[i])) return;
+  decoder.decodeAhead(code.map((v, i) => 2 * v - last.code[i]));
 }
 
 // The explorer's digit as drawn: RGBA bytes of the canvas that shows it (from the worker when it draws there)
