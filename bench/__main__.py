@@ -123,10 +123,12 @@ def measure_page(browser, url, backend, steps, digits, cpu_rate=1):
     # as a user steps with the keys: on and on, turning back after 200 steps
     latencies = key_steps(page, steps, lambda i: "ArrowRight" if (i // 200) % 2 == 0 else "ArrowLeft")
     ahead = page.evaluate("digitMorph.aheadFrames") - ahead_before
+    worker = page.evaluate("digitMorph.workerTimes()")[-steps:]
     # every step a surprise (right, left, right, ...): the page's guess of the next step is never
     # right, so every frame is decoded when asked, as a jump or a drag would be
     surprises = key_steps(page, steps, lambda i: "ArrowRight" if i % 2 == 0 else "ArrowLeft")
     decodes = page.evaluate("digitMorph.decodeTimes()")[-steps:]
+    surprise_worker = page.evaluate("digitMorph.workerTimes()")[-steps:]
     page.evaluate("digitMorph.drawGrid()")  # warm: the grid row's batch shape
     grids = [page.evaluate("digitMorph.drawGrid()") for _ in range(GRID_REPEATS)]
     grid = [g["ms"] for g in grids]
@@ -134,8 +136,9 @@ def measure_page(browser, url, backend, steps, digits, cpu_rate=1):
     context.close()
     return {"first_frame_ms": first_frame, "bytes_raw": raw, "bytes_gzip": zipped, "first_digit_gzip": first_digit,
             "frame_median_ms": pct(latencies, 50), "frame_p95_ms": pct(latencies, 95),
-            "frames_ahead_share": ahead / (30 + steps),
+            "frames_ahead_share": ahead / (30 + steps), "worker_median_ms": pct(worker, 50),
             "surprise_median_ms": pct(surprises, 50), "surprise_p95_ms": pct(surprises, 95),
+            "surprise_worker_median_ms": pct(surprise_worker, 50),
             "decode_median_ms": pct(decodes, 50),
             "grid_median_ms": pct(grid, 50), "grid_p95_ms": pct(grid, 95),
             "grid_longest_row_ms": max(g["longestRowMs"] for g in grids),

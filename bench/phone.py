@@ -4,7 +4,7 @@ PHONE_CPU_RATE = 4  # Lighthouse's mobile preset slows the CPU 4x
 # The goals of issue 17, checked on every run: (what, the figure, the bound, "max" or "min")
 BUDGETS = [
     ("bytes before the first live digit, gzip (auto backend)", lambda r: r["phone"]["x1"]["first_digit_gzip"]["median"], 300 * 1000, "max"),
-    ("frame p95 at CPU x4, the worker's decode x4 too (ms)", lambda r: phone_estimate(r["phone"], "frame_p95_ms", "decode_median_ms"), 16, "max"),
+    ("frame p95 at CPU x4, the worker's part x4 too (ms)", lambda r: phone_estimate(r["phone"], "frame_p95_ms", "worker_median_ms"), 16, "max"),
     ("grid at CPU x4, the worker's part x4 too (ms)", lambda r: phone_estimate(r["phone"], "grid_median_ms", "grid_median_ms"), 800, "max"),
     ("drawing pad, new class, at CPU x4, the worker's part x4 too (ms)", lambda r: phone_estimate(r["phone"], "draw_new_class_ms", "draw_new_class_ms"), 1500, "max"),
     ("the encoder's download, gzip (drawing pad, reader)", lambda r: r.get("encoder_gzip"), 300 * 1000, "max"),
@@ -22,8 +22,11 @@ BUDGETS = [
 
 def phone_estimate(phone, key, worker_key):
     """A phone whose every core is 4x slower: Chromium's throttling slows the page's main thread but
-    not its worker, so to the throttled figure add what the worker spent, 3 more times (the worker's
-    part is bounded by the whole unthrottled figure: an overestimate, never an underestimate)."""
+    not its worker, so to the throttled figure add what the worker spent unthrottled (worker_key),
+    (4 - r) / r more times, r being how much the throttling did slow a worker. The worker's part of a
+    frame is timed by the worker itself, from the request's arrival (a wait for the decode ahead
+    still running included) to the digit drawn; of the grid and the drawing pad, the whole
+    unthrottled figure stands for it (an overestimate)."""
     slowed = phone[f"x{PHONE_CPU_RATE}"][key]["median"]
     extra = (PHONE_CPU_RATE - phone["worker_throttle_ratio"]) / phone["worker_throttle_ratio"]
     return slowed + max(0.0, extra) * phone["x1"][worker_key]["median"]
@@ -73,8 +76,8 @@ def phone_table(phone):
                      f"{r['surprise_median_ms']['median']:.1f} / {r['surprise_p95_ms']['median']:.1f} ms",
                      f"{r['grid_median_ms']['median']:.0f} ms", f"{r['draw_new_class_ms']['median']:.0f} ms"])
     rows.append([f"CPU x{rate}, the worker's part x{rate} too (estimate)", "", "",
-                 f"– / {phone_estimate(phone, 'frame_p95_ms', 'decode_median_ms'):.1f} ms",
-                 f"– / {phone_estimate(phone, 'surprise_p95_ms', 'decode_median_ms'):.1f} ms",
+                 f"– / {phone_estimate(phone, 'frame_p95_ms', 'worker_median_ms'):.1f} ms",
+                 f"– / {phone_estimate(phone, 'surprise_p95_ms', 'surprise_worker_median_ms'):.1f} ms",
                  f"{phone_estimate(phone, 'grid_median_ms', 'grid_median_ms'):.0f} ms",
                  f"{phone_estimate(phone, 'draw_new_class_ms', 'draw_new_class_ms'):.0f} ms"])
     lines = ["| " + " | ".join(r) + " |" for r in rows]

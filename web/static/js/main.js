@@ -199,6 +199,7 @@ window.digitMorph = {
   get firstFrameMs() { return timings.firstFrameMs; },
   frameLatencies() { return [...timings.latencies]; },
   decodeTimes() { return [...timings.decodeTimes]; },
+  workerTimes() { return [...timings.workerTimes]; }, // the worker's part of each frame it drew
   get aheadFrames() { return timings.aheadFrames; }, // frames drawn from an image decoded ahead (render.js guessNext)
   digitPixels, // the explorer's digit as shown: RGBA bytes
   drawGrid,

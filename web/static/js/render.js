@@ -32,6 +32,7 @@ export const timings = {
   latencies: [], // input event -> its digit drawn, ms, the last 1,000 frames
   decodeTimes: [], // decode of one image, ms, the last 1,000 frames decoded when asked (not ahead)
   aheadFrames: 0, // frames whose image had been decoded ahead (guessed right)
+  workerTimes: [], // the worker's part of a frame (request arrived -> drawn), ms, the last 1,000 frames
 };
 
 // The last frame drawn for an input: the next is guessed from it (renderFrame)
@@ -88,9 +89,10 @@ async function renderFrame() {
   try {
     const c = stateCode(page.explorer, styleScales(page.model));
     const t0 = performance.now();
-    let pixels, drawnAt, ahead = false;
+    let pixels, drawnAt, ahead = false, workMs;
     if (digitInWorker) {
-      ({ pixels, drawnAt, ahead } = await decoder.decodeInto(c, 'digit', page.colours));
+      ({ pixels, drawnAt, ahead, workMs } = await decoder.decodeInto(c, 'digit', page.colours));
+      timings.workerTimes = [...timings.workerTimes.slice(-999), workMs];
       drawnAt -= performance.timeOrigin; // (the worker's clock starts elsewhere)
     } else {
       pixels = await decoder.decode([c]);

@@ -105,9 +105,10 @@ function aheadFor(handle, data) {
   return a.pixels;
 }
 
-// -> the output's values; with `draw` ({ canvas, ink, paper }): { pixels, drawnAt, ahead } once the
-// first image is in that canvas (drawnAt: performance.timeOrigin + now, comparable across threads;
-// ahead: the image was decoded beforehand, by decodeAhead)
+// -> the output's values; with `draw` ({ canvas, ink, paper }): { pixels, drawnAt, ahead, workMs }
+// once the first image is in that canvas (drawnAt: performance.timeOrigin + now, comparable across
+// threads; ahead: the image was decoded beforehand, by decodeAhead; workMs: the worker's own part,
+// from the request's arrival, added by onmessage)
 async function run({ handle, data, shape, draw }) {
   const early = shape[0] === 1 ? aheadFor(handle, data) : null;
   const pixels = early ? early.slice() : await predict(handle, data, shape);
@@ -169,9 +170,11 @@ onmessage = ({ data: { id, op, ...args } }) => {
   }
   if (op === 'build' || op === 'prefetch') startDownload(args);
   if (op === 'prefetch' || op === 'canvas') return;
+  const receivedAt = performance.timeOrigin + performance.now();
   queue = queue.then(async () => {
     try {
       const result = await OPS[op](args);
+      if (result?.drawnAt) result.workMs = result.drawnAt - receivedAt; // (waiting for the request before it too)
       const values = result?.pixels ?? result;
       const transfer = values instanceof Float32Array ? [values.buffer] : [];
       postMessage({ id, ok: true, result }, transfer);
