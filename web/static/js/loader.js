@@ -62,7 +62,9 @@ function serialised(job) {
     }
   };
   const run = jobs.unfinished++ === 0 ? body() : jobs.chain.then(body);
-  hooks.modelChanged(); // every job loads a model: the drawing's result may not fit it (told once a job starting at once has sent its first request)
+  // every job loads a model: the drawing's result may not fit it (told after a job that starts at
+  // once has sent its first request)
+  hooks.modelChanged();
   jobs.chain = run.catch(() => {});
   return run;
 }
