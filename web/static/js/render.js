@@ -92,7 +92,6 @@ async function renderFrame() {
     let pixels, drawnAt, ahead = false, workMs;
     if (digitInWorker) {
       ({ pixels, drawnAt, ahead, workMs } = await decoder.decodeInto(c, 'digit', page.colours));
-      timings.workerTimes = [...timings.workerTimes.slice(-999), workMs];
       drawnAt -= performance.timeOrigin; // (the worker's clock starts elsewhere)
     } else {
       pixels = await decoder.decode([c]);
@@ -104,6 +103,7 @@ async function renderFrame() {
       drawnAt = performance.now();
     } else {
       shownIn = 'digit';
+      timings.workerTimes = [...timings.workerTimes.slice(-999), workMs];
     }
     if (ahead) {
       timings.aheadFrames++;

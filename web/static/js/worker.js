@@ -87,8 +87,8 @@ async function predict(handle, data, shape) {
 }
 
 // The image the page expects to ask for next ({ handle, code, pixels }), decoded while the worker
-// would otherwise wait for the next input: a slider stepped by the keyboard, or played, moves on by
-// the same amount (render.js asks for it once a frame is drawn). A run that asks for that code draws
+// would otherwise wait for the next input: a slider stepped by the keyboard moves on by the same
+// amount (render.js asks for it once a frame drawn for an input is on screen). A run that asks for that code draws
 // these pixels instead of decoding again; any other code is decoded as usual.
 let ahead = null;
 async function decodeAhead({ handle, data, shape }) {
@@ -111,7 +111,7 @@ function aheadFor(handle, data) {
 // from the request's arrival, added by onmessage)
 async function run({ handle, data, shape, draw }) {
   const early = shape[0] === 1 ? aheadFor(handle, data) : null;
-  const pixels = early ? early.slice() : await predict(handle, data, shape);
+  const pixels = early ? early.slice() : await predict(handle, data, shape); // (the answer's buffer is transferred: a copy)
   if (!draw) return pixels;
   drawDigit(context2d(draw.canvas), pixels, 0, 0, 0, draw.ink, draw.paper);
   return { pixels, drawnAt: performance.timeOrigin + performance.now(), ahead: Boolean(early) };
