@@ -12,6 +12,7 @@ import { settled } from './loader.js';
 import { loadEncoder } from './own.js';
 import { onFrame } from './render.js';
 import { page, subscribe } from './state.js';
+import { StripCanvas } from './strip.js';
 
 const $ = (id) => document.getElementById(id);
 const PIXELS = IMAGE_SIDE * IMAGE_SIDE;
@@ -51,7 +52,6 @@ export class Reader {
       this.seen = true;
       this.maybeStart();
     }).observe($('reader-box'));
-    matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => this.drawStrip());
   }
 
   get ready() { return Boolean(this.encoderKey) && this.encoderKey === this.keyNow(); }
@@ -236,77 +236,12 @@ export class Reader {
     }
   }
 
-  // The strip: P(a), P(b) and P(other) over t, the marker at the current t (when on that morph).
-  // The canvas's size and the theme's colours are read once, and again after a resize or a change of
-  // colour scheme: reading them every frame would make the browser lay out and style the page anew.
-  look() {
-    if (!this.watchingLooks) {
-      this.watchingLooks = true;
-      const forget = () => { this.looks = null; this.drawStrip(); };
-      new ResizeObserver(forget).observe($('reader-strip'));
-      matchMedia('(prefers-color-scheme: dark)').addEventListener('change', forget);
-    }
-    if (!this.looks) {
-      const canvas = $('reader-strip');
-      const ratio = window.devicePixelRatio || 1;
-      const css = getComputedStyle(document.body);
-      const colour = (name) => css.getPropertyValue(name).trim();
-      this.looks = {
-        ratio, w: Math.max(1, Math.round(canvas.clientWidth * ratio)), h: Math.max(1, Math.round(canvas.clientHeight * ratio)),
-        line: colour('--line'), muted: colour('--muted'), accent: colour('--accent'), accent2: colour('--accent-2'), text: colour('--text'),
-      };
-    }
-    return this.looks;
-  }
-
+  // The strip, with the marker at the current t when the explorer is on its morph (strip.js draws it)
   drawStrip() {
-    const canvas = $('reader-strip');
-    const look = this.look();
-    const { ratio, w, h } = look;
-    if (canvas.width !== w || canvas.height !== h) [canvas.width, canvas.height] = [w, h];
-    const ctx = canvas.getContext('2d');
-    ctx.clearRect(0, 0, w, h);
-    const strip = this.strip;
-    if (!strip?.probs) {
-      canvas.setAttribute('aria-label', strip ? strip.text : 'The reader along the morph: not made yet');
-      return;
-    }
-    const pad = 4 * ratio;
-    const x = (t) => pad + t * (w - 2 * pad);
-    const y = (p) => h - pad - p * (h - 2 * pad);
-    ctx.lineWidth = ratio;
-    ctx.strokeStyle = look.line;
-    for (const p of [0, 0.5, 1]) {
-      ctx.beginPath();
-      ctx.moveTo(x(0), y(p));
-      ctx.lineTo(x(1), y(p));
-      ctx.stroke();
-    }
-    const line = (values, col, dash) => {
-      ctx.strokeStyle = col;
-      ctx.lineWidth = 2 * ratio;
-      ctx.setLineDash(dash.map((d) => d * ratio));
-      ctx.beginPath();
-      values.forEach((p, i) => (i ? ctx.lineTo(x(strip.ts[i]), y(p)) : ctx.moveTo(x(strip.ts[i]), y(p))));
-      ctx.stroke();
-      ctx.setLineDash([]);
-    };
-    line(strip.other, look.muted, [3, 3]);
-    line(strip.pa, look.accent, []);
-    line(strip.pb, look.accent2, []);
+    this.stripCanvas ??= new StripCanvas($('reader-strip'), () => this.drawStrip());
     const { a, b, t } = morphOf(page.explorer);
-    const on = a === strip.a && b === strip.b;
-    if (on) {
-      ctx.strokeStyle = look.text;
-      ctx.lineWidth = 2 * ratio;
-      ctx.beginPath();
-      ctx.moveTo(x(t), 0);
-      ctx.lineTo(x(t), h);
-      ctx.stroke();
-    }
-    // (to a tenth of t: the attribute changes a few times along a morph, not every frame)
-    const label = `${strip.text}${on ? ` Now at t = ${t.toFixed(1)}.` : ''}`;
-    if (canvas.getAttribute('aria-label') !== label) canvas.setAttribute('aria-label', label);
+    const on = this.strip && a === this.strip.a && b === this.strip.b;
+    this.stripCanvas.draw(this.strip, on ? t : null);
   }
 
   // for tests and tools
