@@ -57,7 +57,7 @@ def test_a_model_that_fails_to_load_shows_a_message_and_the_preview(browser, sit
 
 ODD = ["NaN", "-Infinity", "Infinity", "1e308", "-1e308", "<img src=x onerror=alert(1)>", "", "0x10",
        "%00", "'\"><script>x()</script>", "[]", "{}", "null", "undefined", "9" * 400, "-0", "1,2,3", "🙂"]
-KEYS = ["model", "mode", "digit", "from", "to", "t", "style", "play", "what", "speed", "x", "__proto__", "constructor"]
+KEYS = ["model", "mode", "digit", "from", "to", "t", "style", "play", "what", "speed", "between", "x", "__proto__", "constructor"]
 
 
 def test_1000_odd_url_states_never_break_the_page(open_page):
@@ -76,7 +76,7 @@ def test_1000_odd_url_states_never_break_the_page(open_page):
         for (const h of hashes) {
             location.hash = h;
             await new Promise((r) => setTimeout(r, 0));
-            out.push(digitMorph.state);
+            out.push({ ...digitMorph.state, between: digitMorph.figure8.steps });
         }
         return out;
     }""", hashes)
@@ -86,6 +86,7 @@ def test_1000_odd_url_states_never_break_the_page(open_page):
         assert 0 <= s["digit"] <= 9 and 0 <= s["t"] <= 1
         assert s["from"] in range(10) and s["to"] in range(10)
         assert all(0 <= v <= 1 for v in s["style"]) and len(s["style"]) == 1
+        assert s["between"] in (0, 1, 3, 5)  # the Columns menu's numbers only
     assert watch.errors == []
     assert page.locator("img[src=x], script:not([src]):not(#models):not(#boot)").count() == 0  # no markup from the URL
     assert page.evaluate("digitMorph.model.name") == "mnist"

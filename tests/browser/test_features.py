@@ -15,6 +15,7 @@ def test_a_shared_link_restores_the_state_exactly(open_page):
     page.locator("#style-slider").focus()
     page.keyboard.press("Home")
     page.select_option("#play-speed", "2")
+    page.select_option("#grid-steps", "3")
     page.wait_for_timeout(400)  # the hash follows at most 4x a second
     url = page.url
     assert "#" in url
@@ -25,6 +26,8 @@ def test_a_shared_link_restores_the_state_exactly(open_page):
     assert state["mode"] == "pair" and (state["from"], state["to"]) == (2, 6)
     assert state["t"] == pytest.approx(0.35) and state["style"] == [0]
     assert other.input_value("#play-speed") == "2"
+    assert other.input_value("#grid-steps") == "3" and other.evaluate("digitMorph.figure8.steps") == 3
+    assert other.locator("#grid8-wrap").is_visible()
     assert pixels(other).tolist() == drawn.tolist()
 
 

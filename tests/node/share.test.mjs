@@ -10,11 +10,12 @@ const SHARED = {
   play: true,
   what: 'style',
   speed: '2',
+  between: 3,
 };
 
 test('formatHash then parseHash gives the same state back', () => {
   assert.deepEqual(parseHash(formatHash(SHARED), MODELS), SHARED);
-  const walk = { model: 'mnist', state: { mode: 'walk', digit: 0, from: 0, to: 9, t: 1, style: [1] }, play: false, what: 'both', speed: '0.5' };
+  const walk = { model: 'mnist', state: { mode: 'walk', digit: 0, from: 0, to: 9, t: 1, style: [1] }, play: false, what: 'both', speed: '0.5', between: 0 };
   assert.deepEqual(parseHash(formatHash(walk), MODELS), walk);
 });
 
@@ -73,4 +74,13 @@ test('style: at most two values, and one bad value drops the list', () => {
   assert.equal(parseHash('#style=0.1,', MODELS).state.style, undefined);
   assert.equal(parseHash('#style=', MODELS).state.style, undefined);
   assert.deepEqual(parseHash('#style=0.25', MODELS).state.style, [0.25]);
+});
+
+test('between (the grid\'s mixtures between neighbours) is a whole number from 0 to 9, or unset', () => {
+  assert.equal(parseHash('#between=5', MODELS).between, 5);
+  assert.equal(parseHash('#between=2.6', MODELS).between, 3);
+  assert.equal(parseHash('#between=-4', MODELS).between, 0);
+  assert.equal(parseHash('#between=1e9', MODELS).between, 9);
+  for (const bad of ['', 'x', 'NaN', 'Infinity', '<b>']) assert.equal(parseHash(`#between=${bad}`, MODELS).between, undefined, bad);
+  assert.match(formatHash({ ...SHARED, between: undefined }), /(^#|&)between=0(&|$)/);
 });

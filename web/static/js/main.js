@@ -82,7 +82,7 @@ function hashNow() {
   if (!page.model) return;
   history.replaceState(null, '', formatHash({
     model: page.model.name, state: page.explorer, play: page.play.playing,
-    what: page.play.what, speed: page.play.speed,
+    what: page.play.what, speed: page.play.speed, between: more.api.figure8.steps,
   }));
 }
 
@@ -107,6 +107,10 @@ async function applyShared(shared) {
   controls.setPlay(shared);
   controls.set(patch);
   if (shared.play !== undefined) controls.togglePlay(shared.play);
+  const offered = [...$('grid-steps').options].map((o) => Number(o.value)); // (the menu's numbers only)
+  if (offered.includes(shared.between) && shared.between !== more.api.figure8.steps) {
+    more.api.figure8.setSteps(shared.between)?.catch(() => {}); // (not awaited: the grid draws row by row)
+  }
 }
 
 async function start() {
@@ -129,6 +133,7 @@ async function start() {
   await applyShared({ ...shared, model: undefined });
   addEventListener('hashchange', () => applyShared(parseHash(location.hash, names)).catch(() => {}));
 
+  $('grid-steps').addEventListener('change', writeHash);
   $('model-picker').addEventListener('change', (e) => {
     loadModel(e.target.value).catch(() => {});
     writeHash();

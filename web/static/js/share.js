@@ -1,5 +1,6 @@
 // The explorer's state in the URL hash, so a link reopens exactly what its sender saw:
-//   #model=mnist&mode=pair&from=1&to=7&t=0.35&digit=0&style=0.5&play=1&what=both&speed=1
+//   #model=mnist&mode=pair&from=1&to=7&t=0.35&digit=0&style=0.5&play=1&what=both&speed=1&between=3
+// (between: the grid's mixtures between neighbouring classes, figure8.js; 0 shows the classes only)
 // Parsing is defensive: anything odd (NaN, Infinity, huge numbers, markup, unknown keys, a model
 // that does not exist) is clamped or ignored. Values are only ever used as numbers or compared
 // with fixed lists, never put into the page as markup.
@@ -8,6 +9,7 @@ import { NUM_CLASSES, clamp } from './codes.js';
 const WHAT = ['digit', 'style', 'both'];
 const SPEEDS = ['0.5', '1', '2', '4'];
 const MAX_LENGTH = 2000;
+const MAX_BETWEEN = 9; // (the page offers fewer: main.js sets only a number its menu has)
 
 function number(raw, lo, hi) {
   if (raw == null || raw.trim() === '' || raw.length > 32) return undefined; // Number('') is 0
@@ -21,7 +23,7 @@ function classIndex(raw) {
 }
 
 // hash: location.hash; modelNames: the models the site has. Returns what the hash sets validly:
-// { model?, state: {mode?, digit?, from?, to?, t?, style?}, play?, what?, speed? }.
+// { model?, state: {mode?, digit?, from?, to?, t?, style?}, play?, what?, speed?, between? }.
 export function parseHash(hash, modelNames) {
   const out = { state: {} };
   if (typeof hash !== 'string' || hash.length > MAX_LENGTH) return out;
@@ -47,12 +49,14 @@ export function parseHash(hash, modelNames) {
   if (['0', '1'].includes(get('play'))) out.play = get('play') === '1';
   if (WHAT.includes(get('what'))) out.what = get('what');
   if (SPEEDS.includes(get('speed'))) out.speed = get('speed');
+  const between = number(get('between'), 0, MAX_BETWEEN);
+  if (between !== undefined) out.between = Math.round(between);
   return out;
 }
 
 const round = (v) => String(Math.round(v * 10000) / 10000);
 
-export function formatHash({ model, state, play, what, speed }) {
+export function formatHash({ model, state, play, what, speed, between = 0 }) {
   const params = new URLSearchParams({
     model,
     mode: state.mode,
@@ -64,6 +68,7 @@ export function formatHash({ model, state, play, what, speed }) {
     play: play ? '1' : '0',
     what,
     speed,
+    between: String(between),
   });
   return `#${params.toString().replaceAll('%2C', ',')}`;
 }
