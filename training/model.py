@@ -61,8 +61,8 @@ PRESETS = {
         augment_rotate=10.0, augment_zoom=0.1, squeeze_channels=16,
         style_hidden=64, decoder_dense=0, decoder_start=64,
         decoder_blocks=(64, "up", 64, 32, "up", 16), decoder_batchnorm=True,
-        epochs_classifier=12, epochs_autoencoder=12, batch_size=128,
-        learning_rate=2e-3, cosine=True, refine_rounds=6, critic_weight=0.1,
+        epochs_classifier=16, epochs_autoencoder=12, batch_size=128,
+        learning_rate=2e-3, cosine=True, refine_rounds=8, critic_weight=0.1,
     ),
 }
 

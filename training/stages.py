@@ -99,6 +99,13 @@ def _dataset(tf, split, batch, seed=None, augment=None):
     return ds.prefetch(2)
 
 
+def _rounds_dataset(tf, inputs, x, batch, seed):
+    """Stage 3's (inputs, images) in a shuffled order of its own, with autotuning off as in _dataset
+    (Keras' own pipeline for arrays is autotuned: some rounds waited ~30 s after their last step)."""
+    ds = tf.data.Dataset.from_tensor_slices((inputs, x)).with_options(_without_autotune(tf))
+    return ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=False).batch(batch).prefetch(2)
+
+
 def _without_autotune(tf):
     """With tf.data's autotuning on, about half the stage-2 epochs of a full run ended ~38 s after
     their last step, both cores idle: the fit waited to destroy the previous epoch's iterator
@@ -197,6 +204,7 @@ def train_autoencoder(models, ds, p, out, seed, sample_grid, verbose=1):
 def refine(models, ds, p, out, seed, sample_grid, verbose=1):
     """Stage 3; -> (the search grid, the searched codes of the training set). The grid spans the style
     head's values on the training set (the same after a resume: the style head does not move here)."""
+    import tensorflow as tf
     import tf_keras as keras
     train, decoder = ds.train, models.decoder
     head = models.encoder.predict(train.x, batch_size=1000, verbose=0)
@@ -212,7 +220,6 @@ def refine(models, ds, p, out, seed, sample_grid, verbose=1):
     decoder.compile(keras.optimizers.Adam(rate), "binary_crossentropy")
     learner = decoder
     if p.critic_weight:
-        import tensorflow as tf
         learner = critic.trainer(keras, tf, decoder, models.classifier, p.critic_weight)
         learner.compile(decoder.optimizer)  # the decoder's: the checkpoint keeps its state
     checkpoints = Checkpoints(out, "refine", decoder)
@@ -228,7 +235,8 @@ def refine(models, ds, p, out, seed, sample_grid, verbose=1):
         if p.critic_weight:  # the styles the page would walk now: the searched codes' percentiles
             tables = samples.class_tables(samples.style_stats(codes[:, NUM_CLASSES:], train.y))
             inputs = (codes, *critic.sample(tables, len(codes), np.random.default_rng([seed, r])))
-        fit = learner.fit(inputs, train.x, batch_size=p.batch_size, epochs=1, shuffle=True, verbose=verbose)
+        fit = learner.fit(_rounds_dataset(tf, inputs, train.x, p.batch_size, seed * 10_000 + STAGE_SEEDS["refine"] * 1_000 + r),
+                          epochs=1, verbose=verbose)
         loss = fit.history["loss"][-1]
         if not np.isfinite(loss):
             raise TrainingError(f"stage 3 (refine): loss became {loss} in round {r}; training stopped")
