@@ -70,9 +70,14 @@ class Checkpoints:
             f.unlink(missing_ok=True)
 
 
+def _epoch_seed(seed, stage, epoch):
+    """The run's seed for one epoch (or round) of one stage: its random ops and its data order."""
+    return seed * 10_000 + STAGE_SEEDS[stage] * 1_000 + epoch
+
+
 def _fresh_epoch(keras, model, seed, stage, epoch):
     """The same random numbers for this epoch whatever ran before it in this process."""
-    keras.utils.set_random_seed(seed * 10_000 + STAGE_SEEDS[stage] * 1_000 + epoch)
+    keras.utils.set_random_seed(_epoch_seed(seed, stage, epoch))
     model.train_function = model.test_function = model.predict_function = None  # retrace: fresh random ops
 
 
@@ -143,7 +148,7 @@ def _fit_epochs(model, stage, label, epochs, data, out, seed, verbose, after_epo
         print(f"{label}: resumed after epoch {done} of {epochs}", flush=True)
     for epoch in range(done, epochs):
         _fresh_epoch(keras, model, seed, stage, epoch)
-        train, val = data(seed * 10_000 + STAGE_SEEDS[stage] * 1_000 + epoch)
+        train, val = data(_epoch_seed(seed, stage, epoch))
         fit = model.fit(train, validation_data=val, initial_epoch=epoch, epochs=epoch + 1, verbose=verbose)
         row = {name: float(values[-1]) for name, values in fit.history.items()}
         _finite(row, label, epoch + 1)
@@ -235,7 +240,7 @@ def refine(models, ds, p, out, seed, sample_grid, verbose=1):
         if p.critic_weight:  # the styles the page would walk now: the searched codes' percentiles
             tables = samples.class_tables(samples.style_stats(codes[:, NUM_CLASSES:], train.y))
             inputs = (codes, *critic.sample(tables, len(codes), np.random.default_rng([seed, r])))
-        fit = learner.fit(_rounds_dataset(tf, inputs, train.x, p.batch_size, seed * 10_000 + STAGE_SEEDS["refine"] * 1_000 + r),
+        fit = learner.fit(_rounds_dataset(tf, inputs, train.x, p.batch_size, _epoch_seed(seed, "refine", r)),
                           epochs=1, verbose=verbose)
         loss = fit.history["loss"][-1]
         if not np.isfinite(loss):
