@@ -50,3 +50,46 @@ def test_a_folder_that_is_not_a_run_is_a_clear_error(tmp_path):
     done = run_cli("-m", "training.encoding", tmp_path, "--data", FIXTURE)
     assert done.returncode == 2
     assert "not a finished run (missing" in done.stderr and "Traceback" not in done.stderr
+
+
+def reference_improve(decoder, codes, x, grid, keep=encoding.KEEP):
+    """The search as first written: every image decodes every candidate, even the style it has."""
+    styles = encoding.grid_styles(grid)
+    flat = x.reshape(len(x), -1)
+    best, best_bce = codes.copy(), encoding.decode_bce(decoder, codes, x)
+    candidates = np.zeros((len(x), keep, 1), np.float32)
+    for i, c in enumerate(codes[:, :NUM_CLASSES].argmax(1)):
+        curve = np.zeros((len(styles), codes.shape[1]), np.float32)
+        curve[:, c], curve[:, NUM_CLASSES:] = 1, styles
+        r = np.clip(decoder.predict(curve, verbose=0).reshape(len(styles), -1), encoding.EPS, 1 - encoding.EPS)
+        score = np.log(r) @ flat[i] + np.log(1 - r) @ (1 - flat[i])
+        candidates[i] = styles[np.argsort(-score, kind="stable")[:keep]]
+    for k in range(keep):
+        trial = codes.copy()
+        trial[:, NUM_CLASSES:] = candidates[:, k]
+        trial_bce = encoding.decode_bce(decoder, trial, x)
+        better = trial_bce < best_bce
+        best[better], best_bce[better] = trial[better], trial_bce[better]
+    return best, best_bce
+
+
+def test_the_search_skips_only_decodes_whose_answer_it_knows():
+    """Late in stage 3 most images already have their best grid style; improve() decodes only the
+    candidates that are new, and must pick what decoding every candidate picks."""
+    rng = np.random.default_rng(1)
+    decoder = pixel_decoder(rng)
+    grid = {"low": [-3.0], "high": [3.0], "points": 64}
+    styles = encoding.grid_styles(grid)
+    codes = np.zeros((60, NUM_CLASSES + 1), np.float32)
+    classes = rng.integers(0, NUM_CLASSES, 60)
+    codes[np.arange(60), classes] = 0.9
+    codes[np.arange(60), (classes + 1) % NUM_CLASSES] = 0.1  # not one-hot: the re-scoring decides
+    codes[:, NUM_CLASSES] = rng.uniform(-3, 3, 60)
+    x = decoder.predict(codes, verbose=0)
+    codes[:30, NUM_CLASSES] = styles[np.abs(styles - codes[:30, NUM_CLASSES:].T).argmin(0), 0]  # at a grid point
+    codes[30:45, NUM_CLASSES] = rng.uniform(-3, 3, 15)  # elsewhere
+    found, found_bce = encoding.improve(decoder, codes, x, grid)
+    expected, expected_bce = reference_improve(decoder, codes, x, grid)
+    np.testing.assert_array_equal(found, expected)
+    np.testing.assert_allclose(found_bce, expected_bce, rtol=0, atol=1e-7)
+    assert np.any(found[:, NUM_CLASSES] != codes[:, NUM_CLASSES])  # the search did change some
