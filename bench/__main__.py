@@ -180,10 +180,15 @@ def folder_gzip(folder):
     return sum(len(gzip.compress(f.read_bytes(), 9, mtime=0)) for f in sorted(folder.iterdir()) if f.is_file())
 
 
+STAGE_WORDS = {"classifier": "classifier", "autoencoder": "auto-encoder", "refine": "refine round",
+               "picker": "style picker"}
+
+
 def training_figures(meta):
     s = meta["source"]
     return {stage: round(s["seconds"][stage] / s["epochs"][stage], 1)
-            for stage in ("classifier", "autoencoder", "refine") if s["epochs"].get(stage)}
+            for stage in STAGE_WORDS
+            if s["epochs"].get(stage) and s["seconds"].get(stage) is not None}
 
 
 def table(result):
@@ -216,10 +221,7 @@ def table(result):
     lines.append(f"Native Keras on the same machine: `predict` {native['predict_1_ms']:.1f} ms for 1 code, "
                  f"{native['predict_110_ms']:.1f} ms for 110; the model called directly "
                  f"{native['call_1_ms']:.1f} ms and {native['call_110_ms']:.1f} ms. Training, seconds per epoch: "
-                 f"classifier {result['training_s_per_epoch']['classifier']}, "
-                 f"auto-encoder {result['training_s_per_epoch']['autoencoder']}"
-                 + (f", refine round {result['training_s_per_epoch']['refine']}"
-                    if "refine" in result["training_s_per_epoch"] else "") + ".")
+                 + ", ".join(f"{STAGE_WORDS[stage]} {s}" for stage, s in result["training_s_per_epoch"].items()) + ".")
     return "\n".join(lines)
 
 

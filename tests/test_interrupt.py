@@ -9,7 +9,7 @@ import time
 from helpers import ROOT, run_cli, start_for_ctrl_c, train_args
 
 FIGURES = ("val_accuracy", "val_bce", "val_bce_style_head", "test_accuracy", "test_bce", "test_bce_style_head",
-           "style_percentiles", "style_percentiles_per_class", "style_search")
+           "style_percentiles", "style_percentiles_per_class", "style_search", "style_head")
 
 
 def test_nan_loss_stops_with_a_clear_error(tmp_path):
@@ -52,7 +52,7 @@ def figures(run):
     return {k: metrics[k] for k in FIGURES}
 
 
-def test_ctrl_c_in_stage_two_and_three_then_resume_gives_the_uninterrupted_figures(tmp_path):
+def test_ctrl_c_in_stages_two_three_and_four_then_resume_gives_the_uninterrupted_figures(tmp_path):
     base = [str(a) for a in train_args(tmp_path / "straight", "--refine-rounds", "2")]
     assert run_cli(*base).returncode == 0
 
@@ -63,14 +63,21 @@ def test_ctrl_c_in_stage_two_and_three_then_resume_gives_the_uninterrupted_figur
     assert done_after(checkpoints / "autoencoder.json") == 1 and not (out / "metrics.json").exists()
     interrupt_when(args, lambda: (checkpoints / "refine.json").exists())
     assert [r["round"] for r in rows(out / "history_refine.csv")] in ([], ["0", "1"])
+    interrupt_when(args, lambda: (checkpoints / "picker.json").exists())
+    assert not (out / "metrics.json").exists()
 
     done = run_cli(*args)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "stage 1 (classifier): resumed after epoch 1 of 1" in done.stdout
-    assert "stage 3: resumed after round 1 of 2" in done.stdout
+    assert "stage 3: resumed after round 2 of 2" in done.stdout
+    assert "stage 4 (style picker): resumed after epoch" in done.stdout
     assert [r["epoch"] for r in rows(out / "history_autoencoder.csv")] == ["0", "1"], "no repeats"
     assert [r["round"] for r in rows(out / "history_refine.csv")] == ["0", "1", "2"]
     assert figures(out) == figures(tmp_path / "straight")
+    # the time each stage took, of all the processes that worked on it (stage 1 was done by the first)
+    straight, resumed = (json.loads((run / "metrics.json").read_text())["seconds"] for run in (tmp_path / "straight", out))
+    assert resumed["classifier"] >= 0.5 * straight["classifier"] > 0
+    assert resumed["total"] >= sum(resumed[s] for s in ("classifier", "autoencoder", "refine", "picker"))
 
 
 def test_ctrl_c_while_a_checkpoint_is_written_leaves_a_run_that_resumes(tmp_path):

@@ -1,4 +1,4 @@
-"""The three stages on the shipped fixture's tiny run: each learns, the search beats the style head,
+"""The four stages on the shipped fixture's tiny run: each learns, the search beats the style head,
 and what is frozen stays bit-identical."""
 import csv
 import json
@@ -25,11 +25,15 @@ def test_the_searched_codes_beat_the_style_head_and_stage_three_lowers_them(tiny
     rounds = read_csv(tiny_run / "history_refine.csv")
     assert [int(r["round"]) for r in rounds] == [0, 1]
     assert float(rounds[1]["train_bce_searched"]) < float(rounds[0]["train_bce_searched"])
-    assert float(rounds[1]["val_bce_searched"]) == pytest.approx(m["val_bce"], abs=1e-6)
+    # the same search but for its first candidate, the shipped style head's value (stage 3 had the
+    # regression head's): the same figure when that head ships, else all but the same
+    same = 1e-6 if m["style_head"]["shipped"] == "regression" else 2e-3
+    assert float(rounds[1]["val_bce_searched"]) == pytest.approx(m["val_bce"], abs=same)
 
 
-def test_stage_three_trains_the_decoder_alone(tiny_run):
-    """The encoder after stage 2 (classifier and style head) == the final encoder, bit for bit."""
+def test_stages_three_and_four_leave_the_encoder_s_layers_as_stage_two_left_them(tiny_run):
+    """Every layer of the final encoder that stage 2 had is bit-identical to it: stage 3 trains the
+    decoder alone, and stage 4's picker learns in copies of its own (tests/test_style_picker.py)."""
     import tf_keras
 
     from training import model as model_lib
@@ -38,8 +42,12 @@ def test_stage_three_trains_the_decoder_alone(tiny_run):
                                                  for k, v in config.items()}), 1)
     models.autoencoder.load_weights(str(tiny_run / "checkpoints" / "autoencoder_002.weights.h5"))
     final = tf_keras.models.load_model(tiny_run / "encoder.h5", compile=False)
-    for before, after in zip(models.encoder.weights, final.weights, strict=True):
-        np.testing.assert_array_equal(before.numpy(), after.numpy(), err_msg=before.name)
+    stage2 = {layer.name: layer for layer in models.encoder.layers}
+    shared = [layer for layer in final.layers if layer.name in stage2 and layer.weights]
+    assert {"cls_conv1", "cls_probs", "style_squeeze_conv"} <= {layer.name for layer in shared}
+    for layer in shared:
+        for before, after in zip(stage2[layer.name].weights, layer.weights, strict=True):
+            np.testing.assert_array_equal(before.numpy(), after.numpy(), err_msg=before.name)
     decoder = tf_keras.models.load_model(tiny_run / "decoder.h5", compile=False)
     assert any(not np.array_equal(a.numpy(), b.numpy()) for a, b in zip(models.decoder.weights, decoder.weights))
 

@@ -172,6 +172,7 @@ def convert(run, out, quantize="mixed", data_path=None):
             "metrics": {k: metrics[k] for k in ("test_accuracy", "test_bce", "val_accuracy", "val_bce",
                                                 "test_bce_style_head", "val_bce_style_head") if k in metrics},
             "shipped_metrics": shipped,
+            **({"style_head": metrics["style_head"]} if "style_head" in metrics else {}),
             "parameters": model_lib.parameter_counts(encoder, decoder),
             "decoder_multiply_adds": metrics["decoder_multiply_adds"],
             "encoder_multiply_adds": metrics["encoder_multiply_adds"],

@@ -8,10 +8,10 @@ import json
 import sys
 from pathlib import Path
 
-HEADER = ["model", "data", "style dims", "preset", "epochs (+ refine rounds)", "test accuracy",
+HEADER = ["model", "data", "style dims", "preset", "epochs (+ refine rounds + picker epochs)", "test accuracy",
           "test BCE / pixel (shipped)", "style head alone", "parameters enc / dec", "decoder multiply-adds",
           "decoder weights", "training time (stages)"]
-STAGES = ("classifier", "autoencoder", "refine")
+STAGES = ("classifier", "autoencoder", "refine", "picker")
 
 
 def row(name, m):
@@ -30,9 +30,13 @@ def row(name, m):
         f"{figures['test_bce_style_head']:.4f}" if "test_bce_style_head" in figures else "=",
         f"{m['parameters']['encoder']:,} / {m['parameters']['decoder']:,}",
         f"{m['decoder_multiply_adds'] / 1e6:.1f} M", weights,
-        " + ".join(f"{source['seconds'][s] / 60:.1f}" for s in STAGES if source["epochs"].get(s))
-        + f" = {source['seconds']['total'] / 60:.1f} min",
+        " + ".join(_minutes(source["seconds"].get(s)) for s in STAGES if source["epochs"].get(s))
+        + f" = {_minutes(source['seconds']['total'])} min",
     ]
+
+
+def _minutes(seconds):
+    return "?" if seconds is None else f"{seconds / 60:.1f}"  # None: a stage resumed from before its clock was kept
 
 
 def find(paths):

@@ -3,71 +3,22 @@
 Stage 1 trains the classifier (image -> 10 probabilities), then freezes it. Stage 2 trains the style
 head and the decoder to reproduce the image from [probabilities, style]. Stage 3 (the default
 preset's refine rounds) trains the decoder alone on the codes the search finds
-(training/encoding.py), then searches them again with the new decoder.
+(training/encoding.py), then searches them again with the new decoder. Stage 4 (the preset's
+style_bins) trains a second style head that picks a bin of the searched styles (training/style_picker.py).
 
 Every epoch (or round) starts from a seed of its own and a freshly traced training step, and ends
 with a checkpoint of the weights and the optimizer's state (training/runs.py writes it whole): so a
 run stopped and resumed gives the very figures of a run never stopped.
 """
-import json
-
 import numpy as np
 
 from training import critic, encoding, runs, samples
+from training.checkpoints import Checkpoints, TrainingError  # noqa: F401  (TrainingError: for train.py)
 from training.meta import IMAGE_SIDE, NUM_CLASSES
 
 SAMPLE_ROWS = 3  # the per-epoch figure: the 10 digits at low, middle and high style
 REFINE_RATE_END = 0.1  # stage 3's rate decays (cosine) to this share of the start over the rounds
-STAGE_SEEDS = {"classifier": 1, "autoencoder": 2, "refine": 3}
-
-
-class TrainingError(RuntimeError):
-    """Training cannot go on; the message is meant for the user as is."""
-
-
-class Checkpoints:
-    """One stage's checkpoints in OUT/checkpoints: NAME.json says how many epochs are done and holds
-    their history; it is written after the weights and optimizer files it names, so it never vouches
-    for a file that is not whole."""
-
-    def __init__(self, out, name, model):
-        self.folder, self.name, self.model = out / "checkpoints", name, model
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self.state = self.folder / f"{name}.json"
-
-    def _files(self, done):
-        stem = self.folder / f"{self.name}_{done:03d}"
-        return stem.with_suffix(".weights.h5"), stem.with_suffix(".optimizer.npz"), stem.with_suffix(".codes.npy")
-
-    def load(self):
-        """-> (epochs done, history rows, codes or None); the model and its optimizer as they were."""
-        if not self.state.exists():
-            return 0, [], None
-        state = json.loads(self.state.read_text())
-        done = state["done"]
-        weights, optimizer, codes = self._files(done)
-        self.model.load_weights(str(weights))
-        saved = np.load(optimizer)
-        opt = self.model.optimizer
-        opt.build(self.model.trainable_variables)
-        variables = list(opt.variables)
-        if len(variables) != len(saved.files):
-            raise TrainingError(f"{optimizer}: holds {len(saved.files)} optimizer values, the model needs "
-                                f"{len(variables)}")
-        for i, var in enumerate(variables):
-            var.assign(saved[f"v{i}"])
-        return done, state["history"], (np.load(codes) if codes.exists() else None)
-
-    def save(self, done, history, codes=None):
-        weights, optimizer, codes_file = self._files(done)
-        runs.write_whole(weights, lambda tmp: self.model.save_weights(str(tmp)))
-        values = {f"v{i}": v.numpy() for i, v in enumerate(self.model.optimizer.variables)}
-        runs.write_whole(optimizer, lambda tmp: np.savez(tmp, **values))
-        if codes is not None:
-            runs.write_whole(codes_file, lambda tmp: np.save(tmp, codes))
-        runs.write_json(self.state, {"done": done, "history": history})  # last: it vouches for the files
-        for f in self._files(done - 1):
-            f.unlink(missing_ok=True)
+STAGE_SEEDS = {"classifier": 1, "autoencoder": 2, "refine": 3, "picker": 4}
 
 
 def _epoch_seed(seed, stage, epoch):
@@ -140,7 +91,7 @@ def _finite(row, stage, epoch):
 
 def _fit_epochs(model, stage, label, epochs, data, out, seed, verbose, after_epoch=None):
     """Train `model` (compiled) for `epochs`, one epoch at a time, from its last checkpoint.
-    data(epoch_seed) -> (training data, validation data)."""
+    data(epoch_seed) -> (training data, validation data). -> the stage's seconds (Checkpoints.seconds)."""
     import tf_keras as keras
     checkpoints = Checkpoints(out, stage, model)
     done, history, _ = checkpoints.load()
@@ -157,11 +108,11 @@ def _fit_epochs(model, stage, label, epochs, data, out, seed, verbose, after_epo
         runs.write_csv(out / f"history_{stage}.csv", history)
         if after_epoch:
             after_epoch(epoch + 1)
-    return done
+    return checkpoints.seconds()
 
 
 def train_classifier(models, ds, p, out, seed, verbose=1):
-    """Stage 1, then freeze the class path."""
+    """Stage 1, then freeze the class path. -> its seconds."""
     import tensorflow as tf
     import tf_keras as keras
 
@@ -169,10 +120,11 @@ def train_classifier(models, ds, p, out, seed, verbose=1):
     clf = models.classifier
     clf.compile(_optimizer(keras, p, p.epochs_classifier, len(ds.train.x)),
                 "sparse_categorical_crossentropy", metrics=["accuracy"])
-    _fit_epochs(clf, "classifier", "stage 1 (classifier)", p.epochs_classifier,
+    seconds = _fit_epochs(clf, "classifier", "stage 1 (classifier)", p.epochs_classifier,
                 lambda s: (_dataset(tf, ds.train, p.batch_size, s, _augmenter(keras, p, s)),
                            _dataset(tf, ds.val, 512)), out, seed, verbose)
     model_lib.freeze_classifier(models)
+    return seconds
 
 
 class SampleGrid:
@@ -192,7 +144,7 @@ class SampleGrid:
 
 
 def train_autoencoder(models, ds, p, out, seed, sample_grid, verbose=1):
-    """Stage 2: image -> same image, binary cross-entropy; only style head and decoder learn."""
+    """Stage 2: image -> same image, binary cross-entropy; only style head and decoder learn. -> its seconds."""
     import tensorflow as tf
     import tf_keras as keras
     ae = models.autoencoder
@@ -200,18 +152,19 @@ def train_autoencoder(models, ds, p, out, seed, sample_grid, verbose=1):
 
     def to_self(x, y):
         return x, x
-    _fit_epochs(ae, "autoencoder", "stage 2 (auto-encoder)", p.epochs_autoencoder,
+    return _fit_epochs(ae, "autoencoder", "stage 2 (auto-encoder)", p.epochs_autoencoder,
                 lambda s: (_dataset(tf, ds.train, p.batch_size, s).map(to_self),
                            _dataset(tf, ds.val, 512).map(to_self)),
                 out, seed, verbose, sample_grid.after_epoch)
 
 
 def refine(models, ds, p, out, seed, sample_grid, verbose=1):
-    """Stage 3; -> (the search grid, the searched codes of the training set). The grid spans the style
+    """Stage 3; -> (the search grid, the searched codes of the training set, its seconds). The grid spans the style
     head's values on the training set (the same after a resume: the style head does not move here)."""
     import tensorflow as tf
     import tf_keras as keras
     train, decoder = ds.train, models.decoder
+    checkpoints = Checkpoints(out, "refine", decoder)
     head = models.encoder.predict(train.x, batch_size=1000, verbose=0)
     grid = encoding.make_grid(head[:, NUM_CLASSES:])
     val_head = models.encoder.predict(ds.val.x, batch_size=1000, verbose=0)  # the encoder is frozen
@@ -227,7 +180,6 @@ def refine(models, ds, p, out, seed, sample_grid, verbose=1):
     if p.critic_weight:
         learner = critic.trainer(keras, tf, decoder, models.classifier, p.critic_weight)
         learner.compile(decoder.optimizer)  # the decoder's: the checkpoint keeps its state
-    checkpoints = Checkpoints(out, "refine", decoder)
     done, history, codes = checkpoints.load()
     if codes is None:
         codes, train_bce = encoding.improve(decoder, head, train.x, grid)
@@ -252,7 +204,45 @@ def refine(models, ds, p, out, seed, sample_grid, verbose=1):
         checkpoints.save(r, history, codes)
         sample_grid.write(codes, f"refine_{r:02d}.png")
     runs.write_csv(out / "history_refine.csv", history)
-    return grid, codes
+    return grid, codes, checkpoints.seconds()
+
+
+def pick_styles(models, ds, p, out, seed, codes, grid, verbose=1):
+    """Stage 4 -> (its figures, its seconds): a style head that picks the bin of the searched style (codes: stage 3's,
+    of the training set), on the frozen features of the regression head. models.encoder becomes the
+    picker only if it draws the validation set better than the regression head (lower BCE)."""
+    import tensorflow as tf
+    import tf_keras as keras
+
+    from training import style_picker
+    decoder, val = models.decoder, ds.val
+    edges = style_picker.bin_edges(codes[:, NUM_CLASSES:], p.style_bins)
+    medians = style_picker.bin_styles(codes[:, NUM_CLASSES:], edges)
+    head = models.encoder.predict(val.x, batch_size=1000, verbose=0)
+    regression_bce = encoding.decode_bce(decoder, head, val.x)
+    val_codes = encoding.improve(decoder, head, val.x, grid, codes_bce=regression_bce)[0]
+    features = style_picker.features_model(keras, models.encoder)
+    trainer, picker = style_picker.build(keras, models.encoder, medians)
+    trainer.compile(_optimizer(keras, p, p.picker_epochs, len(ds.train.x)),
+                    keras.losses.CategoricalCrossentropy(label_smoothing=style_picker.LABEL_SMOOTHING),
+                    metrics=["accuracy"])
+
+    def labelled(x, styles):
+        one_hot = np.eye(len(medians), dtype=np.float32)[style_picker.bin_of(styles, edges)]
+        return features.predict(x, batch_size=1000, verbose=0), one_hot
+    train_in, train_bins = labelled(ds.train.x, codes[:, NUM_CLASSES:])
+    val_data = tf.data.Dataset.from_tensor_slices(labelled(val.x, val_codes[:, NUM_CLASSES:])).batch(512)
+    seconds = _fit_epochs(trainer, "picker", "stage 4 (style picker)", p.picker_epochs,
+                lambda s: (_rounds_dataset(tf, train_in, train_bins, p.batch_size, s), val_data), out, seed, verbose)
+    style_picker.sharpen(picker)
+    picker_bce = float(encoding.decode_bce(decoder, picker.predict(val.x, batch_size=1000, verbose=0), val.x).mean())
+    chosen = "picker" if picker_bce < regression_bce.mean() else "regression"
+    if chosen == "picker":
+        models.encoder = picker
+    print(f"stage 4: validation BCE of the style head alone: regression {regression_bce.mean():.4f}, picker "
+          f"{picker_bce:.4f} ({len(medians)} bins); the encoder ships the {chosen} head", flush=True)
+    return {"shipped": chosen, "bins": len(medians), "val_bce_regression": round(float(regression_bce.mean()), 6),
+            "val_bce_picker": round(picker_bce, 6)}, seconds
 
 
 def _round_row(r, loss, train_bce, val_bce, critic_loss=""):

@@ -3,7 +3,8 @@
     python -m training.train --data ../shared/data/mnist.npz --out runs/mnist
 
 Stage 1 trains the classifier, stage 2 the style head and the decoder, stage 3 (the default
-preset's refine rounds) the decoder on the codes the style search finds (training/stages.py). Every
+preset's refine rounds) the decoder on the codes the style search finds, stage 4 (the preset's
+style_bins) a style head that picks among those codes' styles (training/stages.py). Every
 figure encodes an image as the search does (training/encoding.py). The run folder (training/runs.py)
 gets encoder.h5, decoder.h5, history_*.csv, samples/*.png and, last of all, metrics.json.
 An interrupted run resumes from its last finished epoch or round when the same command is run
@@ -93,13 +94,13 @@ def run(args):
     print("parameters:", json.dumps(parameters))
     sample_grid = stages.SampleGrid(models, data_lib.Split(ds.train.x[:2000], ds.train.y[:2000]), out / "samples")
 
-    t0 = time.time()
-    stages.train_classifier(models, ds, p, out, args.seed, verbose)
-    t1 = time.time()
-    stages.train_autoencoder(models, ds, p, out, args.seed, sample_grid, verbose)
-    t2 = time.time()
-    grid, codes = stages.refine(models, ds, p, out, args.seed, sample_grid, verbose)
-    t3 = time.time()
+    # each stage's seconds, of every process that worked on it (a resumed run's too: training/checkpoints.py)
+    seconds = {"classifier": stages.train_classifier(models, ds, p, out, args.seed, verbose),
+               "autoencoder": stages.train_autoencoder(models, ds, p, out, args.seed, sample_grid, verbose)}
+    grid, codes, seconds["refine"] = stages.refine(models, ds, p, out, args.seed, sample_grid, verbose)
+    style_head, seconds["picker"] = (stages.pick_styles(models, ds, p, out, args.seed, codes, grid, verbose)
+                                     if p.style_bins else (None, 0.0))
+    t_end = time.time()
 
     figures = {f"{part}_{name}": value for part, split in (("val", ds.val), ("test", ds.test))
                for name, value in encoding.figures(models.encoder, models.decoder, split, grid).items()}
@@ -112,18 +113,23 @@ def run(args):
         "data_sha256": ds.sha256, "sizes": {k: len(getattr(ds, k).x) for k in ("train", "val", "test")},
         "preset": args.preset, "config": asdict(p), "style_dims": args.style_dims, "seed": args.seed,
         **figures,
-        "parameters": parameters, "frozen_layers": models.frozen,
+        "parameters": model_lib.parameter_counts(models.encoder, models.decoder), "frozen_layers": models.frozen,
         "decoder_multiply_adds": model_lib.multiply_adds(models.decoder),
         "encoder_multiply_adds": model_lib.multiply_adds(models.encoder),
-        "style_search": grid,
+        "style_search": grid, **({"style_head": style_head} if style_head else {}),
         "epochs": {"classifier": p.epochs_classifier, "autoencoder": p.epochs_autoencoder,
-                   "refine": p.refine_rounds},
-        "seconds": {"classifier": round(t1 - t0, 1), "autoencoder": round(t2 - t1, 1),
-                    "refine": round(t3 - t2, 1), "total": round(time.time() - t0, 1)},
+                   "refine": p.refine_rounds, "picker": p.picker_epochs if style_head else 0},
+        "seconds": {**seconds, "total": _total(seconds, time.time() - t_end)},
         "versions": versions(), **style,
     }
     runs.write_json(out / "metrics.json", metrics)  # last: a run folder with metrics.json is complete
     return metrics
+
+
+def _total(seconds, after):
+    """The stages' seconds and the figures and files after them (None if a stage's time is not known)."""
+    known = [v for v in seconds.values() if v is not None]
+    return round(sum(known) + after, 1) if len(known) == len(seconds) else None
 
 
 def main(argv=None):
@@ -140,8 +146,9 @@ def main(argv=None):
     except OSError as e:  # a read-only or full disk
         print(f"error: {e.filename or args.out}: cannot write the run ({e.strerror or e})", file=sys.stderr)
         return 2
+    total = metrics["seconds"]["total"]
     print(f"test accuracy {metrics['test_accuracy']:.4f}  test BCE {metrics['test_bce']:.4f}  "
-          f"({metrics['seconds']['total']:.0f} s) -> {args.out}")
+          f"({'?' if total is None else f'{total:.0f}'} s) -> {args.out}")
     return 0
 
 

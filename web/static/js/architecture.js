@@ -49,7 +49,9 @@ export function describeModel(model) {
     const name = layer.config.name;
     const inputs = (layer.inbound_nodes?.[0] ?? []).map((node) => shapes[node[0]] ?? null);
     shapes[name] = outputShape(layer, inputs);
-    return { name, type: layer.class_name, shape: shapes[name], params: params[name] ?? 0, frozen: layer.config.trainable === false };
+    // frozen: the classifier's layers after stage 1 (the picker's medians are fixed too, but set, not frozen)
+    const frozen = layer.config.trainable === false && name.startsWith('cls_');
+    return { name, type: layer.class_name, shape: shapes[name], params: params[name] ?? 0, frozen };
   });
   const sum = (list) => list.reduce((a, l) => a + l.params, 0);
   return { layers, params: sum(layers), frozen: sum(layers.filter((l) => l.frozen)) };
@@ -68,8 +70,14 @@ const arrow = () => { // ↓ (style.css)
 };
 
 // When a layer's weights learned: the classifier in stage 1 only, the style head in stage 2, the
-// decoder in stages 2 and 3.
-const trainedIn = (layer, decoder) => (layer.frozen ? 'stage 1, frozen' : decoder ? 'stages 2–3' : 'stage 2');
+// decoder in stages 2 and 3, the style picker that replaced the style head's last layers in stage 4
+// (training/style_picker.py; its last layer holds the bins' median styles, set, not learned).
+function trainedIn(layer, decoder) {
+  if (decoder) return 'stages 2–3';
+  if (layer.frozen) return 'stage 1, frozen';
+  if (layer.name === 'style_pick') return 'set in stage 4';
+  return layer.name.startsWith('style_pick') ? 'stage 4' : 'stage 2';
+}
 
 function partTable(title, part, note, decoder = false) {
   const rows = part.layers.map((l) => el('tr', { className: l.frozen ? 'frozen' : '' },

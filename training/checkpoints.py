@@ -1,0 +1,69 @@
+"""A training stage's checkpoints: what a stopped run resumes from, and how long the stage has taken.
+
+The time is kept with the checkpoint because a run may be stopped and resumed any number of times:
+the seconds a stage reports are those of every process that worked on it, up to its last finished
+epoch, not only the last process's.
+"""
+import json
+import time
+
+import numpy as np
+
+from training import runs
+
+
+class TrainingError(RuntimeError):
+    """Training cannot go on; the message is meant for the user as is."""
+
+
+class Checkpoints:
+    """One stage's checkpoints in OUT/checkpoints: NAME.json says how many epochs are done, holds
+    their history and the seconds they took; it is written after the weights and optimizer files it
+    names, so it never vouches for a file that is not whole."""
+
+    def __init__(self, out, name, model):
+        self.folder, self.name, self.model = out / "checkpoints", name, model
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.state = self.folder / f"{name}.json"
+        self.earlier, self.started = 0.0, time.monotonic()  # the stage's clock starts with this object
+
+    def _files(self, done):
+        stem = self.folder / f"{self.name}_{done:03d}"
+        return stem.with_suffix(".weights.h5"), stem.with_suffix(".optimizer.npz"), stem.with_suffix(".codes.npy")
+
+    def load(self):
+        """-> (epochs done, history rows, codes or None); the model and its optimizer as they were.
+        The stage's clock goes on from the seconds its earlier processes took."""
+        if not self.state.exists():
+            return 0, [], None
+        state = json.loads(self.state.read_text())
+        done = state["done"]
+        self.earlier = state.get("seconds")  # None: a checkpoint from before the clock was kept
+        weights, optimizer, codes = self._files(done)
+        self.model.load_weights(str(weights))
+        saved = np.load(optimizer)
+        opt = self.model.optimizer
+        opt.build(self.model.trainable_variables)
+        variables = list(opt.variables)
+        if len(variables) != len(saved.files):
+            raise TrainingError(f"{optimizer}: holds {len(saved.files)} optimizer values, the model needs "
+                                f"{len(variables)}")
+        for i, var in enumerate(variables):
+            var.assign(saved[f"v{i}"])
+        return done, state["history"], (np.load(codes) if codes.exists() else None)
+
+    def seconds(self):
+        """The stage's time so far, every process's (None if an earlier one's is not known)."""
+        return None if self.earlier is None else round(self.earlier + time.monotonic() - self.started, 1)
+
+    def save(self, done, history, codes=None):
+        weights, optimizer, codes_file = self._files(done)
+        runs.write_whole(weights, lambda tmp: self.model.save_weights(str(tmp)))
+        values = {f"v{i}": v.numpy() for i, v in enumerate(self.model.optimizer.variables)}
+        runs.write_whole(optimizer, lambda tmp: np.savez(tmp, **values))
+        if codes is not None:
+            runs.write_whole(codes_file, lambda tmp: np.save(tmp, codes))
+        # last: it vouches for the files
+        runs.write_json(self.state, {"done": done, "history": history, "seconds": self.seconds()})
+        for f in self._files(done - 1):
+            f.unlink(missing_ok=True)

@@ -1,0 +1,88 @@
+"""Stage 4's style head: it names the bin of the searched style instead of regressing the style.
+
+With one style value the best style for an image can jump from one end of its class's curve to the
+other as the image changes a little (training/encoding.py). A head that outputs a number, trained
+through the decoder or onto the searched styles, lands between the two ends: a style that fits
+neither. This head instead cuts the searched styles of the training set into bins (quantiles of
+each style value) and learns which bin an image's style falls in (cross-entropy): a choice, which
+can jump. Its output is the chosen bin's median style: a softmax over the bins, its weights scaled
+by SHARPNESS after training so that it all but picks the most likely bin, then a fixed Dense whose
+kernel holds the medians. Plain layers, so TF.js and web/static/js/net.js run it as they are.
+
+It starts from a copy of the regression head's layers, which stay as they were: the run ships
+whichever head draws the validation set better (training/stages.py, pick_styles).
+"""
+import numpy as np
+
+SHARPNESS = 100.0  # the bins' logits x this: the softmax picks, but stays smooth at near-ties
+LABEL_SMOOTHING = 0.1
+COPIED = ("style_norm", "style_dense")  # the regression head's layers between its features and its output
+PREFIX = "style_pick"
+
+
+def bin_edges(styles, count):
+    """-> one array of edges per style value: quantiles of the training styles, about count ** (1 / k)
+    bins per value (fewer where many styles are the same value)."""
+    per_value = int(np.floor(count ** (1 / styles.shape[1]) + 1e-9))
+    return [np.unique(np.quantile(styles[:, d], np.linspace(0, 1, per_value + 1)))
+            for d in range(styles.shape[1])]
+
+
+def bin_of(styles, edges):
+    """The bin of each row of styles (row-major over the style values; outside the edges: the end bin)."""
+    index = np.zeros(len(styles), np.int64)
+    for d, e in enumerate(edges):
+        inside = np.clip(np.searchsorted(e, styles[:, d], side="right") - 1, 0, len(e) - 2)
+        index = index * (len(e) - 1) + inside
+    return index
+
+
+def bin_styles(styles, edges):
+    """Each bin's median training style; a bin no style falls in (two values' bins cross) gets its middle."""
+    index = bin_of(styles, edges)
+    middles = np.meshgrid(*[(e[:-1] + e[1:]) / 2 for e in edges], indexing="ij")
+    middles = np.stack([m.ravel() for m in middles], 1)
+    return np.array([np.median(styles[index == b], 0) if np.any(index == b) else middles[b]
+                     for b in range(len(middles))], np.float32)
+
+
+def features_model(keras, encoder):
+    """image -> what the style heads start from (the style head's flattened feature map)."""
+    return keras.Model(encoder.input, encoder.get_layer(COPIED[0]).input)
+
+
+def build(keras, encoder, medians):
+    """-> (trainer: features -> bin probabilities, encoder: image -> [class probabilities, picked style]).
+    Both use the same new layers: training the trainer trains the encoder's picker."""
+    copies = []
+    for name in COPIED:
+        if name not in {layer.name for layer in encoder.layers}:
+            continue  # a preset without style_hidden has no style_dense
+        layer = encoder.get_layer(name)
+        copy = layer.__class__.from_config({**layer.get_config(), "name": name.replace("style", PREFIX, 1)})
+        copies.append((copy, layer.get_weights()))
+    bins = keras.layers.Dense(len(medians), activation="softmax", name=f"{PREFIX}_bins")
+    medians_layer = keras.layers.Dense(medians.shape[1], use_bias=False, trainable=False, name=PREFIX)
+
+    def probabilities(x):
+        for layer, _ in copies:
+            x = layer(x)
+        return bins(x)
+
+    features = encoder.get_layer(COPIED[0]).input
+    inputs = keras.Input(features.shape[1:], name="style_features")
+    trainer = keras.Model(inputs, probabilities(inputs), name="style_picker")
+    style = medians_layer(probabilities(features))
+    code = keras.layers.Concatenate(name="code")([encoder.get_layer("cls_probs").output, style])
+    picker = keras.Model(encoder.input, code, name="encoder")
+    for layer, weights in copies:
+        layer.set_weights(weights)
+    medians_layer.set_weights([medians])
+    return trainer, picker
+
+
+def sharpen(picker):
+    """Scale the bins' logits by SHARPNESS (once, after training): the softmax then all but picks."""
+    bins = picker.get_layer(f"{PREFIX}_bins")
+    kernel, bias = bins.get_weights()
+    bins.set_weights([kernel * SHARPNESS, bias * SHARPNESS])
