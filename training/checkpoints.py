@@ -21,11 +21,12 @@ class Checkpoints:
     their history and the seconds they took; it is written after the weights and optimizer files it
     names, so it never vouches for a file that is not whole."""
 
-    def __init__(self, out, name, model):
+    def __init__(self, out, name, model, started=None):
+        """started: when this process began the stage (time.monotonic(); default: now)."""
         self.folder, self.name, self.model = out / "checkpoints", name, model
         self.folder.mkdir(parents=True, exist_ok=True)
         self.state = self.folder / f"{name}.json"
-        self.earlier, self.started = 0.0, time.monotonic()  # the stage's clock starts with this object
+        self.earlier, self.started = 0.0, time.monotonic() if started is None else started
 
     def _files(self, done):
         stem = self.folder / f"{self.name}_{done:03d}"

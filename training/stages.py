@@ -10,6 +10,8 @@ Every epoch (or round) starts from a seed of its own and a freshly traced traini
 with a checkpoint of the weights and the optimizer's state (training/runs.py writes it whole): so a
 run stopped and resumed gives the very figures of a run never stopped.
 """
+import time
+
 import numpy as np
 
 from training import critic, encoding, runs, samples
@@ -89,11 +91,11 @@ def _finite(row, stage, epoch):
                                 f"(try a lower --learning-rate)")
 
 
-def _fit_epochs(model, stage, label, epochs, data, out, seed, verbose, after_epoch=None):
+def _fit_epochs(model, stage, label, epochs, data, out, seed, verbose, after_epoch=None, started=None):
     """Train `model` (compiled) for `epochs`, one epoch at a time, from its last checkpoint.
-    data(epoch_seed) -> (training data, validation data). -> the stage's seconds (Checkpoints.seconds)."""
+    data(epoch_seed) -> (training data, validation data). -> its Checkpoints (whose clock began at `started`)."""
     import tf_keras as keras
-    checkpoints = Checkpoints(out, stage, model)
+    checkpoints = Checkpoints(out, stage, model, started)
     done, history, _ = checkpoints.load()
     if done:
         print(f"{label}: resumed after epoch {done} of {epochs}", flush=True)
@@ -108,7 +110,7 @@ def _fit_epochs(model, stage, label, epochs, data, out, seed, verbose, after_epo
         runs.write_csv(out / f"history_{stage}.csv", history)
         if after_epoch:
             after_epoch(epoch + 1)
-    return checkpoints.seconds()
+    return checkpoints
 
 
 def train_classifier(models, ds, p, out, seed, verbose=1):
@@ -120,11 +122,11 @@ def train_classifier(models, ds, p, out, seed, verbose=1):
     clf = models.classifier
     clf.compile(_optimizer(keras, p, p.epochs_classifier, len(ds.train.x)),
                 "sparse_categorical_crossentropy", metrics=["accuracy"])
-    seconds = _fit_epochs(clf, "classifier", "stage 1 (classifier)", p.epochs_classifier,
+    checkpoints = _fit_epochs(clf, "classifier", "stage 1 (classifier)", p.epochs_classifier,
                 lambda s: (_dataset(tf, ds.train, p.batch_size, s, _augmenter(keras, p, s)),
                            _dataset(tf, ds.val, 512)), out, seed, verbose)
     model_lib.freeze_classifier(models)
-    return seconds
+    return checkpoints.seconds()
 
 
 class SampleGrid:
@@ -155,7 +157,7 @@ def train_autoencoder(models, ds, p, out, seed, sample_grid, verbose=1):
     return _fit_epochs(ae, "autoencoder", "stage 2 (auto-encoder)", p.epochs_autoencoder,
                 lambda s: (_dataset(tf, ds.train, p.batch_size, s).map(to_self),
                            _dataset(tf, ds.val, 512).map(to_self)),
-                out, seed, verbose, sample_grid.after_epoch)
+                out, seed, verbose, sample_grid.after_epoch).seconds()
 
 
 def refine(models, ds, p, out, seed, sample_grid, verbose=1):
@@ -215,6 +217,7 @@ def pick_styles(models, ds, p, out, seed, codes, grid, verbose=1):
     import tf_keras as keras
 
     from training import style_picker
+    started = time.monotonic()  # the stage's time: the bins, the features and the choice too
     decoder, val = models.decoder, ds.val
     edges = style_picker.bin_edges(codes[:, NUM_CLASSES:], p.style_bins)
     medians = style_picker.bin_styles(codes[:, NUM_CLASSES:], edges)
@@ -222,6 +225,7 @@ def pick_styles(models, ds, p, out, seed, codes, grid, verbose=1):
     regression_bce = encoding.decode_bce(decoder, head, val.x)
     val_codes = encoding.improve(decoder, head, val.x, grid, codes_bce=regression_bce)[0]
     features = style_picker.features_model(keras, models.encoder)
+    keras.utils.set_random_seed(_epoch_seed(seed, "picker", 0))  # its new layers' first weights, resumed or not
     trainer, picker = style_picker.build(keras, models.encoder, medians)
     trainer.compile(_optimizer(keras, p, p.picker_epochs, len(ds.train.x)),
                     keras.losses.CategoricalCrossentropy(label_smoothing=style_picker.LABEL_SMOOTHING),
@@ -232,8 +236,9 @@ def pick_styles(models, ds, p, out, seed, codes, grid, verbose=1):
         return features.predict(x, batch_size=1000, verbose=0), one_hot
     train_in, train_bins = labelled(ds.train.x, codes[:, NUM_CLASSES:])
     val_data = tf.data.Dataset.from_tensor_slices(labelled(val.x, val_codes[:, NUM_CLASSES:])).batch(512)
-    seconds = _fit_epochs(trainer, "picker", "stage 4 (style picker)", p.picker_epochs,
-                lambda s: (_rounds_dataset(tf, train_in, train_bins, p.batch_size, s), val_data), out, seed, verbose)
+    checkpoints = _fit_epochs(trainer, "picker", "stage 4 (style picker)", p.picker_epochs,
+                              lambda s: (_rounds_dataset(tf, train_in, train_bins, p.batch_size, s), val_data),
+                              out, seed, verbose, started=started)
     style_picker.sharpen(picker)
     picker_bce = float(encoding.decode_bce(decoder, picker.predict(val.x, batch_size=1000, verbose=0), val.x).mean())
     chosen = "picker" if picker_bce < regression_bce.mean() else "regression"
@@ -242,7 +247,7 @@ def pick_styles(models, ds, p, out, seed, codes, grid, verbose=1):
     print(f"stage 4: validation BCE of the style head alone: regression {regression_bce.mean():.4f}, picker "
           f"{picker_bce:.4f} ({len(medians)} bins); the encoder ships the {chosen} head", flush=True)
     return {"shipped": chosen, "bins": len(medians), "val_bce_regression": round(float(regression_bce.mean()), 6),
-            "val_bce_picker": round(picker_bce, 6)}, seconds
+            "val_bce_picker": round(picker_bce, 6)}, checkpoints.seconds()
 
 
 def _round_row(r, loss, train_bce, val_bce, critic_loss=""):
