@@ -1,5 +1,7 @@
 """Beyond the explorer: shared links, what style means, drawing your own digit, exports."""
 
+import re
+
 import numpy as np
 import pytest
 from pagetools import pixels
@@ -98,6 +100,28 @@ def test_a_drawing_is_stored_as_the_best_code_of_its_class(open_page):
         gains.append(result["headBce"] - result["bce"])
     assert max(gains) > 1e-3, gains  # the search changes what is stored
     assert "the best of 257 such codes" in page.locator("#own-size").inner_text()
+    assert watch.errors == []
+
+
+def test_a_drawing_shows_the_encoder_s_guess_while_its_class_is_searched(open_page):
+    """The first drawing of a class waits for its 256 stored styles to be decoded (seconds on the
+    plain-JS backend): the encoder's own guess is drawn meanwhile, then the searched code."""
+    from helpers import FIXTURE
+    digit = np.load(FIXTURE)["x_test"][0] / 255.0
+    watch = open_page("?backend=cpu")
+    page = watch.page
+    page.evaluate("(d) => { window.pending = digitMorph.encodeDrawing(d, 28); }", digit.ravel().round(3).tolist())
+    status = page.locator("#own-status")
+    status.filter(has_text="First guess").wait_for(timeout=60_000)
+    name = page.evaluate("digitMorph.model.class_names")
+    assert re.fullmatch(r"First guess: (\w+), drawn from the encoder's own style; searching the 256 stored styles "
+                        r"of \1 for a closer one…", status.inner_text()), status.inner_text()
+    ink = page.evaluate("""() => { const c = document.getElementById('own-recon');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0; for (let i = 3; i < d.length; i += 4) n += d[i] > 0; return n; }""")
+    assert ink > 0 and page.is_disabled("#own-explore")  # the guess is drawn; nothing to explore yet
+    result = page.evaluate("window.pending.then((r) => ({ cls: r.cls, bce: r.bce, headBce: r.headBce }))")
+    assert status.inner_text().startswith(f"Looks like {name[result['cls']]}") and result["bce"] <= result["headBce"]
     assert watch.errors == []
 
 

@@ -8,7 +8,7 @@ import { drawCode } from './bars.js';
 import { drawDigit } from './draw.js';
 import { Encoder } from './model.js';
 import { toMnist } from './preprocess.js';
-import { StyleSearch, fromLevels, storedCode, toLevels } from './search.js';
+import { StyleSearch, fromLevels, latticeLevels, storedCode, toLevels } from './search.js';
 import { Sketch } from './sketch.js';
 import { ordinal, pageTexts } from './words.js';
 
@@ -141,7 +141,12 @@ export class OwnDigit {
       const headImage = await decoder.decode([head.code]);
       if (seq !== this.seq) return STALE;
       if (!this.search.has(decoder, head.cls)) {
-        $('own-status').textContent = `Searching the styles of ${meta.class_names[head.cls]}…`;
+        // the class's stored styles are not decoded yet (seconds on a slow device): the encoder's
+        // own guess is shown meanwhile, and replaced only where the search finds a closer code
+        drawDigit($('own-recon').getContext('2d'), headImage, 0, 0, 0, ink, paper);
+        const name = meta.class_names[head.cls];
+        $('own-status').textContent = `First guess: ${name}, drawn from the encoder's own style; ` +
+          `searching the ${latticeLevels(meta.style_dims).length} stored styles of ${name} for a closer one…`;
       }
       const found = await this.search.best(decoder, meta, head.cls, pixels, head.levels, headImage);
       if (seq !== this.seq) return STALE;
