@@ -145,7 +145,7 @@ def test_report_prints_the_figures_of_models_and_runs(tiny_model, tiny_run):
     meta = meta_of(tiny_model)
     assert len(lines) == 4 and lines[0].startswith("| model |")
     assert f"{meta['metrics']['test_accuracy'] * 100:.2f}%" in lines[2] and "(mixed)" in lines[2]
-    assert f"| {meta['metrics']['test_bce_style_head']:.4f} |" in lines[2] and "| 1 + 2 + 1 |" in lines[2]
+    assert f"| {meta['metrics']['test_bce_style_head']:.4f} |" in lines[2] and "| 1 + 2 + 1 + 8 |" in lines[2]  # epochs of stages 1 to 4
     assert "not converted" in lines[3]
 
 
