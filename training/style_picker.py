@@ -46,17 +46,22 @@ def bin_styles(styles, edges):
                      for b in range(len(middles))], np.float32)
 
 
+def _features(encoder):
+    """What the style heads start from: the style head's flattened feature map."""
+    return encoder.get_layer(COPIED[0]).input
+
+
 def features_model(keras, encoder):
-    """image -> what the style heads start from (the style head's flattened feature map)."""
-    return keras.Model(encoder.input, encoder.get_layer(COPIED[0]).input)
+    """image -> _features."""
+    return keras.Model(encoder.input, _features(encoder))
 
 
 def build(keras, encoder, medians):
     """-> (trainer: features -> bin probabilities, encoder: image -> [class probabilities, picked style]).
     Both use the same new layers: training the trainer trains the encoder's picker."""
-    copies = []
+    copies, names = [], {layer.name for layer in encoder.layers}
     for name in COPIED:
-        if name not in {layer.name for layer in encoder.layers}:
+        if name not in names:
             continue  # a preset without style_hidden has no style_dense
         layer = encoder.get_layer(name)
         copy = layer.__class__.from_config({**layer.get_config(), "name": name.replace("style", PREFIX, 1)})
@@ -69,7 +74,7 @@ def build(keras, encoder, medians):
             x = layer(x)
         return bins(x)
 
-    features = encoder.get_layer(COPIED[0]).input
+    features = _features(encoder)
     inputs = keras.Input(features.shape[1:], name="style_features")
     trainer = keras.Model(inputs, probabilities(inputs), name="style_picker")
     style = medians_layer(probabilities(features))
