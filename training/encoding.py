@@ -53,21 +53,43 @@ def decode_bce(decoder, codes, x):
     return bce_per_image(x, decoder.predict(codes, batch_size=1000, verbose=0))
 
 
-def improve(decoder, codes, x, grid, keep=KEEP, codes_bce=None):
+class Curves:
+    """The decoder's images along each class's curve (its one-hot code at every grid style), decoded on
+    first use and kept: searches with the same decoder share them (stage 3 searches the training and the
+    validation set after each round; 10 x 1,024 decodes each time otherwise)."""
+
+    def __init__(self, decoder, grid):
+        self.decoder, self.grid, self.styles = decoder, grid, grid_styles(grid)
+        self._logs = {}
+
+    def logs(self, c):
+        """-> (log r, log(1 - r)) [points, pixels] of class c's curve, r clipped as Keras' loss clips it."""
+        if c not in self._logs:
+            curve = np.zeros((len(self.styles), NUM_CLASSES + self.styles.shape[1]), np.float32)
+            curve[:, c], curve[:, NUM_CLASSES:] = 1, self.styles
+            r = self.decoder.predict(curve, batch_size=1000, verbose=0).reshape(len(self.styles), -1)
+            r = np.clip(r, EPS, 1 - EPS)
+            self._logs[c] = np.log(r), np.log(1 - r)
+        return self._logs[c]
+
+
+def improve(decoder, codes, x, grid, keep=KEEP, codes_bce=None, curves=None):
     """-> (codes, BCE per image): each code's style replaced by a better one from the grid where
     there is one. The probabilities never change; the result is never worse than `codes`.
-    codes_bce: the BCE per image of `codes` with this decoder, when the caller has it already."""
-    styles = grid_styles(grid)
+    codes_bce: the BCE per image of `codes` with this decoder, when the caller has it already;
+    curves: this decoder's Curves on this grid, when the caller keeps them for another search."""
+    curves = Curves(decoder, grid) if curves is None else curves
+    if curves.decoder is not decoder or curves.grid != grid:
+        raise ValueError("improve: the curves are of another decoder or grid")
+    styles = curves.styles
     flat = x.reshape(len(x), -1).astype(np.float32)
     classes = codes[:, :NUM_CLASSES].argmax(1)
     candidates = np.zeros((len(x), keep, styles.shape[1]), np.float32)
     for c in np.unique(classes):
         rows = np.where(classes == c)[0]
-        curve = np.zeros((len(styles), codes.shape[1]), np.float32)
-        curve[:, c], curve[:, NUM_CLASSES:] = 1, styles
-        r = np.clip(decoder.predict(curve, batch_size=1000, verbose=0).reshape(len(styles), -1), EPS, 1 - EPS)
+        log_r, log_not_r = curves.logs(c)
         # sum over pixels of x log r + (1 - x) log(1 - r), for every image x curve point at once
-        score = flat[rows] @ np.log(r).T + (1 - flat[rows]) @ np.log(1 - r).T
+        score = flat[rows] @ log_r.T + (1 - flat[rows]) @ log_not_r.T
         candidates[rows] = styles[_top(score, keep)]
     best = codes.copy()
     best_bce = (decode_bce(decoder, codes, x) if codes_bce is None else codes_bce).copy()
@@ -103,18 +125,18 @@ def from_levels(levels, style_range):
     return lo + np.asarray(levels, np.float64) / (2 ** STYLE_BITS - 1) * (hi - lo)
 
 
-def encode(encoder, decoder, x, grid):
+def encode(encoder, decoder, x, grid, curves=None):
     """-> (style head's codes, their BCE per image, searched codes, their BCE per image)."""
     codes = encoder.predict(x, batch_size=1000, verbose=0)
     head_bce = decode_bce(decoder, codes, x)
-    best, best_bce = improve(decoder, codes, x, grid, codes_bce=head_bce)
+    best, best_bce = improve(decoder, codes, x, grid, codes_bce=head_bce, curves=curves)
     return codes, head_bce, best, best_bce
 
 
-def figures(encoder, decoder, split, grid):
+def figures(encoder, decoder, split, grid, curves=None):
     """Accuracy of the class output; mean per-pixel binary cross-entropy of the reconstruction from
     the searched codes (bce) and from the style head's own (bce_style_head)."""
-    head, head_bce, _, bce = encode(encoder, decoder, split.x, grid)
+    head, head_bce, _, bce = encode(encoder, decoder, split.x, grid, curves)
     return {"accuracy": round(float(np.mean(head[:, :NUM_CLASSES].argmax(1) == split.y)), 6),
             "bce": round(float(bce.mean()), 6), "bce_style_head": round(float(head_bce.mean()), 6)}
 

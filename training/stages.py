@@ -161,8 +161,9 @@ def train_autoencoder(models, ds, p, out, seed, sample_grid, verbose=1):
 
 
 def refine(models, ds, p, out, seed, sample_grid, verbose=1):
-    """Stage 3; -> (the search grid, the searched codes of the training set, its seconds). The grid spans the style
-    head's values on the training set (the same after a resume: the style head does not move here)."""
+    """Stage 3; -> (the final decoder's encoding.Curves, the searched codes of the training set, its seconds).
+    Their grid spans the style head's values on the training set (the same after a resume: the style head
+    does not move here)."""
     import tensorflow as tf
     import tf_keras as keras
     train, decoder = ds.train, models.decoder
@@ -171,8 +172,8 @@ def refine(models, ds, p, out, seed, sample_grid, verbose=1):
     grid = encoding.make_grid(head[:, NUM_CLASSES:])
     val_head = models.encoder.predict(ds.val.x, batch_size=1000, verbose=0)  # the encoder is frozen
 
-    def val_bce():
-        return float(encoding.improve(decoder, val_head, ds.val.x, grid)[1].mean())
+    def val_bce(curves):
+        return float(encoding.improve(decoder, val_head, ds.val.x, grid, curves=curves)[1].mean())
 
     steps_per_round = -(-len(train.x) // p.batch_size)
     rate = keras.optimizers.schedules.CosineDecay(
@@ -183,9 +184,10 @@ def refine(models, ds, p, out, seed, sample_grid, verbose=1):
         learner = critic.trainer(keras, tf, decoder, models.classifier, p.critic_weight)
         learner.compile(decoder.optimizer)  # the decoder's: the checkpoint keeps its state
     done, history, codes = checkpoints.load()
+    curves = encoding.Curves(decoder, grid)  # the decoder's as it is now: each round makes new ones
     if codes is None:
-        codes, train_bce = encoding.improve(decoder, head, train.x, grid)
-        history = [_round_row(0, "", train_bce, val_bce())]  # round 0: stage 2's decoder
+        codes, train_bce = encoding.improve(decoder, head, train.x, grid, curves=curves)
+        history = [_round_row(0, "", train_bce, val_bce(curves))]  # round 0: stage 2's decoder
     else:
         print(f"stage 3: resumed after round {done} of {p.refine_rounds}", flush=True)
     for r in range(done + 1, p.refine_rounds + 1):
@@ -199,19 +201,20 @@ def refine(models, ds, p, out, seed, sample_grid, verbose=1):
         loss = fit.history["loss"][-1]
         if not np.isfinite(loss):
             raise TrainingError(f"stage 3 (refine): loss became {loss} in round {r}; training stopped")
-        codes, train_bce = encoding.improve(decoder, codes, train.x, grid)
-        history.append(_round_row(r, loss, train_bce, val_bce(), fit.history.get("critic", [""])[-1]))
+        curves = encoding.Curves(decoder, grid)
+        codes, train_bce = encoding.improve(decoder, codes, train.x, grid, curves=curves)
+        history.append(_round_row(r, loss, train_bce, val_bce(curves), fit.history.get("critic", [""])[-1]))
         print(f"stage 3: round {r}/{p.refine_rounds}: training BCE {train_bce.mean():.4f}, "
               f"validation BCE {history[-1]['val_bce_searched']:.4f} (searched codes)", flush=True)
         checkpoints.save(r, history, codes)
         sample_grid.write(codes, f"refine_{r:02d}.png")
     runs.write_csv(out / "history_refine.csv", history)
-    return grid, codes, checkpoints.seconds()
+    return curves, codes, checkpoints.seconds()
 
 
-def pick_styles(models, ds, p, out, seed, codes, grid, verbose=1):
+def pick_styles(models, ds, p, out, seed, codes, curves, verbose=1):
     """Stage 4 -> (its figures, its seconds): a style head that picks the bin of the searched style (codes: stage 3's,
-    of the training set), on the frozen features of the regression head. models.encoder becomes the
+    of the training set; curves: stage 3's last), on the frozen features of the regression head. models.encoder becomes the
     picker only if it draws the validation set better than the regression head (lower BCE)."""
     import tensorflow as tf
     import tf_keras as keras
@@ -223,7 +226,7 @@ def pick_styles(models, ds, p, out, seed, codes, grid, verbose=1):
     medians = style_picker.bin_styles(codes[:, NUM_CLASSES:], edges)
     head = models.encoder.predict(val.x, batch_size=1000, verbose=0)
     regression_bce = encoding.decode_bce(decoder, head, val.x)
-    val_codes = encoding.improve(decoder, head, val.x, grid, codes_bce=regression_bce)[0]
+    val_codes = encoding.improve(decoder, head, val.x, curves.grid, codes_bce=regression_bce, curves=curves)[0]
     features = style_picker.features_model(keras, models.encoder)
     keras.utils.set_random_seed(_epoch_seed(seed, "picker", 0))  # its new layers' first weights, resumed or not
     trainer, picker = style_picker.build(keras, models.encoder, medians)

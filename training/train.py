@@ -97,13 +97,14 @@ def run(args):
     # each stage's seconds, of every process that worked on it (a resumed run's too: training/checkpoints.py)
     seconds = {"classifier": stages.train_classifier(models, ds, p, out, args.seed, verbose),
                "autoencoder": stages.train_autoencoder(models, ds, p, out, args.seed, sample_grid, verbose)}
-    grid, codes, seconds["refine"] = stages.refine(models, ds, p, out, args.seed, sample_grid, verbose)
-    style_head, seconds["picker"] = (stages.pick_styles(models, ds, p, out, args.seed, codes, grid, verbose)
+    curves, codes, seconds["refine"] = stages.refine(models, ds, p, out, args.seed, sample_grid, verbose)
+    grid = curves.grid
+    style_head, seconds["picker"] = (stages.pick_styles(models, ds, p, out, args.seed, codes, curves, verbose)
                                      if p.style_bins else (None, 0.0))
     t_end = time.time()
 
     figures = {f"{part}_{name}": value for part, split in (("val", ds.val), ("test", ds.test))
-               for name, value in encoding.figures(models.encoder, models.decoder, split, grid).items()}
+               for name, value in encoding.figures(models.encoder, models.decoder, split, grid, curves).items()}
     style = samples.style_stats(codes[:, NUM_CLASSES:], ds.train.y)
     runs.write_whole(out / "encoder.h5", lambda tmp: models.encoder.save(str(tmp)))
     runs.write_whole(out / "decoder.h5", lambda tmp: models.decoder.save(str(tmp)))
