@@ -5,7 +5,8 @@ from helpers import FIXTURE, run_cli, train_args
 
 @pytest.fixture(scope="session")
 def tiny_run(tmp_path_factory):
-    """A finished run folder: the default preset, 1 + 2 epochs on the 2,000-digit fixture."""
+    """A finished run folder: the default preset, 1 + 2 epochs, 2 rounds and 8 picker epochs on the 2,000-digit
+    fixture (two rounds: test_interrupt resumes from between them)."""
     out = tmp_path_factory.mktemp("runs") / "tiny"
     done = run_cli(*train_args(out))
     assert done.returncode == 0, done.stderr[-2000:]

@@ -49,7 +49,7 @@ def test_the_training_record_ships_the_run_samples_and_histories(tiny_model, tin
     assert meta_of(tiny_model)["training"] == {"data": "training.json", "sprite": "training.png"}
     data = json.loads((tiny_model / "training.json").read_text())
     assert [f["source"] for f in data["frames"]] == ["samples/epoch_01.png", "samples/epoch_02.png",
-                                                      "samples/refine_01.png"]
+                                                      "samples/refine_01.png", "samples/refine_02.png"]
     sprite = np.asarray(Image.open(tiny_model / "training.png").convert("L")).astype(int)
     height = data["sprite"]["frame_height"]
     for i, frame in enumerate(data["frames"]):
@@ -86,6 +86,14 @@ def test_quantization_that_costs_too_much_is_refused():
         convert.check_quantization_cost(trained, {"test_accuracy": 0.99, "test_bce": 0.1715})
     with pytest.raises(convert.ConvertError, match="accuracy 0.9900 -> 0.9850"):
         convert.check_quantization_cost(trained, {"test_accuracy": 0.985, "test_bce": 0.17})
+
+
+def test_a_converter_that_fails_is_a_clear_error(tiny_run, tmp_path):
+    """Both converters start at once; one that fails names its file and its last words."""
+    (tmp_path / "empty.h5").write_bytes(b"")
+    parts = [(None, tmp_path / "empty.h5", tmp_path / "broken"), (None, tiny_run / "decoder.h5", tmp_path / "decoder")]
+    with pytest.raises(convert.ConvertError, match=r"empty\.h5: tensorflowjs converter failed: \S"):
+        convert._tfjs_convert(parts, "none")
 
 
 def test_float32_weights_match_within_1e4(tiny_run, tmp_path):
@@ -145,7 +153,7 @@ def test_report_prints_the_figures_of_models_and_runs(tiny_model, tiny_run):
     meta = meta_of(tiny_model)
     assert len(lines) == 4 and lines[0].startswith("| model |")
     assert f"{meta['metrics']['test_accuracy'] * 100:.2f}%" in lines[2] and "(mixed)" in lines[2]
-    assert f"| {meta['metrics']['test_bce_style_head']:.4f} |" in lines[2] and "| 1 + 2 + 1 + 8 |" in lines[2]  # epochs of stages 1 to 4
+    assert f"| {meta['metrics']['test_bce_style_head']:.4f} |" in lines[2] and "| 1 + 2 + 2 + 8 |" in lines[2]  # epochs of stages 1 to 4
     assert "not converted" in lines[3]
 
 

@@ -23,12 +23,12 @@ def test_the_searched_codes_beat_the_style_head_and_stage_three_lowers_them(tiny
     for part in ("val", "test"):
         assert m[f"{part}_bce"] < m[f"{part}_bce_style_head"] - 1e-3, part
     rounds = read_csv(tiny_run / "history_refine.csv")
-    assert [int(r["round"]) for r in rounds] == [0, 1]
+    assert [int(r["round"]) for r in rounds] == [0, 1, 2]
     assert float(rounds[1]["train_bce_searched"]) < float(rounds[0]["train_bce_searched"])
     # the same search but for its first candidate, the shipped style head's value (stage 3 had the
     # regression head's): the same figure when that head ships, else all but the same
     same = 1e-6 if m["style_head"]["shipped"] == "regression" else 2e-3
-    assert float(rounds[1]["val_bce_searched"]) == pytest.approx(m["val_bce"], abs=same)
+    assert float(rounds[-1]["val_bce_searched"]) == pytest.approx(m["val_bce"], abs=same)
 
 
 def test_stages_three_and_four_leave_the_encoder_s_layers_as_stage_two_left_them(tiny_run):

@@ -98,7 +98,7 @@ def test_stage_four_started_in_a_resumed_run_learns_the_same_picker(tiny_run, tm
         checkpoint.unlink()
     done = run_cli(*train_args(resumed))
     assert done.returncode == 0, done.stderr[-2000:]
-    assert "stage 3: resumed after round 1 of 1" in done.stdout
+    assert "stage 3: resumed after round 2 of 2" in done.stdout
     picker_rows = [(run / "history_picker.csv").read_text() for run in (tiny_run, resumed)]
     assert picker_rows[0] == picker_rows[1]
     figures = [json.loads((run / "metrics.json").read_text()) for run in (tiny_run, resumed)]

@@ -10,14 +10,14 @@ from helpers import FIXTURE, run_cli, train_args
 
 def test_run_folder_holds_models_history_samples_and_metrics(tiny_run):
     for name in ("encoder.h5", "decoder.h5", "history_classifier.csv", "history_autoencoder.csv",
-                 "history_refine.csv", "history_picker.csv", "samples/epoch_01.png", "samples/epoch_02.png", "samples/refine_01.png",
+                 "history_refine.csv", "history_picker.csv", "samples/epoch_01.png", "samples/epoch_02.png", "samples/refine_01.png", "samples/refine_02.png",
                  "grid.png", "metrics.json"):
         assert (tiny_run / name).is_file(), name
     m = json.loads((tiny_run / "metrics.json").read_text())
     assert m["sizes"] == {"train": 1800, "val": 200, "test": 500}
     assert 0.0 <= m["test_accuracy"] <= 1.0 and 0.0 < m["test_bce"] < 1.0
     assert {"val_accuracy", "val_bce", "val_bce_style_head"} <= m.keys()
-    assert m["epochs"] == {"classifier": 1, "autoencoder": 2, "refine": 1, "picker": 8}
+    assert m["epochs"] == {"classifier": 1, "autoencoder": 2, "refine": 2, "picker": 8}
     assert set(m["seconds"]) == {"classifier", "autoencoder", "refine", "picker", "total"} and m["seconds"]["total"] > 0
     grid = m["style_search"]
     assert grid["points"] == 1024 and len(grid["low"]) == len(grid["high"]) == 1 and grid["low"][0] < grid["high"][0]
