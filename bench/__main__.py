@@ -30,6 +30,7 @@ from bench import lighthouse
 from bench.phone import PHONE_CPU_RATE, budgets_failed, phone_table, worker_throttle_ratio
 from bench.chromium import WEBGL_FLAGS, launch
 from bench.site import served
+from training.report import STAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 BACKENDS = ("webgl", "wasm", "cpu")
@@ -180,14 +181,10 @@ def folder_gzip(folder):
     return sum(len(gzip.compress(f.read_bytes(), 9, mtime=0)) for f in sorted(folder.iterdir()) if f.is_file())
 
 
-STAGE_WORDS = {"classifier": "classifier", "autoencoder": "auto-encoder", "refine": "refine round",
-               "picker": "style picker"}
-
-
 def training_figures(meta):
     s = meta["source"]
     return {stage: round(s["seconds"][stage] / s["epochs"][stage], 1)
-            for stage in STAGE_WORDS
+            for stage in STAGES
             if s["epochs"].get(stage) and s["seconds"].get(stage) is not None}
 
 
@@ -221,7 +218,7 @@ def table(result):
     lines.append(f"Native Keras on the same machine: `predict` {native['predict_1_ms']:.1f} ms for 1 code, "
                  f"{native['predict_110_ms']:.1f} ms for 110; the model called directly "
                  f"{native['call_1_ms']:.1f} ms and {native['call_110_ms']:.1f} ms. Training, seconds per epoch: "
-                 + ", ".join(f"{STAGE_WORDS[stage]} {s}" for stage, s in result["training_s_per_epoch"].items()) + ".")
+                 + ", ".join(f"{STAGES[stage]} {s}" for stage, s in result["training_s_per_epoch"].items()) + ".")
     return "\n".join(lines)
 
 
