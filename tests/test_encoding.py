@@ -38,7 +38,7 @@ def test_search_recovers_the_style_an_image_was_decoded_from():
     true_bce = encoding.bce_per_image(x, x)  # the floor: the image's own entropy
 
     grid = {"low": [-3.3], "high": [3.3], "points": 600}
-    _, enc_bce, found, found_bce = encoding.encode(WrongStyleEncoder(codes), decoder, x, grid)
+    _, enc_bce, found, found_bce = encoding.encode(WrongStyleEncoder(codes), encoding.Curves(decoder, grid), x)
 
     assert enc_bce.mean() > true_bce.mean() + 0.05
     assert np.all(found_bce <= enc_bce)
@@ -88,7 +88,7 @@ def test_the_search_skips_only_decodes_whose_answer_it_knows():
     x = decoder.predict(codes, verbose=0)
     codes[:30, NUM_CLASSES] = styles[np.abs(styles - codes[:30, NUM_CLASSES:].T).argmin(0), 0]  # at a grid point
     codes[30:45, NUM_CLASSES] = rng.uniform(-3, 3, 15)  # elsewhere
-    found, found_bce = encoding.improve(decoder, codes, x, grid)
+    found, found_bce = encoding.improve(encoding.Curves(decoder, grid), codes, x)
     expected, expected_bce = reference_improve(decoder, codes, x, grid)
     np.testing.assert_array_equal(found, expected)
     np.testing.assert_allclose(found_bce, expected_bce, rtol=0, atol=1e-7)

@@ -150,7 +150,8 @@ def convert(run, out, quantize="mixed", data_path=None):
         shipped_decoder = tensorflowjs.converters.load_keras_model(str(tmp / "decoder" / "model.json"))
         shipped_encoder = tensorflowjs.converters.load_keras_model(str(tmp / "encoder" / "model.json"))
         shipped = {f"test_{name}": value for name, value in
-                   encoding.figures(shipped_encoder, shipped_decoder, ds.test, metrics["style_search"]).items()}
+                   encoding.figures(shipped_encoder, encoding.Curves(shipped_decoder, metrics["style_search"]),
+                                    ds.test).items()}
         check_quantization_cost(metrics, shipped)
 
         style_range, tables = metrics["style_range"], samples.class_tables(metrics)
@@ -162,7 +163,8 @@ def convert(run, out, quantize="mixed", data_path=None):
         for name, array in arrays.items():
             _write_f32(tmp / "parity" / f"{name}.f32", array)
         # the styles the page's codes have: searched (training/encoding.py)
-        style = encoding.encode(encoder, decoder, ds.test.x, metrics["style_search"])[2][:, NUM_CLASSES:]
+        searched = encoding.encode(encoder, encoding.Curves(decoder, metrics["style_search"]), ds.test.x)[2]
+        style = searched[:, NUM_CLASSES:]
         meaning = analysis.describe(ds.test.x, style, ds.test.y)
         meaning["atlas"] = []
         for d in range(metrics["style_dims"]):  # real test digits at style quantiles, per dimension

@@ -73,14 +73,11 @@ class Curves:
         return self._logs[c]
 
 
-def improve(decoder, codes, x, grid, keep=KEEP, codes_bce=None, curves=None):
-    """-> (codes, BCE per image): each code's style replaced by a better one from the grid where
-    there is one. The probabilities never change; the result is never worse than `codes`.
-    codes_bce: the BCE per image of `codes` with this decoder, when the caller has it already;
-    curves: this decoder's Curves on this grid, when the caller keeps them for another search."""
-    curves = Curves(decoder, grid) if curves is None else curves
-    if curves.decoder is not decoder or curves.grid != grid:
-        raise ValueError("improve: the curves are of another decoder or grid")
+def improve(curves, codes, x, keep=KEEP, codes_bce=None):
+    """-> (codes, BCE per image): each code's style replaced by a better one from the curves' grid where
+    there is one, decoded by the curves' decoder. The probabilities never change; the result is never
+    worse than `codes`. codes_bce: the BCE per image of `codes` with this decoder, when the caller has it."""
+    decoder = curves.decoder
     styles = curves.styles
     flat = x.reshape(len(x), -1).astype(np.float32)
     classes = codes[:, :NUM_CLASSES].argmax(1)
@@ -125,18 +122,18 @@ def from_levels(levels, style_range):
     return lo + np.asarray(levels, np.float64) / (2 ** STYLE_BITS - 1) * (hi - lo)
 
 
-def encode(encoder, decoder, x, grid, curves=None):
+def encode(encoder, curves, x):
     """-> (style head's codes, their BCE per image, searched codes, their BCE per image)."""
     codes = encoder.predict(x, batch_size=1000, verbose=0)
-    head_bce = decode_bce(decoder, codes, x)
-    best, best_bce = improve(decoder, codes, x, grid, codes_bce=head_bce, curves=curves)
+    head_bce = decode_bce(curves.decoder, codes, x)
+    best, best_bce = improve(curves, codes, x, codes_bce=head_bce)
     return codes, head_bce, best, best_bce
 
 
-def figures(encoder, decoder, split, grid, curves=None):
+def figures(encoder, curves, split):
     """Accuracy of the class output; mean per-pixel binary cross-entropy of the reconstruction from
     the searched codes (bce) and from the style head's own (bce_style_head)."""
-    head, head_bce, _, bce = encode(encoder, decoder, split.x, grid, curves)
+    head, head_bce, _, bce = encode(encoder, curves, split.x)
     return {"accuracy": round(float(np.mean(head[:, :NUM_CLASSES].argmax(1) == split.y)), 6),
             "bce": round(float(bce.mean()), 6), "bce_style_head": round(float(head_bce.mean()), 6)}
 
@@ -163,7 +160,7 @@ def main(argv=None):
         return 2
     split = getattr(ds, args.split)
     grid = {**metrics["style_search"], **({"points": args.points} if args.points else {})}
-    _, head_bce, _, best_bce = encode(encoder, decoder, split.x, grid)
+    _, head_bce, _, best_bce = encode(encoder, Curves(decoder, grid), split.x)
     print(json.dumps({"run": str(args.run), "split": args.split, "images": len(split.x),
                       "grid_points": grid["points"],
                       "style_head_bce": round(float(head_bce.mean()), 6),

@@ -21,6 +21,9 @@ STYLE_BITS = 8  # ... and each style value in this many bits over style_range
 CONTRACT = {name: globals()[name] for name in (
     "NUM_CLASSES", "IMAGE_SIDE", "BCE_EPSILON", "PERCENTILES", "ATLAS_QUANTILES", "GRID_ROWS", "GRID_GAP",
     "CLASS_BITS", "STYLE_BITS")}
+# the training stages in their order (run.json's and meta.json's "epochs" and "seconds" are keyed by
+# them; each stage's seeds follow from its place), and what one epoch (or round) of each is called
+STAGES = {"classifier": "classifier", "autoencoder": "auto-encoder", "refine": "refine round", "picker": "style picker"}
 CLASS_KEYS = frozenset(str(c) for c in range(NUM_CLASSES))
 STYLE_DIMS = (1, 2)  # the page has a slider for one style value and a pad for two
 # a file name the page may load: no folder, no "..", nothing a URL would read differently

@@ -8,11 +8,11 @@ import json
 import sys
 from pathlib import Path
 
+from training.meta import STAGES
+
 HEADER = ["model", "data", "style dims", "preset", "epochs (+ refine rounds + picker epochs)", "test accuracy",
           "test BCE / pixel (shipped)", "style head alone", "parameters enc / dec", "decoder multiply-adds",
           "decoder weights", "training time (stages)"]
-# the stages in their order, and what one epoch (or round) of each is called (the bench prints it too)
-STAGES = {"classifier": "classifier", "autoencoder": "auto-encoder", "refine": "refine round", "picker": "style picker"}
 
 
 def row(name, m):

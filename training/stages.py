@@ -16,16 +16,15 @@ import numpy as np
 
 from training import critic, encoding, runs, samples
 from training.checkpoints import Checkpoints, TrainingError  # noqa: F401  (TrainingError: for train.py)
-from training.meta import IMAGE_SIDE, NUM_CLASSES
+from training.meta import IMAGE_SIDE, NUM_CLASSES, STAGES
 
 SAMPLE_ROWS = 3  # the per-epoch figure: the 10 digits at low, middle and high style
 REFINE_RATE_END = 0.1  # stage 3's rate decays (cosine) to this share of the start over the rounds
-STAGE_SEEDS = {"classifier": 1, "autoencoder": 2, "refine": 3, "picker": 4}
 
 
 def _epoch_seed(seed, stage, epoch):
     """The run's seed for one epoch (or round) of one stage: its random ops and its data order."""
-    return seed * 10_000 + STAGE_SEEDS[stage] * 1_000 + epoch
+    return seed * 10_000 + (list(STAGES).index(stage) + 1) * 1_000 + epoch
 
 
 def _fresh_epoch(keras, model, seed, stage, epoch):
@@ -173,7 +172,7 @@ def refine(models, ds, p, out, seed, sample_grid, verbose=1):
     val_head = models.encoder.predict(ds.val.x, batch_size=1000, verbose=0)  # the encoder is frozen
 
     def val_bce(curves):
-        return float(encoding.improve(decoder, val_head, ds.val.x, grid, curves=curves)[1].mean())
+        return float(encoding.improve(curves, val_head, ds.val.x)[1].mean())
 
     steps_per_round = -(-len(train.x) // p.batch_size)
     rate = keras.optimizers.schedules.CosineDecay(
@@ -186,7 +185,7 @@ def refine(models, ds, p, out, seed, sample_grid, verbose=1):
     done, history, codes = checkpoints.load()
     curves = encoding.Curves(decoder, grid)  # the decoder's as it is now: each round makes new ones
     if codes is None:
-        codes, train_bce = encoding.improve(decoder, head, train.x, grid, curves=curves)
+        codes, train_bce = encoding.improve(curves, head, train.x)
         history = [_round_row(0, "", train_bce, val_bce(curves))]  # round 0: stage 2's decoder
     else:
         print(f"stage 3: resumed after round {done} of {p.refine_rounds}", flush=True)
@@ -202,7 +201,7 @@ def refine(models, ds, p, out, seed, sample_grid, verbose=1):
         if not np.isfinite(loss):
             raise TrainingError(f"stage 3 (refine): loss became {loss} in round {r}; training stopped")
         curves = encoding.Curves(decoder, grid)
-        codes, train_bce = encoding.improve(decoder, codes, train.x, grid, curves=curves)
+        codes, train_bce = encoding.improve(curves, codes, train.x)
         history.append(_round_row(r, loss, train_bce, val_bce(curves), fit.history.get("critic", [""])[-1]))
         print(f"stage 3: round {r}/{p.refine_rounds}: training BCE {train_bce.mean():.4f}, "
               f"validation BCE {history[-1]['val_bce_searched']:.4f} (searched codes)", flush=True)
@@ -226,7 +225,7 @@ def pick_styles(models, ds, p, out, seed, codes, curves, verbose=1):
     medians = style_picker.bin_styles(codes[:, NUM_CLASSES:], edges)
     head = models.encoder.predict(val.x, batch_size=1000, verbose=0)
     regression_bce = encoding.decode_bce(decoder, head, val.x)
-    val_codes = encoding.improve(decoder, head, val.x, curves.grid, codes_bce=regression_bce, curves=curves)[0]
+    val_codes = encoding.improve(curves, head, val.x, codes_bce=regression_bce)[0]
     features = style_picker.features_model(keras, models.encoder)
     keras.utils.set_random_seed(_epoch_seed(seed, "picker", 0))  # its new layers' first weights, resumed or not
     trainer, picker = style_picker.build(keras, models.encoder, medians)

@@ -98,13 +98,12 @@ def run(args):
     seconds = {"classifier": stages.train_classifier(models, ds, p, out, args.seed, verbose),
                "autoencoder": stages.train_autoencoder(models, ds, p, out, args.seed, sample_grid, verbose)}
     curves, codes, seconds["refine"] = stages.refine(models, ds, p, out, args.seed, sample_grid, verbose)
-    grid = curves.grid
     style_head, seconds["picker"] = (stages.pick_styles(models, ds, p, out, args.seed, codes, curves, verbose)
                                      if p.style_bins else (None, 0.0))
     t_end = time.time()
 
     figures = {f"{part}_{name}": value for part, split in (("val", ds.val), ("test", ds.test))
-               for name, value in encoding.figures(models.encoder, models.decoder, split, grid, curves).items()}
+               for name, value in encoding.figures(models.encoder, curves, split).items()}
     style = samples.style_stats(codes[:, NUM_CLASSES:], ds.train.y)
     runs.write_whole(out / "encoder.h5", lambda tmp: models.encoder.save(str(tmp)))
     runs.write_whole(out / "decoder.h5", lambda tmp: models.decoder.save(str(tmp)))
@@ -117,7 +116,7 @@ def run(args):
         "parameters": model_lib.parameter_counts(models.encoder, models.decoder), "frozen_layers": models.frozen,
         "decoder_multiply_adds": model_lib.multiply_adds(models.decoder),
         "encoder_multiply_adds": model_lib.multiply_adds(models.encoder),
-        "style_search": grid, **({"style_head": style_head} if style_head else {}),
+        "style_search": curves.grid, **({"style_head": style_head} if style_head else {}),
         "epochs": {"classifier": p.epochs_classifier, "autoencoder": p.epochs_autoencoder,
                    "refine": p.refine_rounds, "picker": p.picker_epochs if style_head else 0},
         "seconds": {**seconds, "total": _total(seconds, time.time() - t_end)},
