@@ -1,12 +1,10 @@
 """Stage 4's style head (training/style_picker.py): its bins, the style it outputs, what it leaves
 alone, and the run's choice between it and the regression head."""
 import json
-import shutil
 
 import numpy as np
 import pytest
 
-from helpers import run_cli, train_args
 from training import style_picker
 
 
@@ -85,22 +83,3 @@ def test_the_run_ships_the_head_that_draws_validation_better(tiny_run):
     assert m["val_bce_style_head"] == pytest.approx(head[f"val_bce_{chosen}"], abs=1e-6)
     names = {layer.name for layer in tf_keras.models.load_model(tiny_run / "encoder.h5", compile=False).layers}
     assert ("style_pick_bins" in names) == (chosen == "picker") and ("style_dense" in names) == (chosen == "regression")
-
-
-def test_stage_four_started_in_a_resumed_run_learns_the_same_picker(tiny_run, tmp_path):
-    """A run stopped between stages 3 and 4 and resumed: its picker starts from the same weights
-    as the one of a run never stopped, so it ships the same encoder, byte for byte in its figures."""
-    resumed = tmp_path / "resumed"
-    shutil.copytree(tiny_run, resumed)
-    for name in ("metrics.json", "encoder.h5", "decoder.h5", "history_picker.csv"):
-        (resumed / name).unlink()
-    for checkpoint in (resumed / "checkpoints").glob("picker*"):
-        checkpoint.unlink()
-    done = run_cli(*train_args(resumed))
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert "stage 3: resumed after round 2 of 2" in done.stdout
-    picker_rows = [(run / "history_picker.csv").read_text() for run in (tiny_run, resumed)]
-    assert picker_rows[0] == picker_rows[1]
-    figures = [json.loads((run / "metrics.json").read_text()) for run in (tiny_run, resumed)]
-    for key in ("style_head", "val_bce_style_head", "test_bce_style_head", "test_bce"):
-        assert figures[0][key] == figures[1][key], key

@@ -60,14 +60,14 @@ ODD = ["NaN", "-Infinity", "Infinity", "1e308", "-1e308", "<img src=x onerror=al
 KEYS = ["model", "mode", "digit", "from", "to", "t", "style", "play", "what", "speed", "between", "x", "__proto__", "constructor"]
 
 
-def test_1000_odd_url_states_never_break_the_page(open_page):
+def test_300_odd_url_states_never_break_the_page(open_page):
     import random
     from urllib.parse import quote
     rng = random.Random(0)
     watch = open_page()
     page = watch.page
     hashes = []
-    for _ in range(1000):
+    for _ in range(300):
         pairs = [(rng.choice(KEYS), rng.choice(ODD + [str(rng.uniform(-1e6, 1e6)), "mnist", "pair", "nope"]))
                  for _ in range(rng.randint(1, 8))]
         hashes.append("#" + "&".join(f"{quote(k)}={quote(v)}" for k, v in pairs))
