@@ -20,17 +20,28 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 PARITY_BOUND = {"pixels": 1e-4, "probs": 1e-4, "style_fraction": 1e-5}
 
 
+def style_bound(meta):
+    """How far a style value may be from Keras': a share of the style range's width. The picker's style
+    is its bins' medians weighted by a softmax of logits x SHARPNESS: near a tie of two bins it moves
+    SHARPNESS times as fast as the logits, and so does float32 arithmetic in another order (a tiny
+    run's digit near a tie: 4.7e-4 on the page's runner, of a width of 13.5)."""
+    width = max(hi - lo for lo, hi in meta["style_range"])
+    if meta.get("style_head", {}).get("shipped") == "picker":
+        from training.style_picker import SHARPNESS
+        width *= SHARPNESS
+    return PARITY_BOUND["style_fraction"] * width
+
+
 def assert_parity(result, meta):
     bound = PARITY_BOUND
-    width = max(hi - lo for lo, hi in meta["style_range"])
     assert result["decoder_max_abs_diff"] <= bound["pixels"], result
     assert result["encoder_probs_max_abs_diff"] <= bound["probs"], result
-    assert result["encoder_style_max_abs_diff"] <= bound["style_fraction"] * width, result
+    assert result["encoder_style_max_abs_diff"] <= style_bound(meta), result
     assert result["decoder_tensors_leaked"] == 0 and result["encoder_tensors_leaked"] == 0, result
     # the page's runner (web/static/js/net.js), on the same inputs: as close to Keras, and to tf-layers
     assert result["net_decoder_max_abs_diff"] <= bound["pixels"], result
     assert result["net_encoder_probs_max_abs_diff"] <= bound["probs"], result
-    assert result["net_encoder_style_max_abs_diff"] <= bound["style_fraction"] * width, result
+    assert result["net_encoder_style_max_abs_diff"] <= style_bound(meta), result
     assert result["net_decoder_vs_layers_max_abs_diff"] <= bound["pixels"], result
     assert result["net_decoder_tensors_leaked"] == 0 and result["net_encoder_tensors_leaked"] == 0, result
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from helpers import PARITY_BOUND, ROOT
+from helpers import PARITY_BOUND, ROOT, style_bound
 from pagetools import IDLE, pixels
 
 COMMITTED = sorted(p for p in (ROOT / "converted_model").iterdir() if (p / "meta.json").is_file())
@@ -38,9 +38,7 @@ def test_every_model_runs_on_every_backend_as_keras_does(open_page, model, backe
     digits, encoded = read("digits"), read("encoded")
     got = np.asarray(page.evaluate("(d) => digitMorph.encode(d)", digits[:4].reshape(4, -1).tolist()))
     assert np.abs(got[:, :10] - encoded[:4, :10]).max() <= PARITY_BOUND["probs"]
-    meta = json.loads((model / "meta.json").read_text())
-    width = max(hi - lo for lo, hi in meta["style_range"])
-    assert np.abs(got[:, 10:] - encoded[:4, 10:]).max() <= PARITY_BOUND["style_fraction"] * width
+    assert np.abs(got[:, 10:] - encoded[:4, 10:]).max() <= style_bound(json.loads((model / "meta.json").read_text()))
     assert watch.errors == [] and watch.foreign == []
 
 
