@@ -82,6 +82,7 @@ def test_architecture_marks_the_frozen_classifier_and_shows_the_code(open_page, 
     trained_in = dict(row.split("\t")[0::4] for row in box.locator("tbody").first.locator("tr").all_inner_texts())
     picked = meta.get("style_head", {}).get("shipped") == "picker"
     assert (trained_in.get("style_pick_bins") == "stage 4") == picked and ("style_dense" in trained_in) != picked
+    assert all(trained_in[name] == "stages 2 and 4" for name in ("style_pick_norm", "style_pick_dense") if picked)
     assert "28 × 28 × 1" in box.locator("tbody").first.inner_text()
     cells = box.locator(".arch-cell")
     assert cells.count() == meta["code_size"]

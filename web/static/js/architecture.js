@@ -70,13 +70,16 @@ const arrow = () => { // ↓ (style.css)
 };
 
 // When a layer's weights learned: the classifier in stage 1 only, the style head in stage 2, the
-// decoder in stages 2 and 3, the style picker that replaced the style head's last layers in stage 4
-// (training/style_picker.py; its last layer holds the bins' median styles, set, not learned).
+// decoder in stages 2 and 3. The style picker replaced the style head's last layers in stage 4
+// (training/style_picker.py): its bins layer is new there, the layers before it are copies of the
+// style head's that go on learning from their stage-2 weights, and its last layer holds the bins'
+// median styles, set, not learned.
 function trainedIn(layer, decoder) {
   if (decoder) return 'stages 2–3';
   if (layer.frozen) return 'stage 1, frozen';
   if (layer.name === 'style_pick') return 'set in stage 4';
-  return layer.name.startsWith('style_pick') ? 'stage 4' : 'stage 2';
+  if (layer.name === 'style_pick_bins') return 'stage 4';
+  return layer.name.startsWith('style_pick') ? 'stages 2 and 4' : 'stage 2';
 }
 
 function partTable(title, part, note, decoder = false) {
