@@ -5,9 +5,9 @@
 With one style value per class, the decoder draws one curve of images per class, and the best point
 on that curve for an image can jump from one end to the other as the image changes a little: no
 forward pass can follow such jumps. So an image's code is its class probabilities and the style
-found here: the style head's value is one candidate; the others come from the curve of the image's
-most likely class (its one-hot code at a fixed grid of style values), scored for every image at
-once, the best re-scored with the image's real probabilities. Training uses it (stage 3 and
+found here: the style head's value is one candidate; the other is the point of the curve of the
+image's most likely class (its one-hot code at a fixed grid of style values) that scores best,
+scored for every image at once, then decoded with the image's real probabilities. Training uses it (stage 3 and
 every figure, conversion's check of the shipped weights); the CLI prints what it gains over the
 style head alone on a split of a finished run.
 """
