@@ -121,8 +121,11 @@ def test_a_step_decoded_ahead_draws_what_the_step_asks_for(open_page):
 
 
 # the first look (drawn under the live digit before the decoder), and the live digit; null: not drawn
+# (also while a slow network has not yet delivered the canvas's part of the HTML)
 FIRST_INK = """() => {
-  const d = document.getElementById('digit-first').getContext('2d').getImageData(0, 0, 28, 28).data;
+  const canvas = document.getElementById('digit-first');
+  if (!canvas) return Array(784).fill(null);
+  const d = canvas.getContext('2d').getImageData(0, 0, 28, 28).data;
   return Array.from({ length: 784 }, (_, i) => d[4 * i + 3] === 0 ? null : d[4 * i]);
 }"""
 LIVE_INK = """async () => {
