@@ -2,6 +2,7 @@
 use, run in a Web Worker by net.js): it decodes and encodes every committed model on every backend
 as Keras does, and the first digit needs only the files it must have (issue 17)."""
 import json
+import time
 from pathlib import Path
 
 import numpy as np
@@ -144,8 +145,8 @@ def test_never_an_empty_frame_on_a_slow_network(browser, site):
     cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 150,
                                                   "downloadThroughput": 1.6e6 / 8, "uploadThroughput": 0.75e6 / 8})
     page.goto(site["url"], wait_until="commit")
-    early = None
-    for _ in range(400):
+    early, start = None, time.monotonic()
+    while time.monotonic() - start < 120:  # (a loaded machine is slow to get there; what counts is which comes first)
         if page.evaluate("typeof window.digitMorph") != "undefined" and page.evaluate("digitMorph.firstFrameMs") is not None:
             break
         ink = page.evaluate(FIRST_INK)
@@ -153,7 +154,8 @@ def test_never_an_empty_frame_on_a_slow_network(browser, site):
             early = np.asarray(ink, float)
             break
         page.wait_for_timeout(25)
-    assert early is not None, "the digit stayed empty until the decoder drew it"
+    assert early is not None, ("the digit stayed empty until the decoder drew it", time.monotonic() - start,
+                               page.evaluate("window.digitMorph?.firstFrameMs"))
     assert page.evaluate("digitMorph.firstFrameMs") is None
     page.evaluate("digitMorph.ready")
     live = np.asarray(page.evaluate(LIVE_INK), float)

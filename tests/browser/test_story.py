@@ -27,6 +27,15 @@ def watch_requests(page):
     return seen
 
 
+# Wait until the scrubber's canvas shows sprite frame `frame`, 30 s at most (not wait_for_function: it
+# evals a string, the CSP refuses)
+SHOWN = """async (frame) => {
+    const end = performance.now() + 30000;
+    while (document.querySelector('#watched canvas')?.dataset.frame !== String(frame) && performance.now() < end)
+        await new Promise((r) => setTimeout(r, 20));
+}"""
+
+
 @pytest.mark.parametrize("name", COMMITTED)
 def test_training_watched(open_page, name):
     watch = open_page(f"?model={name}")
@@ -54,13 +63,13 @@ def test_training_watched(open_page, name):
     # the validation figure the scrubber says is the run's own
     val = data["curves"]["refine"]["val_bce_searched"][-1] if last["stage"] == "refine" else data["curves"]["autoencoder"]["val_loss"][-1]
     assert f"validation BCE {val:.4f}" in slider.get_attribute("aria-valuetext")
-    # the canvas shows that frame of the sprite: ink on paper, and another frame differs
-    page.evaluate(IDLE)
+    # the canvas shows that frame of the sprite (once it has decoded): ink on paper, and another frame differs
+    page.evaluate(SHOWN, len(frames) - 1)
     grab = "() => Array.from(document.querySelector('#watched canvas').getContext('2d').getImageData(0, 0, 298, 88).data.filter((_, i) => i % 4 === 0))"
     end = page.evaluate(grab)
     assert min(end) < 80 and max(end) > 200
     page.keyboard.press("Home")
-    page.evaluate(IDLE)
+    page.evaluate(SHOWN, 0)
     assert page.evaluate(grab) != end
     assert box.locator("canvas").get_attribute("aria-label").startswith("The ten classes")
     assert box.locator("svg[role=img]").count() >= 1

@@ -5,7 +5,7 @@ import json
 import re
 
 import pytest
-from pagetools import COMMITTED, ROOT
+from pagetools import COMMITTED, IDLE, ROOT
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
@@ -81,6 +81,25 @@ def test_class_names_are_whole_and_nothing_scrolls_sideways(open_page, name, vie
 
 
 TWO_STYLES = [name for name, meta in METAS.items() if meta["style_dims"] == 2]
+
+
+# Each code bar's value: its text, and whether it fits inside its bar's width.
+BAR_VALUES = """() => [...document.querySelectorAll('#code .bar')].map((bar) => {
+    const value = bar.querySelector('.value');
+    return [value.textContent, value.scrollWidth <= value.clientWidth + 1];
+})"""
+
+
+@pytest.mark.parametrize("name", COMMITTED)
+def test_the_code_s_values_fit_their_bars_at_the_style_s_ends(open_page, name):
+    """The widest values a bar shows are a style's ends (the 2-style pad reaches -22.9 and 17.1)."""
+    ends = ["0,0", "1,1"] if METAS[name]["style_dims"] == 2 else ["0", "1"]
+    for end in ends:
+        page = open_page(f"?model={name}#mode=walk&digit=8&style={end}", viewport=DESKTOP).page
+        page.evaluate("digitMorph.ready")
+        page.evaluate(IDLE)
+        values = page.evaluate(BAR_VALUES)
+        assert all(text and fits for text, fits in values), (end, values)
 
 
 @pytest.mark.parametrize("name", COMMITTED)

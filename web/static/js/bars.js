@@ -4,6 +4,8 @@
 
 // A bar's fill for a value in [0, 1], as a vertical scale of the full fill (style.css).
 const fillScale = (v) => `scaleY(${Math.min(1, Math.max(0, v)).toFixed(4)})`;
+// A style value in at most five characters, so that it fits above its narrow bar: -22.9 is "-23".
+const styleText = (v) => v.toFixed(Math.abs(v) >= 9.95 ? 0 : Math.abs(v) >= 0.995 ? 1 : 2);
 
 export function drawCode(container, classes, style, styleRange, labels) {
   const key = `${labels.join('|')}|${style.length}`;
@@ -38,6 +40,6 @@ export function drawCode(container, classes, style, styleRange, labels) {
     const [lo, hi] = styleRange[d];
     const bar = bars[classes.length + d];
     bar.querySelector('.fill').style.transform = fillScale((v - lo) / (hi - lo));
-    bar.querySelector('.value').textContent = v.toFixed(2);
+    bar.querySelector('.value').textContent = styleText(v);
   });
 }

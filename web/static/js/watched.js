@@ -136,6 +136,7 @@ export async function showWatched(box, meta) {
         if (sprite.complete && sprite.naturalWidth && p.frame != null) {
           const ctx = canvas.getContext('2d');
           ctx.drawImage(sprite, 0, p.frame * layout.frame_height, layout.width, layout.frame_height, 0, 0, layout.width, layout.frame_height);
+          canvas.dataset.frame = p.frame; // (which frame is shown: the sprite decodes after the section opens)
         }
       }
     };
