@@ -44,6 +44,37 @@ def test_a_decoder_that_draws_the_class_passes_and_noise_fails():
     assert noise["failures"]["grid"][0].startswith("class ")
 
 
+class RealDigitDecoder:
+    """Draws, for class c, real digit c of `digits` at the slider's middle and a grey smear at its ends."""
+
+    def __init__(self, digits):
+        self.digits = digits
+
+    def predict(self, codes, **_):
+        images = self.digits[codes[:, :NUM_CLASSES].argmax(1)].copy()
+        images[np.isin(codes[:, NUM_CLASSES], [-2.0, 3.0])] = 0.5  # the 1st and 99th percentiles
+        return images
+
+
+def test_a_grey_smear_the_reader_passes_is_far_from_every_real_digit():
+    rng = np.random.default_rng(0)
+    x = (rng.random((50, 28, 28, 1)) > 0.8).astype(np.float32)
+    y = np.arange(50) % NUM_CLASSES
+    result = legibility.measure(RealDigitDecoder(x[:NUM_CLASSES]), ClassPixelReader(), META, real=(x, y))
+    near = result["nearest_real"]
+    assert result["grid"] == 1.0  # the reader passes every cell, smears too
+    assert near["elsewhere"] == pytest.approx(-np.log(1 - 1e-7), abs=1e-6)  # a real digit, drawn exactly
+    assert near["ends"] > 0.6 and len(near["farthest"]) == 5
+    assert all(" at position 0.000" in w or " at position 1.000" in w for w in near["farthest"])
+
+
+class ClassPixelReader:
+    """Reads every grid cell as the class its code stands for, whatever is drawn: a reader a smear fools."""
+
+    def predict(self, images, **_):
+        return np.tile(np.eye(NUM_CLASSES), (len(images) // NUM_CLASSES, 1))
+
+
 def test_the_cases_walk_the_pages_positions_and_both_morph_ends():
     codes, expected, _ = legibility.grid_cases([TABLES] * NUM_CLASSES, 1)
     assert codes[:NUM_CLASSES, NUM_CLASSES].tolist() == [-2.0] * NUM_CLASSES  # position 0: the 1st percentile

@@ -3,10 +3,17 @@
 Reconstruction alone teaches the decoder only at the styles real digits are found at. At a class's
 rare styles (the tails the slider's ends reach) few and very different digits are found, and the
 decoder draws their average: a ghost. So each stage-3 step also decodes a few codes the page can
-show -- every class at a slider position drawn uniformly from its 1st to its 99th percentile, and
+show -- every class at a slider position between its 1st and its 99th percentile (END_WEIGHT), and
 morphs a -> b near either end -- and the frozen classifier must read them as the class they stand
 for (cross-entropy, weighted by the preset's critic_weight). The classifier only judges; it does not
 learn. The legibility figures come from another network (training/reader.py), which nothing here sees.
+
+Being read as the right class is not enough: a faint smear can be read as a 2. So each pure-class
+critic code also has the NEIGHBOURS real training digits of its class whose searched styles lie
+nearest to its own, and the decoder's image must come close to one of them (the least binary
+cross-entropy of the few, weighted by the preset's real_weight): it draws one real digit from there,
+not the average of all of them. Where digits are many (the slider's middle) reconstruction already
+decides; in the tails, where they are few and different, this decides.
 """
 import numpy as np
 
@@ -15,13 +22,17 @@ from training.meta import NUM_CLASSES
 MORPH_SHARE = 0.25  # of the critic's codes: morphs near an end; the rest pure classes
 MORPH_END = 0.25  # t <= this must read as the start, t >= 1 - this as the end (legibility's rule)
 PER_BATCH = 32  # critic codes decoded beside each training batch
+NEIGHBOURS = 8  # real digits a pure critic code may draw one of
+# slider positions are drawn from Beta(END_WEIGHT, END_WEIGHT): below 1, more of them near the ends,
+# where few real digits teach the decoder and the ghosts were
+END_WEIGHT = 0.5
 
 
 def sample(tables, n, rng):
     """-> (codes [n, 10 + k], labels [n]): codes the page can show and the class each must read as.
     tables: the 10 per-class percentile tables the page will walk (samples.class_tables)."""
     dims = len(next(iter(tables[0].values())))
-    u = rng.random((n, dims))
+    u = rng.beta(END_WEIGHT, END_WEIGHT, (n, dims))
     per_class = np.zeros((n, NUM_CLASSES, dims))
     for c, table in enumerate(tables):  # samples.style_at for every row at once
         keys = sorted(table, key=float)
@@ -40,24 +51,70 @@ def sample(tables, n, rng):
     return np.concatenate([classes, style], 1).astype(np.float32), a
 
 
-def trainer(keras, tf, decoder, classifier, weight):
+def neighbours(critic_codes, labels, styles, y, k=NEIGHBOURS):
+    """-> [n, k] indices into the training set: for each critic code, the k digits of its class
+    (labels) whose searched styles (styles [N, dims], y [N]) are nearest its own, each style dimension
+    in units of the class's spread; and [n] 1.0 where the code is a pure class (a morph has no real
+    digits to be like: only its class counts)."""
+    style = critic_codes[:, NUM_CLASSES:].astype(np.float32)
+    pure = critic_codes[:, :NUM_CLASSES].max(1) == 1
+    out = np.zeros((len(critic_codes), k), np.int32)
+    for c in range(NUM_CLASSES):
+        mine, asked = np.flatnonzero(y == c), np.flatnonzero((labels == c) & pure)
+        if not len(asked):
+            continue
+        if len(mine) < k:
+            raise ValueError(f"class {c} has {len(mine)} training digits; the critic needs {k}")
+        scale = styles[mine].std(0) + 1e-9
+        theirs = (styles[mine] / scale).astype(np.float32).T  # [dims, digits]
+        ours = style[asked] / scale.astype(np.float32)
+        if len(theirs) == 1 and len(mine) >= 2 * k:  # sorted, the k nearest lie within k places of where the code goes
+            order = np.argsort(theirs[0], kind="stable")
+            line = theirs[0][order]
+            start = np.clip(np.searchsorted(line, ours[:, 0]) - k, 0, len(line) - 2 * k)
+            window = start[:, None] + np.arange(2 * k)
+            best = np.argpartition(np.abs(line[window] - ours), k - 1, axis=1)[:, :k]
+            out[asked] = mine[order[np.take_along_axis(window, best, 1)]]
+            continue
+        for rows in np.array_split(np.arange(len(asked)), max(1, len(asked) // 1000)):
+            far = sum((ours[rows, d, None] - theirs[d]) ** 2 for d in range(len(theirs)))  # [rows, digits]
+            out[asked[rows]] = mine[np.argpartition(far, k - 1, axis=1)[:, :k]]
+    return out, pure.astype(np.float32)
+
+
+def trainer(keras, tf, decoder, classifier, weight, real_weight=0.0, real_images=None):
     """A model whose training step updates `decoder` on reconstruction (binary cross-entropy) plus
-    `weight` x the classifier's cross-entropy on the first PER_BATCH critic codes of the batch. One
-    forward pass for both, so BatchNorm sees them together. Input: ((codes, critic codes, labels), x)."""
+    `weight` x the classifier's cross-entropy on the first PER_BATCH critic codes of the batch, plus
+    `real_weight` x, for the pure ones among them, the least cross-entropy to their real neighbours
+    (rows of real_images, the training set [N, 28, 28, 1]). One forward pass for all, so BatchNorm
+    sees them together. Input: ((codes, critic codes, labels, neighbour indices, pure), x)."""
     bce = keras.losses.BinaryCrossentropy()
     ce = keras.losses.SparseCategoricalCrossentropy()
+    real = tf.Variable(real_images if real_weight else np.zeros((1, 28, 28, 1), np.float32), trainable=False)
 
     class Trainer(keras.Model):
         def train_step(self, data):
-            (codes, critic_codes, labels), x = data
+            (codes, critic_codes, labels, near, pure), x = data
             n = tf.shape(codes)[0]
             with tf.GradientTape() as tape:
                 images = decoder(tf.concat([codes, critic_codes[:PER_BATCH]], 0), training=True)
                 reconstruction = bce(x, images[:n])
                 critic = ce(labels[:PER_BATCH], classifier(images[n:], training=False))
                 loss = reconstruction + weight * critic
+                likeness = tf.constant(0.0)
+                if real_weight:
+                    likeness = _likeness(tf, images[n:], tf.gather(real, near[:PER_BATCH]), pure[:PER_BATCH])
+                    loss += real_weight * likeness
             grads = tape.gradient(loss, decoder.trainable_variables)
             self.optimizer.apply_gradients(zip(grads, decoder.trainable_variables))
-            return {"loss": reconstruction, "critic": critic}
+            return {"loss": reconstruction, "critic": critic, "real": likeness}
 
     return Trainer()
+
+
+def _likeness(tf, images, neighbours, pure):
+    """Mean over the pure codes of the least per-pixel cross-entropy between each image [m, 28, 28, 1]
+    and its neighbours [m, k, 28, 28, 1] (clipped as Keras' loss clips)."""
+    p = tf.clip_by_value(images[:, None], 1e-7, 1 - 1e-7)
+    per = -tf.reduce_mean(neighbours * tf.math.log(p) + (1 - neighbours) * tf.math.log(1 - p), axis=[2, 3, 4])
+    return tf.reduce_sum(tf.reduce_min(per, axis=1) * pure) / tf.maximum(tf.reduce_sum(pure), 1.0)

@@ -1,6 +1,6 @@
 """Does every position of every slider draw a legible digit? An independent reader decides.
 
-    python -m training.legibility converted_model/mnist --reader readers/mnist [--write]
+    python -m training.legibility converted_model/mnist --reader readers/mnist [--data D.npz] [--write]
 
 Decodes, with the shipped (quantised) weights, what the page can show, and has the reader
 (training/reader.py: never part of training) read each image:
@@ -11,6 +11,12 @@ Decodes, with the shipped (quantised) weights, what the page can show, and has t
   t <= 0.25 must read as a and t >= 0.75 as b.
 Prints the shares read correctly and every cell that is not; --write also records them in the
 model's meta.json (field "legibility"). Exits 1 when a share is below its goal.
+
+A faint smear can still be read as the right class. So with --data (the model's .npz) it also says how
+far each grid cell is from the nearest real training digit of its class (the least per-pixel binary
+cross-entropy, as the loss measures an image against a digit): at the slider's ends (the pad's edge)
+and everywhere else, and the cells farthest from any real digit of their class. A ghost is far
+from every one.
 """
 import argparse
 import json
@@ -22,8 +28,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np  # noqa: E402
 
+from training import data as data_lib  # noqa: E402
 from training import reader as reader_lib  # noqa: E402
 from training import runs, samples  # noqa: E402
+from training.meta import BCE_EPSILON as EPSILON  # noqa: E402
 from training.meta import NUM_CLASSES  # noqa: E402
 
 GRID_POSITIONS = 41
@@ -71,8 +79,9 @@ def morph_cases(tables, style_dims):
     return np.array(codes, np.float32), np.array(expected), where
 
 
-def measure(decoder, reader, meta):
-    """-> {"grid": share, "morph": share, "grid_cells", "morph_cells", "failures": {...}}."""
+def measure(decoder, reader, meta, real=None):
+    """-> {"grid": share, "morph": share, "grid_cells", "morph_cells", "failures": {...}} and, given the
+    training split `real` (x, y), "nearest_real" (see nearest_real)."""
     tables = samples.class_tables(meta)
     result = {"failures": {}}
     for name, cases in (("grid", grid_cases), ("morph", morph_cases)):
@@ -83,13 +92,33 @@ def measure(decoder, reader, meta):
         result[name] = round(1 - len(wrong) / len(codes), 4)
         result[f"{name}_cells"] = len(codes)
         result["failures"][name] = [f"{where[i]} reads as {read[i]}" for i in wrong]
+        if name == "grid" and real is not None:
+            edge = np.repeat(np.any((positions(meta["style_dims"]) == 0) | (positions(meta["style_dims"]) == 1), 1),
+                             NUM_CLASSES)
+            result["nearest_real"] = nearest_real(images, expected, edge, where, *real)
     return result
+
+
+def nearest_real(images, expected, edge, where, x, y, worst=5):
+    """The least per-pixel binary cross-entropy between each image and a real digit of its class (x, y:
+    the training split): the mean at the slider's ends (edge: the cells there), elsewhere, and the
+    `worst` cells."""
+    flat = lambda a: a.reshape(len(a), -1).astype(np.float64)  # noqa: E731
+    p = np.clip(flat(images), EPSILON, 1 - EPSILON)
+    log_p, log_q, x = np.log(p), np.log(1 - p), flat(x)
+    least = np.zeros(len(images))
+    for c in np.unique(expected):
+        cells, digits = np.flatnonzero(expected == c), x[y == c]
+        least[cells] = (-(log_p[cells] @ digits.T + log_q[cells] @ (1 - digits).T) / x.shape[1]).min(1)
+    return {"ends": round(float(least[edge].mean()), 4), "elsewhere": round(float(least[~edge].mean()), 4),
+            "farthest": [f"{where[i]}: {least[i]:.3f}" for i in np.argsort(-least)[:worst]]}
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("model", type=Path, help="a converted model folder (meta.json, decoder/)")
     ap.add_argument("--reader", type=Path, default=Path("readers/mnist"), help="made by python -m training.reader")
+    ap.add_argument("--data", type=Path, help="the model's .npz: also measure how far each grid cell is from a real digit")
     ap.add_argument("--write", action="store_true", help="record the result in the model's meta.json")
     args = ap.parse_args(argv)
     try:
@@ -97,12 +126,16 @@ def main(argv=None):
         reader, about = reader_lib.load(args.reader)
         if about["dataset"] != meta["dataset"]:
             raise runs.RunError(f"{args.reader} reads {about['dataset']}, {args.model} draws {meta['dataset']}")
+        real = None
+        if args.data:
+            train = data_lib.load(meta["dataset"], str(args.data)).train
+            real = (train.x, train.y)
         import tensorflowjs
         decoder = tensorflowjs.converters.load_keras_model(str(args.model / "decoder" / "model.json"))
-    except (OSError, ValueError, KeyError, runs.RunError) as e:
+    except (OSError, ValueError, KeyError, runs.RunError, data_lib.DataError) as e:
         print(f"error: {args.model}: {e}", file=sys.stderr)
         return 2
-    result = measure(decoder, reader, meta)
+    result = measure(decoder, reader, meta, real)
     result["reader"] = {k: about[k] for k in ("test_accuracy", "seed", "parameters")}
     if args.write:
         runs.write_json(args.model / "meta.json", {**meta, "legibility": result})

@@ -42,6 +42,7 @@ class Preset:
     refine_rounds: int = 0                # stage 3: decoder epochs on searched codes (training/stages.py)
     refine_learning_rate: float = 3e-4
     critic_weight: float = 0.0            # stage 3: the frozen classifier reads what the page can show (training/critic.py)
+    real_weight: float = 0.0              # stage 3: ... and each pure critic code draws one of its real neighbours
     style_bins: int = 0                   # stage 4: a style head that picks one of this many bins (training/style_picker.py)
     picker_epochs: int = 8
 
@@ -64,7 +65,7 @@ PRESETS = {
         style_hidden=64, decoder_dense=0, decoder_start=64,
         decoder_blocks=(64, "up", 64, 32, "up", 16), decoder_batchnorm=True,
         epochs_classifier=16, epochs_autoencoder=12, batch_size=128,
-        learning_rate=2e-3, cosine=True, refine_rounds=8, critic_weight=0.1,
+        learning_rate=2e-3, cosine=True, refine_rounds=8, critic_weight=0.1, real_weight=0.5,
         style_bins=128,
     ),
 }

@@ -180,7 +180,7 @@ def refine(models, ds, p, out, seed, sample_grid, verbose=1):
     decoder.compile(keras.optimizers.Adam(rate), "binary_crossentropy")
     learner = decoder
     if p.critic_weight:
-        learner = critic.trainer(keras, tf, decoder, models.classifier, p.critic_weight)
+        learner = critic.trainer(keras, tf, decoder, models.classifier, p.critic_weight, p.real_weight, train.x)
         learner.compile(decoder.optimizer)  # the decoder's: the checkpoint keeps its state
     done, history, codes = checkpoints.load()
     curves = encoding.Curves(decoder, grid)  # the decoder's as it is now: each round makes new ones
@@ -194,7 +194,8 @@ def refine(models, ds, p, out, seed, sample_grid, verbose=1):
         inputs = codes
         if p.critic_weight:  # the styles the page would walk now: the searched codes' percentiles
             tables = samples.class_tables(samples.style_stats(codes[:, NUM_CLASSES:], train.y))
-            inputs = (codes, *critic.sample(tables, len(codes), np.random.default_rng([seed, r])))
+            critic_codes, labels = critic.sample(tables, len(codes), np.random.default_rng([seed, r]))
+            inputs = (codes, critic_codes, labels, *critic.neighbours(critic_codes, labels, codes[:, NUM_CLASSES:], train.y))
         fit = learner.fit(_rounds_dataset(tf, inputs, train.x, p.batch_size, _epoch_seed(seed, "refine", r)),
                           epochs=1, verbose=verbose)
         loss = fit.history["loss"][-1]
@@ -202,7 +203,8 @@ def refine(models, ds, p, out, seed, sample_grid, verbose=1):
             raise TrainingError(f"stage 3 (refine): loss became {loss} in round {r}; training stopped")
         curves = encoding.Curves(decoder, grid)
         codes, train_bce = encoding.improve(curves, codes, train.x)
-        history.append(_round_row(r, loss, train_bce, val_bce(curves), fit.history.get("critic", [""])[-1]))
+        history.append(_round_row(r, loss, train_bce, val_bce(curves), fit.history.get("critic", [""])[-1],
+                                  fit.history.get("real", [""])[-1]))
         print(f"stage 3: round {r}/{p.refine_rounds}: training BCE {train_bce.mean():.4f}, "
               f"validation BCE {history[-1]['val_bce_searched']:.4f} (searched codes)", flush=True)
         checkpoints.save(r, history, codes)
@@ -252,6 +254,7 @@ def pick_styles(models, ds, p, out, seed, codes, curves, verbose=1):
             "val_bce_picker": round(picker_bce, 6)}, checkpoints.seconds()
 
 
-def _round_row(r, loss, train_bce, val_bce, critic_loss=""):
-    return {"round": r, "loss": loss, "critic_loss": critic_loss, "train_bce_searched": float(train_bce.mean()),
+def _round_row(r, loss, train_bce, val_bce, critic_loss="", real_loss=""):
+    return {"round": r, "loss": loss, "critic_loss": critic_loss, "real_loss": real_loss,
+            "train_bce_searched": float(train_bce.mean()),
             "val_bce_searched": val_bce}
