@@ -43,6 +43,19 @@ def interrupt_when(args, ready, timeout=300):
     return stderr
 
 
+# The training command with every file's temporary copy kept 0.2 s before its rename, so that the
+# first interruption surely lands while a checkpoint is being written: a temporary file lives ~1 ms
+# otherwise, and a clean-clone CI once polled past all of them (the run ended, exit 0).
+SLOW_WRITES = """
+import runpy, sys, time
+from training import runs
+write_whole = runs.write_whole
+runs.write_whole = lambda path, write: write_whole(path, lambda tmp: (write(tmp), time.sleep(0.2)))
+sys.argv = ["training.train", *sys.argv[1:]]
+runpy.run_module("training.train", run_name="__main__", alter_sys=True)
+"""
+
+
 def done_after(state):
     """Epochs a stage's checkpoint vouches for (its history_*.csv, written just after, may lag it:
     a Ctrl-C can land in between)."""
@@ -66,7 +79,8 @@ def test_ctrl_c_anywhere_then_resume_gives_the_uninterrupted_figures(tiny_run, t
 
     def temporary():
         return [p.name for p in checkpoints.iterdir() if p.name.startswith(".")] if checkpoints.is_dir() else []
-    interrupt_when(args, lambda: bool(temporary()))
+    assert args[:2] == ["-m", "training.train"]
+    interrupt_when(["-c", SLOW_WRITES, *args[2:]], lambda: bool(temporary()))
     assert temporary() == [], "no temporary file is left"
     interrupt_when(args, lambda: (checkpoints / "autoencoder.json").exists())
     assert done_after(checkpoints / "autoencoder.json") == 1 and not (out / "metrics.json").exists()
