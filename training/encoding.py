@@ -70,10 +70,21 @@ class Curves:
         if c not in self._logs:
             curve = np.zeros((len(self.styles), NUM_CLASSES + self.styles.shape[1]), np.float32)
             curve[:, c], curve[:, NUM_CLASSES:] = 1, self.styles
-            r = self.decoder.predict(curve, batch_size=1000, verbose=0).reshape(len(self.styles), -1)
-            r = np.clip(r, EPS, 1 - EPS)
-            self._logs[c] = np.log(r), np.log(1 - r)
+            self._logs[c] = clipped_logs(self.decoder.predict(curve, batch_size=1000, verbose=0))
         return self._logs[c]
+
+
+def clipped_logs(images):
+    """-> (log r, log(1 - r)) [images, pixels], r clipped as Keras' loss clips it."""
+    r = np.clip(images.reshape(len(images), -1), EPS, 1 - EPS)
+    return np.log(r), np.log(1 - r)
+
+
+def log_likelihoods(flat, logs):
+    """The sum over pixels of x log r + (1 - x) log(1 - r) for every image x [n, pixels] and every r of
+    logs (clipped_logs) at once: [n, len(r)]; minus it over the pixel count is their BCE per pixel."""
+    log_r, log_not_r = logs
+    return flat @ log_r.T + (1 - flat) @ log_not_r.T
 
 
 def improve(curves, codes, x, keep=KEEP, codes_bce=None):
@@ -87,9 +98,7 @@ def improve(curves, codes, x, keep=KEEP, codes_bce=None):
     candidates = np.zeros((len(x), keep, styles.shape[1]), np.float32)
     for c in np.unique(classes):
         rows = np.where(classes == c)[0]
-        log_r, log_not_r = curves.logs(c)
-        # sum over pixels of x log r + (1 - x) log(1 - r), for every image x curve point at once
-        score = flat[rows] @ log_r.T + (1 - flat[rows]) @ log_not_r.T
+        score = log_likelihoods(flat[rows], curves.logs(c))
         candidates[rows] = styles[_top(score, keep)]
     best = codes.copy()
     best_bce = (decode_bce(decoder, codes, x) if codes_bce is None else codes_bce).copy()

@@ -29,9 +29,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np  # noqa: E402
 
 from training import data as data_lib  # noqa: E402
+from training import encoding  # noqa: E402
 from training import reader as reader_lib  # noqa: E402
 from training import runs, samples  # noqa: E402
-from training.meta import BCE_EPSILON as EPSILON  # noqa: E402
 from training.meta import NUM_CLASSES  # noqa: E402
 
 GRID_POSITIONS = 41
@@ -103,13 +103,12 @@ def nearest_real(images, expected, edge, where, x, y, worst=5):
     """The least per-pixel binary cross-entropy between each image and a real digit of its class (x, y:
     the training split): the mean at the slider's ends (edge: the cells there), elsewhere, and the
     `worst` cells."""
-    flat = lambda a: a.reshape(len(a), -1).astype(np.float64)  # noqa: E731
-    p = np.clip(flat(images), EPSILON, 1 - EPSILON)
-    log_p, log_q, x = np.log(p), np.log(1 - p), flat(x)
+    log_p, log_q = encoding.clipped_logs(images.astype(np.float64))
+    x = x.reshape(len(x), -1).astype(np.float64)
     least = np.zeros(len(images))
     for c in np.unique(expected):
-        cells, digits = np.flatnonzero(expected == c), x[y == c]
-        least[cells] = (-(log_p[cells] @ digits.T + log_q[cells] @ (1 - digits).T) / x.shape[1]).min(1)
+        cells = np.flatnonzero(expected == c)
+        least[cells] = (-encoding.log_likelihoods(x[y == c], (log_p[cells], log_q[cells])) / x.shape[1]).min(0)
     return {"ends": round(float(least[edge].mean()), 4), "elsewhere": round(float(least[~edge].mean()), 4),
             "farthest": [f"{where[i]}: {least[i]:.3f}" for i in np.argsort(-least)[:worst]]}
 
