@@ -90,7 +90,7 @@ def trainer(keras, tf, decoder, classifier, weight, real_weight=0.0, real_images
     sees them together. Input: ((codes, critic codes, labels, neighbour indices, pure), x)."""
     bce = keras.losses.BinaryCrossentropy()
     ce = keras.losses.SparseCategoricalCrossentropy()
-    real = tf.Variable(real_images if real_weight else np.zeros((1, 28, 28, 1), np.float32), trainable=False)
+    real = tf.Variable(real_images, trainable=False) if real_weight else None
 
     class Trainer(keras.Model):
         def train_step(self, data):

@@ -93,8 +93,8 @@ def measure(decoder, reader, meta, real=None):
         result[f"{name}_cells"] = len(codes)
         result["failures"][name] = [f"{where[i]} reads as {read[i]}" for i in wrong]
         if name == "grid" and real is not None:
-            edge = np.repeat(np.any((positions(meta["style_dims"]) == 0) | (positions(meta["style_dims"]) == 1), 1),
-                             NUM_CLASSES)
+            at = positions(meta["style_dims"])  # grid_cases' order: every class at each position
+            edge = np.repeat(np.any((at == 0) | (at == 1), 1), NUM_CLASSES)
             result["nearest_real"] = nearest_real(images, expected, edge, where, *real)
     return result
 
