@@ -42,3 +42,18 @@ def test_our_codec_stores_the_class_and_the_best_8_bit_style():
     assert bits == 12
     np.testing.assert_allclose(recon[:, 0], [0.1, 0.5, 0.9], atol=0.5 / 255 + 1e-6)
     assert len(compression.level_lattice(1)) == 256 and len(compression.level_lattice(2)) == 256
+
+
+def test_the_command_refuses_data_its_model_was_not_trained_on(tiny_model, tmp_path):
+    import json
+    import shutil
+    from helpers import run_cli
+    model = tmp_path / "model"
+    shutil.copytree(tiny_model, model)
+    meta = json.loads((model / "meta.json").read_text())
+    (model / "meta.json").write_text(json.dumps({**meta, "source": {**meta["source"], "data_sha256": "0" * 64}}))
+    before = (model / "meta.json").read_text()
+    done = run_cli("-m", "training.compression", model, "--data", FIXTURE, "--reader", tmp_path / "no_reader", "--write")  # the data is checked first
+    assert done.returncode == 2 and "not the data" in done.stderr and "sha256 differs" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and done.stdout == ""
+    assert (model / "meta.json").read_text() == before

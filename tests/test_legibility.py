@@ -102,11 +102,14 @@ def test_the_command_reads_a_converted_model_and_records_the_result(fixture_read
     assert about["train_size"] == 1800 and about["seed"] != 0 and 0 < about["test_accuracy"] <= 1
     model = tmp_path / "model"
     shutil.copytree(tiny_model, model)
-    done = run_cli("-m", "training.legibility", model, "--reader", fixture_reader, "--write")
+    done = run_cli("-m", "training.legibility", model, "--reader", fixture_reader, "--write",
+                   "--data", FIXTURE, "--validation-size", FIXTURE_VAL)
     assert done.returncode in (0, 1), done.stderr[-2000:]
     result = json.loads((model / "meta.json").read_text())["legibility"]
     assert result == json.loads(done.stdout)
     assert result["grid_cells"] == 410 and 0 <= result["grid"] <= 1 and "failures" in result
+    near = result["nearest_real"]
+    assert 0 < near["ends"] < 1 and 0 < near["elsewhere"] < 1 and len(near["farthest"]) == 5
     assert (done.returncode == 0) == (result["grid"] >= 0.99 and result["morph"] >= 0.98)
 
 
@@ -117,3 +120,16 @@ def test_a_reader_of_another_dataset_is_refused(fixture_reader, tiny_model, tmp_
     (model / "meta.json").write_text(json.dumps({**meta, "dataset": "fashion_mnist"}))
     done = run_cli("-m", "training.legibility", model, "--reader", fixture_reader)
     assert done.returncode == 2 and "reads mnist" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_data_the_model_was_not_trained_on_is_refused_and_nothing_is_written(fixture_reader, tiny_model, tmp_path):
+    model = tmp_path / "model"
+    shutil.copytree(tiny_model, model)
+    meta = json.loads((model / "meta.json").read_text())
+    (model / "meta.json").write_text(json.dumps({**meta, "source": {**meta["source"], "data_sha256": "0" * 64}}))
+    before = (model / "meta.json").read_text()
+    done = run_cli("-m", "training.legibility", model, "--reader", fixture_reader, "--write",
+                   "--data", FIXTURE, "--validation-size", FIXTURE_VAL)
+    assert done.returncode == 2 and "not the data" in done.stderr and "sha256 differs" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and done.stdout == ""
+    assert (model / "meta.json").read_text() == before

@@ -68,20 +68,6 @@ def baselines(ds):
     return {name: round(value, 4) for name, value in out.items()}
 
 
-def check_model(folder, ds):
-    """-> folder's meta.json, unless `ds` is not the data its model was trained on (MetaError)."""
-    meta = read_json(Path(folder) / "meta.json")
-    source = meta.get("source") if isinstance(meta, dict) else None
-    if not isinstance(source, dict) or not isinstance(meta.get("dataset"), str) or "data_sha256" not in source:
-        raise MetaError(f"{folder}/meta.json: no dataset or source.data_sha256; not a converted model")
-    if meta["dataset"] != ds.name:
-        raise MetaError(f"{folder} was trained on {meta['dataset']}, the data given is {ds.name} (use --dataset)")
-    if source["data_sha256"] != ds.sha256:
-        raise MetaError(f"{ds.source}: not the data {folder} was trained on (sha256 differs from "
-                        f"meta.json's source.data_sha256)")
-    return meta
-
-
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", help="local .npz in Keras' layout (default: keras.datasets)")
@@ -94,7 +80,7 @@ def main(argv=None):
     try:
         ds = data_lib.load(args.dataset, args.data, args.validation_size)
         if args.write:
-            check_model(args.write, ds)
+            meta_lib.trained_on(args.write, ds)
     except (data_lib.DataError, MetaError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
@@ -102,7 +88,7 @@ def main(argv=None):
     if args.write:
         path = args.write / "meta.json"
         try:  # read again (another tool may have written it meanwhile), and checked whole before written
-            written = meta_lib.check({**check_model(args.write, ds), "baselines": result}, str(path))
+            written = meta_lib.check({**meta_lib.trained_on(args.write, ds), "baselines": result}, str(path))
         except MetaError as e:
             print(f"error: {e}", file=sys.stderr)
             return 2

@@ -11,6 +11,7 @@ and how many reconstructions the independent reader (training/reader.py) still r
 class. "Usable" = the reader reads at least USABLE of them right; the smallest usable quality is
 marked. Prints JSON (the README's table comes from it); --write also records it in the model's
 meta.json -> "compression", which the page draws as a chart of bits per digit against BCE.
+Data other than the model's own (its sha256 is in meta.json's source) is refused, and nothing written.
 """
 import argparse
 import io
@@ -25,6 +26,7 @@ import numpy as np  # noqa: E402
 
 from training import data as data_lib  # noqa: E402
 from training import encoding, runs  # noqa: E402
+from training import meta as meta_lib  # noqa: E402
 from training.baselines import bce  # noqa: E402
 from training import reader as reader_lib  # noqa: E402
 from training.meta import BCE_EPSILON, CLASS_BITS, IMAGE_SIDE, NUM_CLASSES, STYLE_BITS  # noqa: E402
@@ -96,20 +98,21 @@ def measure(decoder, encoder, reader, meta, ds):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("model", type=Path, help="a converted model folder (meta.json, decoder/, encoder/)")
-    ap.add_argument("--data", help="the .npz the model was trained on (default: keras.datasets)")
+    ap.add_argument("--data", required=True, help="the .npz the model was trained on")
     ap.add_argument("--reader", type=Path, default=Path("readers/mnist"))
     ap.add_argument("--write", action="store_true", help="record the result in the model's meta.json")
     args = ap.parse_args(argv)
     try:
         meta = json.loads((args.model / "meta.json").read_text())
-        ds = data_lib.load(meta["dataset"], args.data)
+        ds = data_lib.load(meta["dataset"], args.data, validation_size=0)  # only the test split is measured
+        meta_lib.trained_on(args.model, ds)
         reader, about = reader_lib.load(args.reader)
         if about["dataset"] != meta["dataset"]:
             raise runs.RunError(f"{args.reader} reads {about['dataset']}, {args.model} draws {meta['dataset']}")
         import tensorflowjs
         decoder, encoder = (tensorflowjs.converters.load_keras_model(str(args.model / part / "model.json"))
                             for part in ("decoder", "encoder"))
-    except (OSError, ValueError, KeyError, runs.RunError, data_lib.DataError) as e:
+    except (OSError, ValueError, KeyError, runs.RunError, data_lib.DataError, meta_lib.MetaError) as e:
         print(f"error: {args.model}: {e}", file=sys.stderr)
         return 2
     result = {"test_images": len(ds.test.x), "rows": measure(decoder, encoder, reader, meta, ds),

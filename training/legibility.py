@@ -16,7 +16,8 @@ A faint smear can still be read as the right class. So with --data (the model's 
 far each grid cell is from the nearest real training digit of its class (the least per-pixel binary
 cross-entropy, as the loss measures an image against a digit): at the slider's ends (the pad's edge)
 and everywhere else, and the cells farthest from any real digit of their class. A ghost is far
-from every one.
+from every one. The data must be the model's own (its sha256 is in meta.json's source): other data is
+refused and nothing is written.
 """
 import argparse
 import json
@@ -30,6 +31,7 @@ import numpy as np  # noqa: E402
 
 from training import data as data_lib  # noqa: E402
 from training import encoding  # noqa: E402
+from training import meta as meta_lib  # noqa: E402
 from training import reader as reader_lib  # noqa: E402
 from training import runs, samples  # noqa: E402
 from training.meta import NUM_CLASSES  # noqa: E402
@@ -118,6 +120,8 @@ def main(argv=None):
     ap.add_argument("model", type=Path, help="a converted model folder (meta.json, decoder/)")
     ap.add_argument("--reader", type=Path, default=Path("readers/mnist"), help="made by python -m training.reader")
     ap.add_argument("--data", type=Path, help="the model's .npz: also measure how far each grid cell is from a real digit")
+    ap.add_argument("--validation-size", type=int, default=data_lib.VALIDATION_SIZE,
+                    help="with --data: as in training (the last N training images validate and are left out)")
     ap.add_argument("--write", action="store_true", help="record the result in the model's meta.json")
     args = ap.parse_args(argv)
     try:
@@ -127,11 +131,12 @@ def main(argv=None):
             raise runs.RunError(f"{args.reader} reads {about['dataset']}, {args.model} draws {meta['dataset']}")
         real = None
         if args.data:
-            train = data_lib.load(meta["dataset"], str(args.data)).train
-            real = (train.x, train.y)
+            ds = data_lib.load(meta["dataset"], str(args.data), args.validation_size)
+            meta_lib.trained_on(args.model, ds)
+            real = (ds.train.x, ds.train.y)
         import tensorflowjs
         decoder = tensorflowjs.converters.load_keras_model(str(args.model / "decoder" / "model.json"))
-    except (OSError, ValueError, KeyError, runs.RunError, data_lib.DataError) as e:
+    except (OSError, ValueError, KeyError, runs.RunError, data_lib.DataError, meta_lib.MetaError) as e:
         print(f"error: {args.model}: {e}", file=sys.stderr)
         return 2
     result = measure(decoder, reader, meta, real)

@@ -6,6 +6,7 @@ Standard library only: build.py imports it and must never need TensorFlow.
 import json
 import math
 import re
+from pathlib import Path
 
 # The constants the page needs as much as training does. They exist once per language: here, and in
 # web/static/js/contract.js, which `python -m training.meta` writes from these (a test compares).
@@ -51,6 +52,22 @@ def read_json(path):
         return json.loads(path.read_text(encoding="utf-8"), parse_constant=no_constant)
     except (ValueError, UnicodeDecodeError, RecursionError) as e:
         raise MetaError(f"{path}: not valid JSON ({str(e)[:200] or type(e).__name__})") from None
+
+
+def trained_on(folder, ds):
+    """-> folder's meta.json, unless `ds` (training/data.py) is not the data its model was trained on:
+    its dataset, and its file's sha256 against meta.json's source.data_sha256 (MetaError). Every
+    command that measures a converted model against data checks this first."""
+    meta = read_json(Path(folder) / "meta.json")
+    source = meta.get("source") if isinstance(meta, dict) else None
+    if not isinstance(source, dict) or not isinstance(meta.get("dataset"), str) or "data_sha256" not in source:
+        raise MetaError(f"{folder}/meta.json: no dataset or source.data_sha256; not a converted model")
+    if meta["dataset"] != ds.name:
+        raise MetaError(f"{folder} was trained on {meta['dataset']}, the data given is {ds.name}")
+    if source["data_sha256"] != ds.sha256:
+        raise MetaError(f"{ds.source}: not the data {folder} was trained on (sha256 differs from "
+                        f"meta.json's source.data_sha256)")
+    return meta
 
 
 def is_number(v):

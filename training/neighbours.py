@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from training import data as data_lib
-from training.meta import IMAGE_SIDE, NUM_CLASSES, MetaError, read_json
+from training.meta import IMAGE_SIDE, NUM_CLASSES, MetaError, read_json, trained_on
 
 SPRITE, INDEX = "neighbours.png", "neighbours.json"
 PER_CLASS = 100  # images per class, if they fit the budget
@@ -156,20 +156,19 @@ def add_to_model(folder, data_path, validation_size=data_lib.VALIDATION_SIZE, **
     """The standalone command: the index of the data `folder`'s model was trained on, written into
     that converted folder, and named in its meta.json. Nothing is renamed until all is built."""
     folder = Path(folder)
+    if validation_size < 0:
+        raise NeighboursError(f"--validation-size must be 0 or more, got {validation_size}")
     try:
         meta = read_json(folder / "meta.json")
     except MetaError as e:
         raise NeighboursError(f"{e} (expected a model folder written by training.convert)") from None
-    source = meta.get("source") if isinstance(meta, dict) else None
-    trained_on = source.get("data_sha256") if isinstance(source, dict) else None
-    if not isinstance(trained_on, str) or not isinstance(meta.get("dataset"), str):
+    if not isinstance(meta, dict) or not isinstance(meta.get("dataset"), str):
         raise NeighboursError(f"{folder / 'meta.json'}: no dataset or source.data_sha256; not a converted model")
-    if validation_size < 0:
-        raise NeighboursError(f"--validation-size must be 0 or more, got {validation_size}")
     ds = data_lib.load(meta["dataset"], str(data_path), validation_size)
-    if ds.sha256 != trained_on:
-        raise NeighboursError(f"{data_path}: not the data {folder} was trained on (sha256 differs from "
-                              f"meta.json's source.data_sha256)")
+    try:
+        trained_on(folder, ds)
+    except MetaError as e:
+        raise NeighboursError(str(e)) from None
     png, index = build(ds.train, about=about(ds), **options)
     entry = meta_entry(png, index)
     writes = {SPRITE: png, INDEX: dumps(index).encode(),
