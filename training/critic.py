@@ -17,7 +17,7 @@ decides; in the tails, where they are few and different, this decides.
 """
 import numpy as np
 
-from training.meta import NUM_CLASSES
+from training.meta import BCE_EPSILON, NUM_CLASSES
 
 MORPH_SHARE = 0.25  # of the critic's codes: morphs near an end; the rest pure classes
 MORPH_END = 0.25  # t <= this must read as the start, t >= 1 - this as the end (legibility's rule)
@@ -115,6 +115,6 @@ def trainer(keras, tf, decoder, classifier, weight, real_weight=0.0, real_images
 def _likeness(tf, images, neighbours, pure):
     """Mean over the pure codes of the least per-pixel cross-entropy between each image [m, 28, 28, 1]
     and its neighbours [m, k, 28, 28, 1] (clipped as Keras' loss clips)."""
-    p = tf.clip_by_value(images[:, None], 1e-7, 1 - 1e-7)
+    p = tf.clip_by_value(images[:, None], BCE_EPSILON, 1 - BCE_EPSILON)
     per = -tf.reduce_mean(neighbours * tf.math.log(p) + (1 - neighbours) * tf.math.log(1 - p), axis=[2, 3, 4])
     return tf.reduce_sum(tf.reduce_min(per, axis=1) * pure) / tf.maximum(tf.reduce_sum(pure), 1.0)
