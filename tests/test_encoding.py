@@ -93,3 +93,26 @@ def test_the_search_skips_only_decodes_whose_answer_it_knows():
     np.testing.assert_array_equal(found, expected)
     np.testing.assert_allclose(found_bce, expected_bce, rtol=0, atol=1e-7)
     assert np.any(found[:, NUM_CLASSES] != codes[:, NUM_CLASSES])  # the search did change some
+
+
+def test_refresh_finds_the_codes_improve_finds_without_their_bce():
+    """Stage 3's rounds call refresh(), which decodes only the images whose best curve point moved:
+    its codes must be improve()'s, for images at their best grid style, elsewhere, and in between."""
+    rng = np.random.default_rng(2)
+    decoder = pixel_decoder(rng)
+    grid = {"low": [-3.0], "high": [3.0], "points": 64}
+    styles = encoding.grid_styles(grid)
+    codes = np.zeros((80, NUM_CLASSES + 1), np.float32)
+    classes = rng.integers(0, NUM_CLASSES, 80)
+    codes[np.arange(80), classes] = 0.8
+    codes[np.arange(80), (classes + 3) % NUM_CLASSES] = 0.2
+    codes[:, NUM_CLASSES] = rng.uniform(-3, 3, 80)
+    x = decoder.predict(codes, verbose=0)
+    codes[:40, NUM_CLASSES] = styles[np.abs(styles - codes[:40, NUM_CLASSES:].T).argmin(0), 0]
+    codes[40:60, NUM_CLASSES] = rng.uniform(-3, 3, 20)
+    curves = encoding.Curves(decoder, grid)
+    found = encoding.refresh(curves, codes, x)
+    np.testing.assert_array_equal(found, encoding.improve(curves, codes, x)[0])
+    assert np.any(found != codes)
+    searched = encoding.improve(curves, codes, x)[0]
+    np.testing.assert_array_equal(encoding.refresh(curves, searched, x), searched)  # nothing left to move

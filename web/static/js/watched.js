@@ -8,9 +8,9 @@ const at = (column, i) => (column && i >= 0 && i < column.length ? column[i] : n
 
 // The scrubber's points, in training order: {stage, number, of, label, frame (sprite row or null),
 // train, val} with the reconstruction BCE on training and validation data (stage 2: the style
-// head's codes; stage 3: the codes found by search, after the round). Without samples the curves
-// alone give the points. Also `searched`: stage 3's round 0, the validation BCE of stage 2's
-// decoder once the codes are searched.
+// head's codes; stage 3: the codes found by search, after the round, the training figure on a fixed
+// sample of 5,000 training images). Without samples the curves alone give the points. Also
+// `searched`: stage 3's round 0, the validation BCE of stage 2's decoder once the codes are searched.
 export function watchedPoints(data) {
   const ae = data.curves?.autoencoder ?? {};
   const rf = data.curves?.refine ?? {};
