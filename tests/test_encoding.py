@@ -73,21 +73,29 @@ def reference_improve(decoder, codes, x, grid, keep=encoding.KEEP):
     return best, best_bce
 
 
-def test_the_search_skips_only_decodes_whose_answer_it_knows():
-    """Late in stage 3 most images already have their best grid style; improve() decodes only the
-    candidates that are new, and must pick what decoding every candidate picks."""
-    rng = np.random.default_rng(1)
+def half_searched(seed, n=60):
+    """(decoder, grid, codes, images): soft class probabilities (the re-scoring decides), and styles
+    half at a grid point near the image's own, a quarter elsewhere, a quarter the image's own."""
+    rng = np.random.default_rng(seed)
     decoder = pixel_decoder(rng)
     grid = {"low": [-3.0], "high": [3.0], "points": 64}
     styles = encoding.grid_styles(grid)
-    codes = np.zeros((60, NUM_CLASSES + 1), np.float32)
-    classes = rng.integers(0, NUM_CLASSES, 60)
-    codes[np.arange(60), classes] = 0.9
-    codes[np.arange(60), (classes + 1) % NUM_CLASSES] = 0.1  # not one-hot: the re-scoring decides
-    codes[:, NUM_CLASSES] = rng.uniform(-3, 3, 60)
+    codes = np.zeros((n, NUM_CLASSES + 1), np.float32)
+    classes = rng.integers(0, NUM_CLASSES, n)
+    codes[np.arange(n), classes] = 0.9
+    codes[np.arange(n), (classes + 1) % NUM_CLASSES] = 0.1
+    codes[:, NUM_CLASSES] = rng.uniform(-3, 3, n)
     x = decoder.predict(codes, verbose=0)
-    codes[:30, NUM_CLASSES] = styles[np.abs(styles - codes[:30, NUM_CLASSES:].T).argmin(0), 0]  # at a grid point
-    codes[30:45, NUM_CLASSES] = rng.uniform(-3, 3, 15)  # elsewhere
+    half, quarter = n // 2, n // 4
+    codes[:half, NUM_CLASSES] = styles[np.abs(styles - codes[:half, NUM_CLASSES:].T).argmin(0), 0]
+    codes[half:half + quarter, NUM_CLASSES] = rng.uniform(-3, 3, quarter)
+    return decoder, grid, codes, x
+
+
+def test_the_search_skips_only_decodes_whose_answer_it_knows():
+    """Late in stage 3 most images already have their best grid style; improve() decodes only the
+    candidates that are new, and must pick what decoding every candidate picks."""
+    decoder, grid, codes, x = half_searched(1)
     found, found_bce = encoding.improve(encoding.Curves(decoder, grid), codes, x)
     expected, expected_bce = reference_improve(decoder, codes, x, grid)
     np.testing.assert_array_equal(found, expected)
@@ -96,20 +104,9 @@ def test_the_search_skips_only_decodes_whose_answer_it_knows():
 
 
 def test_refresh_finds_the_codes_improve_finds_without_their_bce():
-    """Stage 3's rounds call refresh(), which decodes only the images whose best curve point moved:
-    its codes must be improve()'s, for images at their best grid style, elsewhere, and in between."""
-    rng = np.random.default_rng(2)
-    decoder = pixel_decoder(rng)
-    grid = {"low": [-3.0], "high": [3.0], "points": 64}
-    styles = encoding.grid_styles(grid)
-    codes = np.zeros((80, NUM_CLASSES + 1), np.float32)
-    classes = rng.integers(0, NUM_CLASSES, 80)
-    codes[np.arange(80), classes] = 0.8
-    codes[np.arange(80), (classes + 3) % NUM_CLASSES] = 0.2
-    codes[:, NUM_CLASSES] = rng.uniform(-3, 3, 80)
-    x = decoder.predict(codes, verbose=0)
-    codes[:40, NUM_CLASSES] = styles[np.abs(styles - codes[:40, NUM_CLASSES:].T).argmin(0), 0]
-    codes[40:60, NUM_CLASSES] = rng.uniform(-3, 3, 20)
+    """Stage 3's rounds call refresh(), which decodes only the images whose best curve point moved
+    (twice: their style and the new one): its codes must be improve()'s."""
+    decoder, grid, codes, x = half_searched(2, 80)
     curves = encoding.Curves(decoder, grid)
     found = encoding.refresh(curves, codes, x)
     np.testing.assert_array_equal(found, encoding.improve(curves, codes, x)[0])
