@@ -20,8 +20,11 @@ def test_short_training_lowers_the_loss(tiny_run):
 
 def test_the_searched_codes_beat_the_style_head_and_stage_three_lowers_them(tiny_run):
     m = json.loads((tiny_run / "metrics.json").read_text())
+    # the picker learns the searched styles, so a shipped picker comes close to the search (on this
+    # tiny run at stage 3's rate of 1.2e-3: within 0.0011 and 0.0008); the regression head does not
     for part in ("val", "test"):
-        assert m[f"{part}_bce"] < m[f"{part}_bce_style_head"] - 1e-3, part
+        assert m[f"{part}_bce"] < m[f"{part}_bce_style_head"] - 5e-4, part
+    assert m["val_bce"] < m["style_head"]["val_bce_regression"] - 1e-3
     rounds = read_csv(tiny_run / "history_refine.csv")
     assert [int(r["round"]) for r in rounds] == [0, 1, 2]
     assert float(rounds[1]["train_bce_searched"]) < float(rounds[0]["train_bce_searched"])

@@ -40,7 +40,7 @@ class Preset:
     learning_rate: float = 1e-3
     cosine: bool = False                  # cosine-decay the learning rate to 1% over the stage
     refine_rounds: int = 0                # stage 3: decoder epochs on searched codes (training/stages.py)
-    refine_learning_rate: float = 6e-4
+    refine_learning_rate: float = 1.2e-3
     critic_weight: float = 0.0            # stage 3: the frozen classifier reads what the page can show (training/critic.py)
     real_weight: float = 0.0              # stage 3: ... and each pure critic code draws one of its real neighbours
     style_bins: int = 0                   # stage 4: a style head that picks one of this many bins (training/style_picker.py)
