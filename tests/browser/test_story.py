@@ -3,8 +3,10 @@ and curves, a scrubber by keyboard), the architecture (from model.json, the froz
 marked, the current code), the baselines and the code as a compressor (from meta.json); loaded only after the first
 frame, as they near the viewport; a model without the data says so; no console error."""
 import json
+import time
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from pagetools import COMMITTED, IDLE, ROOT
 
 LAZY = ("training.json", "training.png")  # (model.json files: the page may load them for its own use)
@@ -14,11 +16,20 @@ def meta_of(name):
     return json.loads((ROOT / "converted_model" / name / "meta.json").read_text())
 
 
-def reveal(page, box):
-    page.locator(f"#{box}").scroll_into_view_if_needed()
-    page.wait_for_function("(box) => document.getElementById(box).dataset.ready === window.digitMorph.model.name",
-                           arg=box, timeout=20_000)
-    return page.locator(f"#{box}")
+def reveal(page, box, seconds=20):
+    """Scroll to the section until it is drawn for the page's model. Scrolled to again: a section
+    above it that fills meanwhile can push it back out of view before the page's observer sees it
+    (twice in CI, under load); a section that never finishes still fails after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        page.locator(f"#{box}").scroll_into_view_if_needed()
+        try:
+            page.wait_for_function("(box) => document.getElementById(box).dataset.ready === window.digitMorph.model.name",
+                                   arg=box, timeout=2_000)
+            return page.locator(f"#{box}")
+        except PlaywrightTimeout:
+            if time.monotonic() > deadline:
+                raise
 
 
 def watch_requests(page):
