@@ -83,3 +83,28 @@ def test_the_likeness_loss_is_the_distance_to_the_nearest_of_the_neighbours_on_p
     both = critic._likeness(tf, images, neighbours, tf.constant([1.0, 1.0])).numpy()
     first = critic._likeness(tf, images, neighbours, tf.constant([1.0, 0.0])).numpy()
     assert first == pytest.approx(-np.log(0.9), rel=1e-5) and both > 1.0  # 0.105 to the ink; -log 0.1 to a blank
+
+
+def test_a_rounds_losses_are_the_mean_over_its_batches_not_the_last_batch():
+    import tensorflow as tf
+    import tf_keras as keras
+    from training import model as model_lib
+    p = model_lib.preset("default")
+    models = model_lib.build(p)
+    rng = np.random.default_rng(0)
+    n, batch = 32, 8
+    codes = np.eye(NUM_CLASSES + 1, dtype=np.float32)[rng.integers(0, NUM_CLASSES, n)]
+    x = np.repeat(np.linspace(0.1, 0.9, n // batch), batch)[:, None, None, None] * np.ones((n, 28, 28, 1))
+    x = x.astype(np.float32)
+    near, pure = rng.integers(0, n, (n, critic.NEIGHBOURS)).astype(np.int32), np.ones(n, np.float32)
+    learner = critic.trainer(keras, tf, models.decoder, models.classifier, 0.1, 0.5, x)
+    learner.compile(keras.optimizers.SGD(0.0))  # the decoder stays as it is: each batch's loss can be recomputed
+    inputs = (codes, codes, codes[:, :NUM_CLASSES].argmax(1), near, pure)
+    logged = learner.fit(tf.data.Dataset.from_tensor_slices((inputs, x)).batch(batch), epochs=1, verbose=0).history["loss"][0]
+    per_batch = []
+    for start in range(0, n, batch):
+        rows = slice(start, start + batch)
+        images = models.decoder(tf.concat([codes[rows], codes[rows]], 0), training=True)[:batch]
+        per_batch.append(float(keras.losses.BinaryCrossentropy()(x[rows], images)))
+    assert np.ptp(per_batch) > 0.1  # the batches differ, so the last one alone would not pass
+    assert logged == pytest.approx(np.mean(per_batch), rel=1e-4)

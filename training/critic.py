@@ -93,6 +93,16 @@ def trainer(keras, tf, decoder, classifier, weight, real_weight=0.0, real_images
     real = tf.Variable(real_images, trainable=False) if real_weight else None
 
     class Trainer(keras.Model):
+        def __init__(self):
+            super().__init__()
+            # a round's figures are its batches' mean, as Keras reports a compiled loss (a dict
+            # returned by train_step alone would be the round's last batch)
+            self.means = {name: keras.metrics.Mean(name=name) for name in ("loss", "critic", "real")}
+
+        @property
+        def metrics(self):  # reset by fit at every round
+            return list(self.means.values())
+
         def train_step(self, data):
             (codes, critic_codes, labels, near, pure), x = data
             n = tf.shape(codes)[0]
@@ -107,7 +117,9 @@ def trainer(keras, tf, decoder, classifier, weight, real_weight=0.0, real_images
                     loss += real_weight * likeness
             grads = tape.gradient(loss, decoder.trainable_variables)
             self.optimizer.apply_gradients(zip(grads, decoder.trainable_variables))
-            return {"loss": reconstruction, "critic": critic, "real": likeness}
+            for name, value in (("loss", reconstruction), ("critic", critic), ("real", likeness)):
+                self.means[name].update_state(value)
+            return {name: mean.result() for name, mean in self.means.items()}
 
     return Trainer()
 
