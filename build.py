@@ -44,7 +44,9 @@ BOOT_SCRIPT = WEB / "static" / "js" / "boot.js"  # inlined into index.html's hea
 DATASET_LABELS = {"mnist": "MNIST digits", "fashion_mnist": "Fashion-MNIST"}
 # what a built site holds: an existing --out is replaced only if it holds nothing else and the marker
 SITE_MARKER = ".digit-morph-site"
-SITE_ENTRIES = ("index.html", ".nojekyll", "static", "vendor", "models", SITE_MARKER)
+# our licence and NOTICE (what the site ships from others: TF.js, gifenc) travel with the site
+LEGAL = ("LICENSE", "NOTICE")
+SITE_ENTRIES = ("index.html", ".nojekyll", "static", "vendor", "models", *LEGAL, SITE_MARKER)
 # what the page reads of each meta.json, embedded in index.html (the rest stays in meta.json; the
 # baselines and the compression figures are fetched from it when their figures near the viewport)
 PAGE_FIELDS = ("name", "label", "dataset", "class_names", "style_dims", "code_size", "style_range",
@@ -149,6 +151,8 @@ def build(out, models_dir=MODELS):
             preloads=static_imports((tmp / "static" / "js" / "main.js").read_text(encoding="utf-8")))
         (tmp / "index.html").write_text(html, encoding="utf-8")
         (tmp / ".nojekyll").write_text("")
+        for name in LEGAL:
+            shutil.copyfile(ROOT / name, tmp / name)
         (tmp / SITE_MARKER).write_text("Written by build.py; the next build replaces this whole folder.\n")
 
     return metas

@@ -32,6 +32,9 @@ def test_build_is_complete_and_byte_identical(tmp_path):
                  "models/mnist/meta.json", "models/mnist/preview.png"):
         assert (a / name).is_file(), name
     assert not (a / "models" / "mnist" / "parity").exists(), "parity data is for tests, not for the site"
+    # the site ships TF.js and gifenc, whose licences ask that their notices travel with them
+    for name in ("LICENSE", "NOTICE"):
+        assert (a / name).read_bytes() == (ROOT / name).read_bytes(), name
     html = unescape((a / "index.html").read_text())
     assert 'src="/' not in html and 'href="/' not in html and "http://" not in html and "https://" not in html
     # one inline script, boot.js as is, allowed by its hash and nothing else inline
