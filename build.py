@@ -17,7 +17,7 @@ from pathlib import Path
 
 import jinja2
 
-from model_folder import BuildError, check_model
+from model_folder import BuildError, check_model, read_source, sha256
 from serve import serve
 from training import meta as meta_lib
 from training.folders import FolderError, written_whole
@@ -76,10 +76,20 @@ def find_models(models_dir):
     return models
 
 
-def copy_files(src, dst, files):
-    for rel in files:
-        (dst / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(src / rel, dst / rel)
+def write(path, data):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def copy_model(src, dst, files):
+    """Copy the files check_model checked ({path relative to src: SHA-256}), read again as it read
+    them (no link followed, one regular file) and only if they still hold the bytes it checked: the
+    build takes seconds, in which a file may be swapped."""
+    for rel, digest in files.items():
+        data = read_source(src, rel)
+        if sha256(data) != digest:
+            raise BuildError(f"{src / rel}: changed while the site was built; build again")
+        write(dst / rel, data)
 
 
 def static_files(folder):
@@ -131,13 +141,15 @@ def build(out, models_dir=MODELS):
         raise BuildError(f"{missing[0]}: runtime file missing; run `npm ci` first")
 
     with written_whole(out, SITE_ENTRIES, SITE_MARKER, "build.py") as tmp:
-        copy_files(WEB / "static", tmp / "static", [f for f in static_files(WEB / "static") if not f.startswith("js/")])
+        for rel in static_files(WEB / "static"):
+            if not rel.startswith("js/"):
+                write(tmp / "static" / rel, (WEB / "static" / rel).read_bytes())
         for name, rel in VENDOR.items():
             (tmp / "vendor" / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(NODE_MODULES / rel, tmp / "vendor" / name)
         bundle_scripts(tmp)
         for meta, files in models:
-            copy_files(models_dir / meta["name"], tmp / "models" / meta["name"], files)
+            copy_model(models_dir / meta["name"], tmp / "models" / meta["name"], files)
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(WEB / "templates"),
                                  autoescape=True, undefined=jinja2.StrictUndefined)
         boot = BOOT_SCRIPT.read_text(encoding="utf-8")
