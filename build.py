@@ -17,6 +17,7 @@ from pathlib import Path
 
 import jinja2
 
+import plain_files
 from model_folder import BuildError, check_model, read_source, sha256
 from serve import serve
 from training import meta as meta_lib
@@ -41,6 +42,10 @@ VENDOR = {  # what the page loads as is, from the pinned npm packages: dist/vend
 CSP = ("default-src 'self'; script-src 'self' 'sha256-{boot}' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'none'")
 BOOT_SCRIPT = WEB / "static" / "js" / "boot.js"  # inlined into index.html's head
+# What the site publishes of web/static as is (js/ is bundled, boot.js inlined): only these, as for
+# the model folders, so an editor's backup or an untracked file there never reaches the site. A file
+# the page comes to load joins this list.
+STATIC = ("css/style.css",)
 DATASET_LABELS = {"mnist": "MNIST digits", "fashion_mnist": "Fashion-MNIST"}
 # what a built site holds: an existing --out is replaced only if it holds nothing else and the marker
 SITE_MARKER = ".digit-morph-site"
@@ -92,15 +97,12 @@ def copy_model(src, dst, files):
         write(dst / rel, data)
 
 
-def static_files(folder):
-    """The page's own files under web/static: regular files only (a link is an error)."""
-    files = []
-    for path in sorted(folder.rglob("*")):
-        if path.is_symlink():
-            raise BuildError(f"{path}: a symbolic link; the build copies only regular files")
-        if path.is_file():
-            files.append(str(path.relative_to(folder)))
-    return files
+def copy_static(src, dst):
+    for rel in STATIC:
+        try:
+            write(dst / rel, plain_files.read(src, rel))
+        except plain_files.NotPlain as e:
+            raise BuildError(str(e)) from None
 
 
 def ordinals(numbers):
@@ -141,9 +143,7 @@ def build(out, models_dir=MODELS):
         raise BuildError(f"{missing[0]}: runtime file missing; run `npm ci` first")
 
     with written_whole(out, SITE_ENTRIES, SITE_MARKER, "build.py") as tmp:
-        for rel in static_files(WEB / "static"):
-            if not rel.startswith("js/"):
-                write(tmp / "static" / rel, (WEB / "static" / rel).read_bytes())
+        copy_static(WEB / "static", tmp / "static")
         for name, rel in VENDOR.items():
             (tmp / "vendor" / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(NODE_MODULES / rel, tmp / "vendor" / name)

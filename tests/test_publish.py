@@ -1,10 +1,11 @@
-"""What build.py publishes is what it checked (issue 33, item 3): a model file swapped while the site
-builds is refused, not followed."""
+"""What build.py publishes is what it checked (issue 33, items 2 and 3): a model file swapped while the
+site builds is refused, not followed, and of web/static only the allow-listed files reach the site."""
 import os
 import shutil
 
 import build
 import pytest
+from helpers import ROOT
 from test_build import MODELS, tree_digest
 
 SECRET = b"\x89PNG\r\n\x1a\n the secret"  # a PNG to the signature check: only the open can stop it
@@ -62,3 +63,34 @@ def test_a_file_swapped_between_check_and_copy_is_refused(tmp_path, monkeypatch,
     assert len(lines) == 1 and lines[0].startswith(f"error: {models / 'mnist'}") and message in lines[0], lines
     assert tree_digest(dist) == before
     assert sorted(os.listdir(tmp_path)) == ["dist", "models", "outside"], "no temporary folder left"
+
+
+def test_only_the_allow_listed_files_of_web_static_are_published(tmp_path, monkeypatch):
+    """An untracked web/static/.env or an editor's backup beside style.css never reaches the site."""
+    web = tmp_path / "web"
+    shutil.copytree(ROOT / "web", web)
+    (web / "static" / ".env").write_text("TOKEN=secret")
+    (web / "static" / "css" / "style.css~").write_text("an editor's backup")
+    (web / "static" / "notes").mkdir()
+    (web / "static" / "notes" / "todo.txt").write_text("private")
+    monkeypatch.setattr(build, "WEB", web)
+    assert build.main(["--out", str(tmp_path / "dist")]) == 0
+    static = tmp_path / "dist" / "static"
+    published = sorted(str(p.relative_to(static)) for p in static.rglob("*") if p.is_file() and p.parent.name != "js")
+    assert not {".env", "css/style.css~", "notes/todo.txt"} & set(published), published
+    assert published == sorted(build.STATIC)
+    assert not (static / "js" / "boot.js").exists(), "the page's scripts are bundled, not copied"
+
+
+@pytest.mark.parametrize("fault,message", [("link", "style.css: a symbolic link"), ("missing", "style.css: missing")])
+def test_an_allow_listed_file_that_is_a_link_or_missing_is_refused(tmp_path, monkeypatch, capsys, fault, message):
+    web = tmp_path / "web"
+    shutil.copytree(ROOT / "web", web)
+    (web / "static" / "css" / "style.css").unlink()
+    if fault == "link":
+        (web / "static" / "css" / "style.css").symlink_to("/etc/passwd")
+    monkeypatch.setattr(build, "WEB", web)
+    assert build.main(["--out", str(tmp_path / "dist")]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], lines
+    assert not (tmp_path / "dist").exists()
