@@ -17,7 +17,8 @@ from pathlib import Path
 
 import jinja2
 
-from model_folder import BuildError, check_model
+import plain_files
+from model_folder import BuildError, check_model, read_source, sha256
 from serve import serve
 from training import meta as meta_lib
 from training.folders import FolderError, written_whole
@@ -41,6 +42,10 @@ VENDOR = {  # what the page loads as is, from the pinned npm packages: dist/vend
 CSP = ("default-src 'self'; script-src 'self' 'sha256-{boot}' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'none'")
 BOOT_SCRIPT = WEB / "static" / "js" / "boot.js"  # inlined into index.html's head
+# What the site publishes of web/static as is (js/ is bundled, boot.js inlined): only these, as for
+# the model folders, so an editor's backup or an untracked file there never reaches the site. A file
+# the page comes to load joins this list.
+STATIC = ("css/style.css",)
 DATASET_LABELS = {"mnist": "MNIST digits", "fashion_mnist": "Fashion-MNIST"}
 # what a built site holds: an existing --out is replaced only if it holds nothing else and the marker
 SITE_MARKER = ".digit-morph-site"
@@ -78,21 +83,28 @@ def find_models(models_dir):
     return models
 
 
-def copy_files(src, dst, files):
-    for rel in files:
-        (dst / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(src / rel, dst / rel)
+def write(path, data):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
 
 
-def static_files(folder):
-    """The page's own files under web/static: regular files only (a link is an error)."""
-    files = []
-    for path in sorted(folder.rglob("*")):
-        if path.is_symlink():
-            raise BuildError(f"{path}: a symbolic link; the build copies only regular files")
-        if path.is_file():
-            files.append(str(path.relative_to(folder)))
-    return files
+def copy_model(src, dst, files):
+    """Copy the files check_model checked ({path relative to src: SHA-256}), read again as it read
+    them (no link followed, one regular file) and only if they still hold the bytes it checked: the
+    build takes seconds, in which a file may be swapped."""
+    for rel, digest in files.items():
+        data = read_source(src, rel)
+        if sha256(data) != digest:
+            raise BuildError(f"{src / rel}: changed while the site was built; build again")
+        write(dst / rel, data)
+
+
+def copy_static(src, dst):
+    for rel in STATIC:
+        try:
+            write(dst / rel, plain_files.read(src, rel))
+        except plain_files.NotPlain as e:
+            raise BuildError(str(e)) from None
 
 
 def ordinals(numbers):
@@ -133,13 +145,13 @@ def build(out, models_dir=MODELS):
         raise BuildError(f"{missing[0]}: runtime file missing; run `npm ci` first")
 
     with written_whole(out, SITE_ENTRIES, SITE_MARKER, "build.py") as tmp:
-        copy_files(WEB / "static", tmp / "static", [f for f in static_files(WEB / "static") if not f.startswith("js/")])
+        copy_static(WEB / "static", tmp / "static")
         for name, rel in VENDOR.items():
             (tmp / "vendor" / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(NODE_MODULES / rel, tmp / "vendor" / name)
         bundle_scripts(tmp)
         for meta, files in models:
-            copy_files(models_dir / meta["name"], tmp / "models" / meta["name"], files)
+            copy_model(models_dir / meta["name"], tmp / "models" / meta["name"], files)
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(WEB / "templates"),
                                  autoescape=True, undefined=jinja2.StrictUndefined)
         boot = BOOT_SCRIPT.read_text(encoding="utf-8")

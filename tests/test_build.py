@@ -131,6 +131,14 @@ def link_over(path, target):
     path.symlink_to(target)
 
 
+def hard_link_over(path):
+    """`path` replaced by another name of a file outside the folder (a PNG, so only its links tell)."""
+    elsewhere = path.parent.parent.parent / "elsewhere"
+    elsewhere.write_bytes(path.read_bytes()[:-1] + b"\0")
+    path.unlink()
+    os.link(elsewhere, path)
+
+
 def link_decoder_folder(model):
     elsewhere = model.parent.parent / "elsewhere"
     shutil.move(model / "decoder", elsewhere)
@@ -187,6 +195,17 @@ FAULTS = {
                                     "group1-shard1of1.bin: a symbolic link"),
     "preview is a link": (lambda m: link_over(m / "preview.png", "/etc/hostname"), "preview.png: a symbolic link"),
     "decoder folder is a link": (link_decoder_folder, "decoder: a symbolic link"),
+    # issue 33: what used to be published as is, or built a page whose reader and drawing pad 404
+    "preview is a hard link": (lambda m: hard_link_over(m / "preview.png"), "preview.png: a hard link (2 names"),
+    "preview is a FIFO": (lambda m: (m / "preview.png").unlink() or os.mkfifo(m / "preview.png"),
+                          "preview.png: not a regular file"),
+    "preview is HTML": (lambda m: (m / "preview.png").write_text("<!doctype html><script>alert(1)</script>"),
+                        "preview.png: not a PNG image"),
+    "atlas is HTML": (lambda m: (m / "atlas1.png").write_text("<html></html>"), "atlas1.png: not a PNG image"),
+    "training.png is HTML": (lambda m: (m / "training.png").write_text("<html></html>"), "training.png: not a PNG image"),
+    "encoder missing": (lambda m: shutil.rmtree(m / "encoder"), "encoder: missing"),
+    "encoder a broken link": (lambda m: shutil.rmtree(m / "encoder") or (m / "encoder").symlink_to(m / "gone"),
+                              "encoder: a symbolic link"),
 }
 
 

@@ -45,11 +45,15 @@ def read_json(path):
     them), and a nesting too deep to parse is an error like any other. Raises MetaError."""
     if path.is_symlink() or not path.is_file():
         raise MetaError(f"{path}: missing" + (" (a symbolic link)" if path.is_symlink() else ""))
+    return parse_json(path.read_bytes(), path)
 
+
+def parse_json(data, path):
+    """read_json's parse of `path`'s bytes, read by the caller (the site build reads each file once)."""
     def no_constant(name):
         raise ValueError(f"{name} is not valid JSON")
     try:
-        return json.loads(path.read_text(encoding="utf-8"), parse_constant=no_constant)
+        return json.loads(data.decode("utf-8"), parse_constant=no_constant)
     except (ValueError, UnicodeDecodeError, RecursionError) as e:
         raise MetaError(f"{path}: not valid JSON ({str(e)[:200] or type(e).__name__})") from None
 

@@ -1,0 +1,61 @@
+"""Read a file of a folder as the site build publishes it: reached without a symbolic link and
+without leaving the folder, and one regular file with one name.
+
+Each path part is opened relative to the folder opened before it, never following a link (dir_fd +
+O_NOFOLLOW), and the file is checked (fstat) and read through that same descriptor: a file swapped
+for a link, or another file hard-linked in its place, between a check and a copy cannot slip through.
+Standard library only (build.py imports it).
+"""
+import errno
+import os
+import stat
+from pathlib import Path
+
+READ = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC
+# O_NONBLOCK: a FIFO opens at once (and is refused by fstat) instead of waiting for a writer
+FILE, FOLDER = READ | os.O_NONBLOCK, READ | os.O_DIRECTORY
+
+
+class NotPlain(RuntimeError):
+    """folder/rel is not a plain file of the folder; the message names it and says why."""
+
+
+def _refusal(error, path):
+    if error.errno == errno.ELOOP or os.path.islink(path):  # (O_NOFOLLOW's answer to a link)
+        return f"{path}: a symbolic link; the build publishes only regular files, never a link's target"
+    if error.errno == errno.ENOENT:
+        return f"{path}: missing"
+    if error.errno == errno.ENOTDIR:
+        return f"{path}: not a folder"
+    return f"{path}: cannot be read ({error.strerror})"
+
+
+def read(folder, rel):
+    """-> the bytes of folder/rel, `rel` a '/'-separated path of plain names (the caller checks them),
+    if folder itself and every part on the way is not a link and the file is a regular file with
+    one link; else NotPlain."""
+    folder = Path(folder).absolute()  # (not resolved: that would follow links)
+    path = folder.parent
+    fds = []
+    try:
+        fds.append(os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC))
+        for part in [folder.name, *rel.split("/")[:-1]]:
+            path = path / part
+            fds.append(os.open(part, FOLDER, dir_fd=fds[-1]))
+        path = path / rel.split("/")[-1]
+        fds.append(os.open(path.name, FILE, dir_fd=fds[-1]))
+        info = os.fstat(fds[-1])
+        if not stat.S_ISREG(info.st_mode):
+            raise NotPlain(f"{path}: not a regular file")
+        if info.st_nlink != 1:  # a hard link: the same file under another name, maybe outside the folder
+            raise NotPlain(f"{path}: a hard link ({info.st_nlink} names for one file); the build publishes only "
+                           f"files with one name (copy it to a file of its own)")
+        chunks = []
+        while chunk := os.read(fds[-1], 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError as e:
+        raise NotPlain(_refusal(e, path)) from None
+    finally:
+        for fd in fds:
+            os.close(fd)
