@@ -99,8 +99,9 @@ def copy_model(src, dst, files):
         write(dst / rel, data)
 
 
-def copy_static(src, dst):
-    for rel in STATIC:
+def copy_listed(src, dst, names):
+    """Publish exactly `names` from src: each read as a plain file (no link, no second name)."""
+    for rel in names:
         try:
             write(dst / rel, plain_files.read(src, rel))
         except plain_files.NotPlain as e:
@@ -145,7 +146,7 @@ def build(out, models_dir=MODELS):
         raise BuildError(f"{missing[0]}: runtime file missing; run `npm ci` first")
 
     with written_whole(out, SITE_ENTRIES, SITE_MARKER, "build.py") as tmp:
-        copy_static(WEB / "static", tmp / "static")
+        copy_listed(WEB / "static", tmp / "static", STATIC)
         for name, rel in VENDOR.items():
             (tmp / "vendor" / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(NODE_MODULES / rel, tmp / "vendor" / name)
@@ -163,8 +164,7 @@ def build(out, models_dir=MODELS):
             preloads=static_imports((tmp / "static" / "js" / "main.js").read_text(encoding="utf-8")))
         (tmp / "index.html").write_text(html, encoding="utf-8")
         (tmp / ".nojekyll").write_text("")
-        for name in LEGAL:
-            shutil.copyfile(ROOT / name, tmp / name)
+        copy_listed(ROOT, tmp, LEGAL)
         (tmp / SITE_MARKER).write_text("Written by build.py; the next build replaces this whole folder.\n")
 
     return metas

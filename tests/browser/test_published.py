@@ -19,7 +19,7 @@ SETTLED = """async () => {
     while (digitMorph.loading && performance.now() - t0 < 60000) await new Promise((r) => setTimeout(r, 20));
     await new Promise((r) => setTimeout(r, 500));
 }"""
-GENERATED = {"index.html", ".nojekyll", build.SITE_MARKER}
+GENERATED = {"index.html", ".nojekyll", build.SITE_MARKER, *build.LEGAL}
 BUNDLED = re.compile(r"static/js/(main|worker|chunk-[A-Z0-9]+)\.js")  # web/runtime/build.mjs's output
 
 
