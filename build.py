@@ -159,8 +159,11 @@ def main(argv=None):
     ap.add_argument("--out", default="dist")
     ap.add_argument("--models", default=str(MODELS), help="folder of converted models")
     ap.add_argument("--serve", action="store_true", help="serve the site on 127.0.0.1 after building")
-    ap.add_argument("--port", type=int, default=8000)
+    ap.add_argument("--port", type=int, default=8000, help="0: any free port")
     args = ap.parse_args(argv)
+    if not 0 <= args.port <= 65535:  # before the build, which would be for nothing
+        print(f"error: --port {args.port}: not a port (0 to 65535; 0 picks a free one)", file=sys.stderr)
+        return 2
     try:
         metas = build(args.out, Path(args.models))
     except (BuildError, FolderError) as e:
