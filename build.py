@@ -45,6 +45,9 @@ DATASET_LABELS = {"mnist": "MNIST digits", "fashion_mnist": "Fashion-MNIST"}
 # what a built site holds: an existing --out is replaced only if it holds nothing else and the marker
 SITE_MARKER = ".digit-morph-site"
 SITE_ENTRIES = ("index.html", ".nojekyll", "static", "vendor", "models", SITE_MARKER)
+# never an --out inside the checkout's own folders: inside converted_model/ it breaks every later build
+# (a folder that is no model), inside web/ the next build publishes it again (dist/ is the default)
+NOT_OUT = ("web", "converted_model", "training", "readers", "tests", "bench", "node_modules", ".git")
 # what the page reads of each meta.json, embedded in index.html (the rest stays in meta.json; the
 # baselines and the compression figures are fetched from it when their figures near the viewport)
 PAGE_FIELDS = ("name", "label", "dataset", "class_names", "style_dims", "code_size", "style_range",
@@ -130,7 +133,7 @@ def build(out, models_dir=MODELS):
     if missing:
         raise BuildError(f"{missing[0]}: runtime file missing; run `npm ci` first")
 
-    with written_whole(out, SITE_ENTRIES, SITE_MARKER, "build.py") as tmp:
+    with written_whole(out, SITE_ENTRIES, SITE_MARKER, "build.py", [models_dir, *(ROOT / f for f in NOT_OUT)]) as tmp:
         copy_files(WEB / "static", tmp / "static", [f for f in static_files(WEB / "static") if not f.startswith("js/")])
         for name, rel in VENDOR.items():
             (tmp / "vendor" / name).parent.mkdir(parents=True, exist_ok=True)

@@ -1,11 +1,17 @@
-"""build.py's command line: what --serve (make demo) serves on which --port. Every refusal one line,
-exit 2, nothing written or left behind."""
+"""build.py's command line: where the site may be written (--out), an earlier site that cannot be
+deleted, and what --serve (make demo) serves on which --port. Every refusal one line, exit 2, nothing
+written or left behind."""
 import os
+import shutil
 import signal
+import subprocess
+import sys
 import urllib.request
 
 import pytest
 from helpers import ROOT, run_cli, start_for_ctrl_c
+
+NAME = "digit-morph-test-site"  # what a build that wrongly went ahead would leave in the checkout
 
 
 @pytest.mark.parametrize("port", [-1, 65536, 99999, 2**70])
@@ -31,3 +37,95 @@ def test_the_demo_serves_the_site_on_a_free_port(tmp_path):
         proc.kill()
         proc.wait()
     assert "Traceback" not in proc.stderr.read()
+
+
+# --out inside what the build reads (the next build publishes it, or finds a model folder that is
+# not a model) or inside what the project keeps
+INSIDE = ["converted_model", "web/static", "training", "readers", "tests", "bench", "node_modules", ".git", "models"]
+
+
+@pytest.mark.parametrize("folder", INSIDE)
+def test_an_out_inside_the_projects_own_folders_is_refused(tmp_path, folder):
+    models = tmp_path / "models"  # --models too: a folder in it would be read as a model next time
+    shutil.copytree(ROOT / "converted_model" / "mnist", models / "mnist", ignore=shutil.ignore_patterns("parity"))
+    # reached through a link as well: what counts is where --out resolves
+    out = models / NAME if folder == "models" else tmp_path / "link" / NAME
+    if folder != "models":
+        (tmp_path / "link").symlink_to(ROOT / folder, target_is_directory=True)
+    try:
+        for given in ([out] if folder == "models" else [out, f"{folder}/{NAME}"]):
+            done = run_cli(ROOT / "build.py", "--models", models, "--out", given)
+            lines = done.stderr.splitlines()
+            assert done.returncode == 2 and len(lines) == 1, done.stderr
+            assert lines[0].startswith("error: ") and f"{NAME}: inside " in lines[0], done.stderr
+            assert "where build.py writes nothing; choose a folder outside it" in lines[0]
+            assert not (ROOT / folder / NAME).exists() and not (models / NAME).exists()
+            assert sorted(os.listdir(models)) == ["mnist"]
+            if (ROOT / folder).is_dir():  # a worktree's .git is a file
+                assert not [p for p in os.listdir(ROOT / folder) if p.startswith(f".{NAME}.")]
+    finally:  # without the check the build writes there: never leave it in the checkout
+        shutil.rmtree(ROOT / folder / NAME, ignore_errors=True)
+
+
+def test_an_out_through_dot_dot_replaces_the_site_and_leaves_nothing(tmp_path):
+    site = tmp_path / "site"
+    assert run_cli(ROOT / "build.py", "--out", site).returncode == 0
+    done = run_cli(ROOT / "build.py", "--out", f"{site}/static/..")
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    assert sorted(os.listdir(site / "static")) == ["css", "js"]
+    assert os.listdir(tmp_path) == ["site"]
+
+
+def make_undeletable(folder):
+    """A file in `folder` that cannot be deleted: a read-only folder, or for root (who deletes in
+    one) an immutable file."""
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+    elif subprocess.run(["chattr", "+i", next(folder.iterdir())], capture_output=True).returncode != 0:
+        pytest.skip("root, and this filesystem has no immutable files (chattr +i)")
+
+
+def make_deletable(folder):
+    subprocess.run(["chattr", "-R", "-i", folder] if os.geteuid() == 0 else ["chmod", "-R", "u+w", folder], check=True)
+
+
+def test_an_earlier_site_that_cannot_be_deleted_is_said_in_one_line(tmp_path):
+    site = tmp_path / "site"
+    assert run_cli(ROOT / "build.py", "--out", site).returncode == 0
+    make_undeletable(site / "static" / "css")
+    try:
+        done = run_cli(ROOT / "build.py", "--out", site)
+        left = [p for p in os.listdir(tmp_path) if p != "site"]
+        assert done.returncode == 0 and (site / "static" / "css").is_dir()
+        assert len(left) == 1 and left[0].startswith(".site.") and left[0].endswith(".old"), left
+        assert done.stderr == (f"warning: {tmp_path / left[0]}: the earlier output, replaced, cannot be deleted "
+                               f"({'Operation not permitted' if os.geteuid() == 0 else 'Permission denied'}); "
+                               f"delete it by hand\n")
+    finally:
+        make_deletable(tmp_path)
+
+
+def on_tmpfs(size, mount_point, out):
+    """The command line that runs the build onto `out` with a new tmpfs of `size` mounted at
+    `mount_point` (in a user namespace), then lists what is left in out's folder on stdout (the build
+    writes nothing there when it fails)."""
+    mount = f"mount -t tmpfs -o size={size} tmpfs {mount_point}"
+    probe = subprocess.run(["unshare", "-rm", "sh", "-c", mount], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {probe.stderr.decode().strip()}")
+    return ["unshare", "-rm", "sh", "-c", f'{mount} && {{ "$@"; rc=$?; ls -A {out.parent}; exit $rc; }}',
+            "sh", sys.executable, ROOT / "build.py", "--out", out]
+
+
+def run_build(args, preexec=None):
+    return subprocess.run(list(map(str, args)), cwd=ROOT, capture_output=True, text=True, timeout=300,
+                          preexec_fn=preexec, env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def test_an_out_that_cannot_be_moved_aside_leaves_nothing_beside_it(tmp_path):
+    """A mount point (a container's volume, say) cannot be renamed, so the build cannot swap it."""
+    out = tmp_path / "disk" / "site"
+    out.mkdir(parents=True)
+    done = run_build(on_tmpfs("10m", out, out))
+    assert (done.returncode, done.stderr) == (2, f"error: {out}: cannot write the site (Device or resource busy)\n")
+    assert done.stdout == "site\n", "nothing beside it"
