@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import jinja2
@@ -115,6 +116,9 @@ def bundle_scripts(out):
     except FileNotFoundError:
         raise BuildError("node: not found; the page's scripts are bundled with Node.js (see README)") from None
     if done.returncode != 0:
+        failed = re.search(r"Failed to write to output file: write (.+): (.+)", done.stderr)
+        if failed:  # a full disk: site_errors names the file as the site holds it
+            raise OSError(None, failed[2], failed[1])
         raise BuildError(f"{RUNTIME_BUILD.relative_to(ROOT)}: {(done.stderr or done.stdout).strip()[-1000:]}")
 
 
@@ -122,6 +126,23 @@ def static_imports(script):
     """The chunks a bundled module imports before it runs (not its lazy `import()`s): the page names
     them in modulepreload links, so they download beside main.js, not one round trip after it."""
     return re.findall(r'(?:^|[;}])\s*import\s*(?:[\w${},\s*]+from\s*)?"\./(chunk-[\w-]+\.js)"', script)
+
+
+@contextmanager
+def site_errors(tmp, out):
+    """An OSError while the site is written into `tmp` as one line: the site's file that could not be
+    written (a full disk), named as `out` would hold it, or the file that could not be read."""
+    try:
+        yield
+    except OSError as e:
+        reason = e.strerror or e
+        # shutil's copies name the source first and the file they write second
+        written = [Path(f) for f in (e.filename2, e.filename) if f and Path(f).is_relative_to(tmp)]
+        if written:
+            raise BuildError(f"{out / written[0].relative_to(tmp)}: cannot write the site ({reason})") from None
+        if e.filename:
+            raise BuildError(f"{e.filename}: cannot read it ({reason})") from None
+        raise BuildError(f"{out}: cannot write the site ({reason})") from None
 
 
 def build(out, models_dir=MODELS):
@@ -133,7 +154,8 @@ def build(out, models_dir=MODELS):
     if missing:
         raise BuildError(f"{missing[0]}: runtime file missing; run `npm ci` first")
 
-    with written_whole(out, SITE_ENTRIES, SITE_MARKER, "build.py", [models_dir, *(ROOT / f for f in NOT_OUT)]) as tmp:
+    with (written_whole(out, SITE_ENTRIES, SITE_MARKER, "build.py", [models_dir, *(ROOT / f for f in NOT_OUT)]) as tmp,
+          site_errors(tmp, out)):
         copy_files(WEB / "static", tmp / "static", [f for f in static_files(WEB / "static") if not f.startswith("js/")])
         for name, rel in VENDOR.items():
             (tmp / "vendor" / name).parent.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,8 @@
-"""build.py's command line: where the site may be written (--out), an earlier site that cannot be
-deleted, and what --serve (make demo) serves on which --port. Every refusal one line, exit 2, nothing
-written or left behind."""
+"""build.py's command line: where the site may be written (--out), a full disk, an earlier site that
+cannot be deleted, and what --serve (make demo) serves on which --port. Every refusal one line, exit 2,
+nothing written or left behind."""
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -105,6 +106,13 @@ def test_an_earlier_site_that_cannot_be_deleted_is_said_in_one_line(tmp_path):
         make_deletable(tmp_path)
 
 
+def limit_file_size(limit):
+    def preexec():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # so that a write fails (EFBIG) instead of the process
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return preexec
+
+
 def on_tmpfs(size, mount_point, out):
     """The command line that runs the build onto `out` with a new tmpfs of `size` mounted at
     `mount_point` (in a user namespace), then lists what is left in out's folder on stdout (the build
@@ -120,6 +128,29 @@ def on_tmpfs(size, mount_point, out):
 def run_build(args, preexec=None):
     return subprocess.run(list(map(str, args)), cwd=ROOT, capture_output=True, text=True, timeout=300,
                           preexec_fn=preexec, env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+# where the disk fills -> the site's file that cannot be written (the sources are no part of it)
+FULL_DISK = {
+    "a copy exceeds the file size limit": ("limit", "vendor/tfjs/tfjs-backend-wasm-simd.wasm", "File too large"),
+    "a copy fills the disk": ("500k", "vendor/tfjs/tfjs-backend-wasm.wasm", "No space left on device"),
+    "the bundler fills the disk": ("1m", "vendor/tfjs/", "no space left on device"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FULL_DISK))
+def test_a_full_disk_names_the_sites_file_in_one_line(tmp_path, case):
+    size, file, reason = FULL_DISK[case]
+    out = tmp_path / "disk" / "site"
+    out.parent.mkdir()
+    if size == "limit":
+        done = run_build([sys.executable, ROOT / "build.py", "--out", out], limit_file_size(100_000))
+    else:
+        done = run_build(on_tmpfs(size, out.parent, out))
+    assert done.returncode == 2 and len(done.stderr.splitlines()) == 1, done.stderr
+    assert done.stderr.startswith(f"error: {out / file}") and done.stderr.endswith(
+        f": cannot write the site ({reason})\n"), done.stderr
+    assert done.stdout == "" and os.listdir(out.parent) == [], "nothing left on the disk"
 
 
 def test_an_out_that_cannot_be_moved_aside_leaves_nothing_beside_it(tmp_path):
