@@ -160,3 +160,26 @@ def test_an_out_that_cannot_be_moved_aside_leaves_nothing_beside_it(tmp_path):
     done = run_build(on_tmpfs("10m", out, out))
     assert (done.returncode, done.stderr) == (2, f"error: {out}: cannot write the site (Device or resource busy)\n")
     assert done.stdout == "site\n", "nothing beside it"
+
+
+# an OSError in the build -> its line: shutil's copies give (source, destination), open() the one file
+# (OSError's arguments: errno, strerror, filename, winerror, filename2)
+SITE_ERRORS = {
+    "a copy onto a full disk": ((28, "No space left on device", "/src/a.wasm", None, "TMP/vendor/a.wasm"),
+                                "OUT/vendor/a.wasm: cannot write the site (No space left on device)"),
+    "a file written": ((27, "File too large", "TMP/index.html"), "OUT/index.html: cannot write the site (File too large)"),
+    "a source unreadable": ((13, "Permission denied", "/src/style.css"), "/src/style.css: cannot read it (Permission denied)"),
+    "no file named": ((28, "No space left on device"), "OUT: cannot write the site (No space left on device)"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SITE_ERRORS))
+def test_an_os_error_while_writing_the_site_names_the_right_file(tmp_path, case):
+    import build
+    args, line = SITE_ERRORS[case]
+    tmp, out = tmp_path / ".site.x.tmp", tmp_path / "site"
+    error = OSError(*(a.replace("TMP", str(tmp)) if isinstance(a, str) else a for a in args))
+    with pytest.raises(build.BuildError) as raised:
+        with build.site_errors(tmp, out):
+            raise error
+    assert str(raised.value) == line.replace("OUT", str(out))
