@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import jinja2
@@ -52,6 +53,9 @@ SITE_MARKER = ".digit-morph-site"
 # our licence and NOTICE (what the site ships from others: TF.js, gifenc) travel with the site
 LEGAL = ("LICENSE", "NOTICE")
 SITE_ENTRIES = ("index.html", ".nojekyll", "static", "vendor", "models", *LEGAL, SITE_MARKER)
+# never an --out inside the checkout's own folders: inside converted_model/ it breaks every later build
+# (a folder that is no model), inside web/ the next build publishes it again (dist/ is the default)
+NOT_OUT = ("web", "converted_model", "training", "readers", "tests", "bench", "node_modules", ".git")
 # what the page reads of each meta.json, embedded in index.html (the rest stays in meta.json; the
 # baselines and the compression figures are fetched from it when their figures near the viewport)
 PAGE_FIELDS = ("name", "label", "dataset", "class_names", "style_dims", "code_size", "style_range",
@@ -127,6 +131,9 @@ def bundle_scripts(out):
     except FileNotFoundError:
         raise BuildError("node: not found; the page's scripts are bundled with Node.js (see README)") from None
     if done.returncode != 0:
+        failed = re.search(r"Failed to write to output file: write (.+): (.+)", done.stderr)
+        if failed:  # a full disk: site_errors names the file as the site holds it
+            raise OSError(None, failed[2], failed[1])
         raise BuildError(f"{RUNTIME_BUILD.relative_to(ROOT)}: {(done.stderr or done.stdout).strip()[-1000:]}")
 
 
@@ -134,6 +141,23 @@ def static_imports(script):
     """The chunks a bundled module imports before it runs (not its lazy `import()`s): the page names
     them in modulepreload links, so they download beside main.js, not one round trip after it."""
     return re.findall(r'(?:^|[;}])\s*import\s*(?:[\w${},\s*]+from\s*)?"\./(chunk-[\w-]+\.js)"', script)
+
+
+@contextmanager
+def site_errors(tmp, out):
+    """An OSError while the site is written into `tmp` as one line: the site's file that could not be
+    written (a full disk), named as `out` would hold it, or the file that could not be read."""
+    try:
+        yield
+    except OSError as e:
+        reason = e.strerror or e
+        # shutil's copies name the source first and the file they write second
+        written = [Path(f) for f in (e.filename2, e.filename) if f and Path(f).is_relative_to(tmp)]
+        if written:
+            raise BuildError(f"{out / written[0].relative_to(tmp)}: cannot write the site ({reason})") from None
+        if e.filename:
+            raise BuildError(f"{e.filename}: cannot read it ({reason})") from None
+        raise BuildError(f"{out}: cannot write the site ({reason})") from None
 
 
 def build(out, models_dir=MODELS):
@@ -145,7 +169,8 @@ def build(out, models_dir=MODELS):
     if missing:
         raise BuildError(f"{missing[0]}: runtime file missing; run `npm ci` first")
 
-    with written_whole(out, SITE_ENTRIES, SITE_MARKER, "build.py") as tmp:
+    with (written_whole(out, SITE_ENTRIES, SITE_MARKER, "build.py", [models_dir, *(ROOT / f for f in NOT_OUT)]) as tmp,
+          site_errors(tmp, out)):
         copy_listed(WEB / "static", tmp / "static", STATIC)
         for name, rel in VENDOR.items():
             (tmp / "vendor" / name).parent.mkdir(parents=True, exist_ok=True)
@@ -175,8 +200,11 @@ def main(argv=None):
     ap.add_argument("--out", default="dist")
     ap.add_argument("--models", default=str(MODELS), help="folder of converted models")
     ap.add_argument("--serve", action="store_true", help="serve the site on 127.0.0.1 after building")
-    ap.add_argument("--port", type=int, default=8000)
+    ap.add_argument("--port", type=int, default=8000, help="0: any free port")
     args = ap.parse_args(argv)
+    if not 0 <= args.port <= 65535:  # before the build, which would be for nothing
+        print(f"error: --port {args.port}: not a port (0 to 65535; 0 picks a free one)", file=sys.stderr)
+        return 2
     try:
         metas = build(args.out, Path(args.models))
     except (BuildError, FolderError) as e:

@@ -1,5 +1,6 @@
 """Serve a built site on 127.0.0.1 as GitHub Pages serves it: text types gzip-compressed when the
-browser accepts it, everything else as is. Standard library only.
+browser accepts it, everything else as is; no folder listings and nothing outside the folder (a
+link out of it is not found); a path no file can have (`/%00`) is a bad request. Standard library only.
 
     python build.py --serve [--port 8000]     (build, then this)
 
@@ -11,6 +12,7 @@ import gzip
 import http.server
 import io
 import os
+from http import HTTPStatus
 
 # what Pages compresses: text, not images, wasm or weight shards (those gain little or are compressed already)
 COMPRESSED = (".html", ".css", ".js", ".mjs", ".json", ".svg", ".txt")
@@ -27,6 +29,15 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
 
     def send_head(self):
         path = self.translate_path(self.path)
+        if not names_a_file(path):
+            self.send_error(HTTPStatus.BAD_REQUEST, "Not a file name")
+            return None
+        # Pages serves nothing outside the site: a link out of the folder is not found (so is a listing)
+        target = os.path.join(path, "index.html") if os.path.isdir(path) else path
+        root = os.path.realpath(self.directory)
+        if os.path.commonpath([root, os.path.realpath(target)]) != root:
+            self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+            return None
         if os.path.isdir(path) and self.path.split("?")[0].endswith("/"):
             path = os.path.join(path, "index.html")
         if not (path.endswith(COMPRESSED) and os.path.isfile(path) and "gzip" in self.headers.get("Accept-Encoding", "")):
@@ -43,6 +54,19 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         return io.BytesIO(body)
+
+    def list_directory(self, path):  # a folder without index.html: Pages lists nothing
+        self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+        return None
+
+
+def names_a_file(path):
+    """False for a path that no file can have: with a NUL (`/%00`) or a lone surrogate (`/%ed%a0%80`)."""
+    try:
+        os.fsencode(path)
+    except UnicodeEncodeError:
+        return False
+    return "\0" not in path
 
 
 def make_server(folder, port=0, quiet=False):

@@ -1,0 +1,55 @@
+"""serve.py answers as GitHub Pages does: nothing outside the site, no folder listings, and a
+request no file can answer is a bad request, not a traceback and a dropped connection."""
+import http.client
+import threading
+
+import pytest
+from helpers import ROOT  # noqa: F401 (puts the checkout on sys.path)
+
+import serve
+
+# path -> status, with and without `Accept-Encoding: gzip` (the gzip branch and the standard one)
+REQUESTS = {
+    "/": 200,
+    "/page.txt": 200,
+    "/%00": 400,
+    "/page.txt%00": 400,
+    "/%ed%a0%80": 400,  # a lone surrogate: no file name encodes it
+    "/sub/": 404,  # a folder without index.html: Pages lists nothing
+    "/secret.txt": 404,  # a link to a file outside the site
+    "/outside/": 404,  # a link to a folder outside the site
+    "/outside/secret.txt": 404,
+}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    base = tmp_path_factory.mktemp("serve")
+    (base / "outside").mkdir()
+    (base / "outside" / "secret.txt").write_text("secret")
+    (base / "outside" / "index.html").write_text("outside")
+    site = base / "site"
+    (site / "sub").mkdir(parents=True)
+    (site / "index.html").write_text("<p>site</p>")
+    (site / "page.txt").write_text("page")
+    (site / "sub" / "file.txt").write_text("in a folder")
+    (site / "secret.txt").symlink_to(base / "outside" / "secret.txt")
+    (site / "outside").symlink_to(base / "outside", target_is_directory=True)
+    server = serve.make_server(site, quiet=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server.server_port
+    server.shutdown()
+
+
+@pytest.mark.parametrize("gzip", [False, True])
+@pytest.mark.parametrize("path", sorted(REQUESTS))
+def test_the_server_answers_as_pages_does(site, path, gzip, capfd):
+    conn = http.client.HTTPConnection("127.0.0.1", site, timeout=30)
+    conn.request("GET", path, headers={"Accept-Encoding": "gzip"} if gzip else {})
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    assert response.status == REQUESTS[path], (path, response.status, body[:200])
+    if response.status != 200:
+        assert b"secret" not in body and b"file.txt" not in body
+    assert "Traceback" not in capfd.readouterr().err
