@@ -19,9 +19,17 @@ GRID_ROWS = 11  # the digits x styles grid: styles from the 1st to the 99th perc
 GRID_GAP = 2  # pixels between its cells (and the atlas's)
 CLASS_BITS = 4  # a stored code: the class ...
 STYLE_BITS = 8  # ... and each style value in this many bits over style_range
+# What the page's model interpreter (web/static/js/net.js) runs: these layer classes (with the options
+# model_json.py lists), these activations, and float32 weights stored as is or quantised. The build
+# refuses a model.json with anything else (model_json.py), and net.js refuses it when it loads.
+LAYER_CLASSES = ("InputLayer", "Conv2D", "Dense", "BatchNormalization", "ReLU", "Activation", "Reshape", "Flatten",
+                 "Dropout", "UpSampling2D", "MaxPooling2D", "Concatenate")
+ACTIVATIONS = ("linear", "relu", "sigmoid", "softmax")
+WEIGHT_DTYPE_BYTES = {"float32": 4}  # a weight's dtype, and its bytes per value when stored unquantised
+QUANTIZED_DTYPE_BYTES = {"uint8": 1, "uint16": 2, "float16": 2}  # tf.io.decodeWeights' quantisations
 CONTRACT = {name: globals()[name] for name in (
     "NUM_CLASSES", "IMAGE_SIDE", "BCE_EPSILON", "PERCENTILES", "ATLAS_QUANTILES", "GRID_ROWS", "GRID_GAP",
-    "CLASS_BITS", "STYLE_BITS")}
+    "CLASS_BITS", "STYLE_BITS", "LAYER_CLASSES", "ACTIVATIONS", "WEIGHT_DTYPE_BYTES", "QUANTIZED_DTYPE_BYTES")}
 # the training stages in their order (run.json's and meta.json's "epochs" and "seconds" are keyed by
 # them; each stage's seeds follow from its place), and what one epoch (or round) of each is called
 STAGES = {"classifier": "classifier", "autoencoder": "auto-encoder", "refine": "refine round", "picker": "style picker"}
