@@ -42,6 +42,7 @@ ATLAS_NAME = re.compile(r"atlas[0-9]+\.png")
 NEIGHBOURS_FILES = {"index": "neighbours.json", "sprite": "neighbours.png"}  # training/neighbours.py writes them
 TRAINING_FILES = {"data": "training.json", "sprite": "training.png"}  # training/watched.py writes them
 SHA256 = re.compile(r"[0-9a-f]{64}")
+MAX_SAFE_INTEGER = 2 ** 53 - 1  # the largest whole number the page's JavaScript holds exactly
 
 
 class MetaError(ValueError):
@@ -79,11 +80,17 @@ def trained_on(folder, ds):
 
 
 def is_number(v):
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+    """A finite number as the page reads it: an integer too large for a double is not one."""
+    if not isinstance(v, (int, float)) or isinstance(v, bool):
+        return False
+    try:
+        return math.isfinite(v)
+    except OverflowError:
+        return False
 
 
 def is_count(v):
-    return isinstance(v, int) and not isinstance(v, bool) and v >= 0
+    return isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= MAX_SAFE_INTEGER
 
 
 def _ranges_ok(ranges, dims):
@@ -214,7 +221,7 @@ def check(meta, where):
     if not (is_count(parameters.get("decoder")) and parameters["decoder"] > 0
             and all(is_count(v) for v in parameters.values())):
         fail("parameters should count the decoder's parameters (and others) as whole numbers")
-    if meta["decoder_multiply_adds"] <= 0:
+    if not is_count(meta["decoder_multiply_adds"]) or meta["decoder_multiply_adds"] <= 0:
         fail("decoder_multiply_adds should be a positive whole number")
     if "style_meaning" in meta:
         _check_meaning(meta["style_meaning"], dims, fail)
