@@ -37,9 +37,9 @@ def source_file(folder, rel):
     return path
 
 
-def _read_json(path):
+def _read_json(path, max_bytes=None):
     try:
-        return meta_lib.read_json(path)
+        return meta_lib.read_json(path, max_bytes)
     except meta_lib.MetaError as e:
         raise BuildError(str(e)) from None
 
@@ -98,7 +98,7 @@ def check_model(folder):
                          f"'-' and '_' (it becomes part of URLs)")
     if folder.is_symlink():
         raise BuildError(f"{folder}: a symbolic link; the build copies only model folders that are really here")
-    meta = _read_json(source_file(folder, "meta.json"))
+    meta = _read_json(source_file(folder, "meta.json"), meta_lib.META_MAX_BYTES)
     try:
         meta_lib.check(meta, folder / "meta.json")
     except meta_lib.MetaError as e:

@@ -31,6 +31,10 @@ def update(**values):
     return lambda lay: lay["config"].update(values)
 
 
+def big_meta(model):
+    edit_json(model / "meta.json", lambda meta: meta["versions"].update(notes="x" * meta_lib.META_MAX_BYTES))
+
+
 # the faults the audit (issue 33) built and saw get through or end in a traceback
 FAULTS = {
     "quantization a string": (first_weight(lambda g: g["weights"][0].update(quantization="x")),
@@ -52,6 +56,10 @@ FAULTS = {
                                       "weight 'dec_bn1/gamma' has an unusable dtype 'complex64'"),
     "an encoder Dense on an image": (layer("cls_dense", lambda lay: lay["inbound_nodes"][0][0].__setitem__(
         0, "cls_squeeze_relu"), part="encoder"), "layer 'cls_dense' (Dense): net.js runs Dense on a flat input"),
+    "meta.json over 1 MiB": (big_meta, "meta.json: over 1,048,576 bytes"),
+    "meta.json with a field the contract does not list": (set_meta("notes", "x"),
+                                                          "field 'notes' is not one the contract lists"),
+    "meta.json optional field of the wrong type": (set_meta("legibility", "x"), "field 'legibility' should be dict"),
 }
 
 
@@ -176,7 +184,7 @@ def test_the_build_knows_the_options_of_every_layer_class_the_contract_lists():
 
 def test_the_committed_models_are_ones_the_page_runs():
     for folder in sorted(MODELS.iterdir()):
-        meta = meta_lib.check(meta_lib.read_json(folder / "meta.json"), folder)
+        meta = meta_lib.check(meta_lib.read_json(folder / "meta.json", meta_lib.META_MAX_BYTES), folder)
         for part in ("decoder", "encoder"):
             doc = json.loads((folder / part / "model.json").read_text())
             groups = model_json.check(doc, *model_folder.SHAPES[part](meta))

@@ -42,6 +42,7 @@ ATLAS_NAME = re.compile(r"atlas[0-9]+\.png")
 NEIGHBOURS_FILES = {"index": "neighbours.json", "sprite": "neighbours.png"}  # training/neighbours.py writes them
 TRAINING_FILES = {"data": "training.json", "sprite": "training.png"}  # training/watched.py writes them
 SHA256 = re.compile(r"[0-9a-f]{64}")
+META_MAX_BYTES = 1 << 20  # meta.json is figures the page downloads, never data
 MAX_SAFE_INTEGER = 2 ** 53 - 1  # the largest whole number the page's JavaScript holds exactly
 
 
@@ -49,16 +50,21 @@ class MetaError(ValueError):
     """meta.json breaks the contract; the message says which field and how."""
 
 
-def read_json(path):
+def read_json(path, max_bytes=None):
     """Parse a JSON file strictly: NaN and Infinity are not JSON (the browser's JSON.parse refuses
-    them), and a nesting too deep to parse is an error like any other. Raises MetaError."""
+    them), and a nesting too deep to parse is an error like any other; a file over `max_bytes` is
+    refused unread. Raises MetaError."""
     if path.is_symlink() or not path.is_file():
         raise MetaError(f"{path}: missing" + (" (a symbolic link)" if path.is_symlink() else ""))
 
     def no_constant(name):
         raise ValueError(f"{name} is not valid JSON")
+    with open(path, "rb") as f:
+        data = f.read(-1 if max_bytes is None else max_bytes + 1)
+    if max_bytes is not None and len(data) > max_bytes:
+        raise MetaError(f"{path}: over {max_bytes:,} bytes, more than the file may hold")
     try:
-        return json.loads(path.read_text(encoding="utf-8"), parse_constant=no_constant)
+        return json.loads(data.decode("utf-8"), parse_constant=no_constant)
     except (ValueError, UnicodeDecodeError, RecursionError) as e:
         raise MetaError(f"{path}: not valid JSON ({str(e)[:200] or type(e).__name__})") from None
 
@@ -177,6 +183,19 @@ FIELDS = {"dataset": str, "class_names": list, "style_dims": int, "code_size": i
           "style_range": list, "style_percentiles": dict,
           "style_percentiles_per_class": dict, "metrics": dict, "parameters": dict,
           "decoder_multiply_adds": int, "weights_sha256": dict}
+# The optional top-level fields and the commands that write them; any other field is refused (work that
+# adds a field to meta.json adds it here).
+OPTIONAL_FIELDS = {
+    # training.convert
+    "name": str, "style_mean": list, "shipped_metrics": dict, "style_head": dict, "encoder_multiply_adds": int,
+    "weight_bytes": dict, "style_meaning": dict, "quantization": str, "preview": dict, "versions": dict,
+    "source": dict, "neighbours": dict,  # (neighbours also: training.neighbours)
+    "training": dict,  # training.watched (and convert)
+    "baselines": dict,  # training.baselines --write
+    "compression": dict,  # training.compression --write
+    "legibility": dict,  # training.legibility --write
+    "realism": dict,  # training.realism: any object until its figures join the page's contract
+}
 
 
 def js_module():
@@ -231,6 +250,12 @@ def check(meta, where):
     hashes = meta["weights_sha256"]
     if not all(isinstance(v, str) and SHA256.fullmatch(v) for v in hashes.values()):
         fail("weights_sha256 should map shard files to hex SHA-256 digests")
+    for field, value in meta.items():  # (after the checks above, which say more of the fields they know)
+        kind = FIELDS.get(field, OPTIONAL_FIELDS.get(field))
+        if kind is None:
+            fail(f"field {field[:40]!r} is not one the contract lists (training/meta.py FIELDS, OPTIONAL_FIELDS)")
+        if not isinstance(value, kind) or isinstance(value, bool):
+            fail(f"field {field!r} should be {kind.__name__}, got {type(value).__name__}")
     return meta
 
 
