@@ -30,10 +30,10 @@ def _refusal(error, path):
     return f"{path}: cannot be read ({error.strerror})"
 
 
-def read(folder, rel):
+def read(folder, rel, limit=None):
     """-> the bytes of folder/rel, `rel` a '/'-separated path of plain names (the caller checks them),
     if folder itself and every part on the way is not a link and the file is a regular file with
-    one link; else NotPlain."""
+    one link; else NotPlain. With a `limit`, at most limit + 1 bytes are read (the caller refuses more)."""
     folder = Path(folder).absolute()  # (not resolved: that would follow links)
     path = folder.parent
     fds = []
@@ -50,9 +50,10 @@ def read(folder, rel):
         if info.st_nlink != 1:  # a hard link: the same file under another name, maybe outside the folder
             raise NotPlain(f"{path}: a hard link ({info.st_nlink} names for one file); the build publishes only "
                            f"files with one name (copy it to a file of its own)")
-        chunks = []
-        while chunk := os.read(fds[-1], 1 << 20):
+        chunks, size = [], 0
+        while (limit is None or size <= limit) and (chunk := os.read(fds[-1], 1 << 20)):
             chunks.append(chunk)
+            size += len(chunk)
         return b"".join(chunks)
     except OSError as e:
         raise NotPlain(_refusal(e, path)) from None

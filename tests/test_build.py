@@ -159,7 +159,7 @@ FAULTS = {
     "weight shard missing": (lambda m: next((m / "decoder").glob("*.bin")).unlink(), "group1-shard1of1.bin: missing"),
     "shard shorter than the manifest": (short_shard, "but the shards hold"),
     "weight of an unusable dtype": (wrong_dtype, "unusable dtype 'complex64'"),
-    "weight of the wrong shape": (wrong_shape, "but the shards hold"),
+    "weight of the wrong shape": (wrong_shape, "weight 'dec_bn1/gamma' has shape [65], its layer needs [64]"),
     "weight transposed": (transposed_kernel, "weight 'dec_dense/kernel' has shape [3136, 11], its layer needs"),
     "meta.json missing a field": (corrupt_meta_field, "missing field 'style_range'"),
     "meta.json field of the wrong type": (corrupt_meta_type, "field 'style_dims' should be int, got str"),

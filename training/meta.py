@@ -19,9 +19,17 @@ GRID_ROWS = 11  # the digits x styles grid: styles from the 1st to the 99th perc
 GRID_GAP = 2  # pixels between its cells (and the atlas's)
 CLASS_BITS = 4  # a stored code: the class ...
 STYLE_BITS = 8  # ... and each style value in this many bits over style_range
+# What the page's model interpreter (web/static/js/net.js) runs: these layer classes (with the options
+# model_json.py lists), these activations, and float32 weights stored as is or quantised. The build
+# refuses a model.json with anything else (model_json.py), and net.js refuses it when it loads.
+LAYER_CLASSES = ("InputLayer", "Conv2D", "Dense", "BatchNormalization", "ReLU", "Activation", "Reshape", "Flatten",
+                 "Dropout", "UpSampling2D", "MaxPooling2D", "Concatenate")
+ACTIVATIONS = ("linear", "relu", "sigmoid", "softmax")
+WEIGHT_DTYPE_BYTES = {"float32": 4}  # a weight's dtype, and its bytes per value when stored unquantised
+QUANTIZED_DTYPE_BYTES = {"uint8": 1, "uint16": 2, "float16": 2}  # tf.io.decodeWeights' quantisations
 CONTRACT = {name: globals()[name] for name in (
     "NUM_CLASSES", "IMAGE_SIDE", "BCE_EPSILON", "PERCENTILES", "ATLAS_QUANTILES", "GRID_ROWS", "GRID_GAP",
-    "CLASS_BITS", "STYLE_BITS")}
+    "CLASS_BITS", "STYLE_BITS", "LAYER_CLASSES", "ACTIVATIONS", "WEIGHT_DTYPE_BYTES", "QUANTIZED_DTYPE_BYTES")}
 # the training stages in their order (run.json's and meta.json's "epochs" and "seconds" are keyed by
 # them; each stage's seeds follow from its place), and what one epoch (or round) of each is called
 STAGES = {"classifier": "classifier", "autoencoder": "auto-encoder", "refine": "refine round", "picker": "style picker"}
@@ -34,24 +42,31 @@ ATLAS_NAME = re.compile(r"atlas[0-9]+\.png")
 NEIGHBOURS_FILES = {"index": "neighbours.json", "sprite": "neighbours.png"}  # training/neighbours.py writes them
 TRAINING_FILES = {"data": "training.json", "sprite": "training.png"}  # training/watched.py writes them
 SHA256 = re.compile(r"[0-9a-f]{64}")
+META_MAX_BYTES = 1 << 20  # meta.json is figures the page downloads, never data
+MAX_SAFE_INTEGER = 2 ** 53 - 1  # the largest whole number the page's JavaScript holds exactly
 
 
 class MetaError(ValueError):
     """meta.json breaks the contract; the message says which field and how."""
 
 
-def read_json(path):
+def read_json(path, max_bytes=None):
     """Parse a JSON file strictly: NaN and Infinity are not JSON (the browser's JSON.parse refuses
-    them), and a nesting too deep to parse is an error like any other. Raises MetaError."""
+    them), and a nesting too deep to parse is an error like any other; a file over `max_bytes` is
+    refused unread. Raises MetaError."""
     if path.is_symlink() or not path.is_file():
         raise MetaError(f"{path}: missing" + (" (a symbolic link)" if path.is_symlink() else ""))
-    return parse_json(path.read_bytes(), path)
+    with open(path, "rb") as f:
+        data = f.read(-1 if max_bytes is None else max_bytes + 1)
+    return parse_json(data, path, max_bytes)
 
 
-def parse_json(data, path):
+def parse_json(data, path, max_bytes=None):
     """read_json's parse of `path`'s bytes, read by the caller (the site build reads each file once)."""
     def no_constant(name):
         raise ValueError(f"{name} is not valid JSON")
+    if max_bytes is not None and len(data) > max_bytes:
+        raise MetaError(f"{path}: over {max_bytes:,} bytes, more than the file may hold")
     try:
         return json.loads(data.decode("utf-8"), parse_constant=no_constant)
     except (ValueError, UnicodeDecodeError, RecursionError) as e:
@@ -75,11 +90,17 @@ def trained_on(folder, ds):
 
 
 def is_number(v):
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+    """A finite number as the page reads it: an integer too large for a double is not one."""
+    if not isinstance(v, (int, float)) or isinstance(v, bool):
+        return False
+    try:
+        return math.isfinite(v)
+    except OverflowError:
+        return False
 
 
 def is_count(v):
-    return isinstance(v, int) and not isinstance(v, bool) and v >= 0
+    return isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= MAX_SAFE_INTEGER
 
 
 def _ranges_ok(ranges, dims):
@@ -166,6 +187,19 @@ FIELDS = {"dataset": str, "class_names": list, "style_dims": int, "code_size": i
           "style_range": list, "style_percentiles": dict,
           "style_percentiles_per_class": dict, "metrics": dict, "parameters": dict,
           "decoder_multiply_adds": int, "weights_sha256": dict}
+# The optional top-level fields and the commands that write them; any other field is refused (work that
+# adds a field to meta.json adds it here).
+OPTIONAL_FIELDS = {
+    # training.convert
+    "name": str, "style_mean": list, "shipped_metrics": dict, "style_head": dict, "encoder_multiply_adds": int,
+    "weight_bytes": dict, "style_meaning": dict, "quantization": str, "preview": dict, "versions": dict,
+    "source": dict, "neighbours": dict,  # (neighbours also: training.neighbours)
+    "training": dict,  # training.watched (and convert)
+    "baselines": dict,  # training.baselines --write
+    "compression": dict,  # training.compression --write
+    "legibility": dict,  # training.legibility --write
+    "realism": dict,  # training.realism: any object until its figures join the page's contract
+}
 
 
 def js_module():
@@ -210,7 +244,7 @@ def check(meta, where):
     if not (is_count(parameters.get("decoder")) and parameters["decoder"] > 0
             and all(is_count(v) for v in parameters.values())):
         fail("parameters should count the decoder's parameters (and others) as whole numbers")
-    if meta["decoder_multiply_adds"] <= 0:
+    if not is_count(meta["decoder_multiply_adds"]) or meta["decoder_multiply_adds"] <= 0:
         fail("decoder_multiply_adds should be a positive whole number")
     if "style_meaning" in meta:
         _check_meaning(meta["style_meaning"], dims, fail)
@@ -220,6 +254,12 @@ def check(meta, where):
     hashes = meta["weights_sha256"]
     if not all(isinstance(v, str) and SHA256.fullmatch(v) for v in hashes.values()):
         fail("weights_sha256 should map shard files to hex SHA-256 digests")
+    for field, value in meta.items():  # (after the checks above, which say more of the fields they know)
+        kind = FIELDS.get(field, OPTIONAL_FIELDS.get(field))
+        if kind is None:
+            fail(f"field {field[:40]!r} is not one the contract lists (training/meta.py FIELDS, OPTIONAL_FIELDS)")
+        if not isinstance(value, kind) or isinstance(value, bool):
+            fail(f"field {field!r} should be {kind.__name__}, got {type(value).__name__}")
     return meta
 
 

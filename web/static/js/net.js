@@ -5,10 +5,11 @@
 // the weights (decoded and de-quantised by tf.io.decodeWeights). A BatchNormalization right after a
 // Conv2D or Dense is folded into that layer's kernel and bias, and a ReLU after it becomes the layer's
 // fused activation: one kernel per layer instead of three. Any layer or option outside what is
-// written here is refused by name when the model loads, never approximated.
+// written here is refused by name when the model loads, never approximated. The layer classes,
+// activations and weight dtypes it runs are the contract's (contract.js, from training/meta.py): the
+// site build refuses a model.json with any other (model_json.py), so the page never meets one.
 // tests/node/parity.mjs checks it against tf-layers on every committed model.
-
-const ACTIVATIONS = new Set(['linear', 'relu', 'sigmoid', 'softmax']);
+import { ACTIVATIONS, LAYER_CLASSES, QUANTIZED_DTYPE_BYTES, WEIGHT_DTYPE_BYTES } from './contract.js';
 
 function refuse(layer, what) {
   throw new Error(`layer ${layer.config.name} (${layer.class_name}): ${what} is not supported by net.js`);
@@ -16,8 +17,13 @@ function refuse(layer, what) {
 
 function activationOf(layer) {
   const a = layer.config.activation ?? 'linear';
-  if (!ACTIVATIONS.has(a)) refuse(layer, `activation ${a}`);
+  if (!ACTIVATIONS.includes(a)) refuse(layer, `activation ${a}`);
   return a;
+}
+
+function channelsLast(layer) {
+  const format = layer.config.data_format ?? 'channels_last';
+  if (format !== 'channels_last') refuse(layer, `data_format ${format}`);
 }
 
 // weights: { 'layer/kernel': { values: Float32Array, shape } } -> the layer's, by short name
@@ -32,14 +38,18 @@ function plan(topology, weights) {
   for (const layer of config.layers) {
     const c = layer.config;
     const inputs = (layer.inbound_nodes?.[0] ?? []).map((node) => node[0]);
-    for (const i of inputs) consumers.set(i, (consumers.get(i) ?? 0) + 1);
+    for (const i of inputs) {
+      if (!steps.has(i)) refuse(layer, `an input (${i}) that no earlier layer gives`);
+      consumers.set(i, (consumers.get(i) ?? 0) + 1);
+    }
     const w = own(weights, c.name);
     const step = { name: c.name, inputs, kind: layer.class_name };
+    if (!LAYER_CLASSES.includes(layer.class_name)) refuse(layer, 'this layer type');
     switch (layer.class_name) {
       case 'InputLayer':
         break;
       case 'Conv2D':
-        if ((c.data_format ?? 'channels_last') !== 'channels_last') refuse(layer, `data_format ${c.data_format}`);
+        channelsLast(layer);
         if ((c.dilation_rate ?? [1, 1]).some((d) => d !== 1)) refuse(layer, 'dilation');
         if ((c.groups ?? 1) !== 1) refuse(layer, 'groups');
         Object.assign(step, { kernel: w('kernel'), bias: c.use_bias ? w('bias') : null, strides: c.strides, padding: c.padding, activation: activationOf(layer) });
@@ -69,25 +79,31 @@ function plan(topology, weights) {
         step.shape = c.target_shape;
         break;
       case 'Flatten':
+        channelsLast(layer);
+        break;
       case 'Dropout':
         break;
       case 'UpSampling2D':
+        channelsLast(layer);
         if ((c.interpolation ?? 'nearest') !== 'nearest') refuse(layer, `interpolation ${c.interpolation}`);
         step.size = c.size;
         break;
       case 'MaxPooling2D':
+        channelsLast(layer);
         Object.assign(step, { pool: c.pool_size, strides: c.strides ?? c.pool_size, padding: c.padding });
         break;
       case 'Concatenate':
         step.axis = c.axis ?? -1;
         break;
-      default:
-        refuse(layer, 'this layer type');
+      default: // a class contract.js lists without code here
+        throw new Error(`net.js has no code for ${layer.class_name}, which contract.js lists`);
     }
     if (step.kind !== 'InputLayer' && step.inputs.length === 0) refuse(layer, 'a layer without inputs');
     steps.set(step.name, step);
   }
-  return { steps: fuse(steps, consumers), inputs: config.input_layers.map((l) => l[0]), outputs: config.output_layers.map((l) => l[0]) };
+  const outputs = config.output_layers.map((l) => l[0]);
+  for (const o of outputs) consumers.set(o, (consumers.get(o) ?? 0) + 1); // an output is never folded away
+  return { steps: fuse(steps, consumers), inputs: config.input_layers.map((l) => l[0]), outputs };
 }
 
 // Fold BatchNormalization into the Conv2D/Dense before it, and a ReLU into its activation, where the
@@ -151,6 +167,13 @@ function compile(tf, step) {
 
 // weightsOf(tf, specs, shards): the de-quantised weights as plain arrays (before any backend work).
 export function weightsOf(tf, specs, shards) {
+  for (const spec of specs) {
+    const quantized = 'quantization' in spec;
+    const stored = quantized ? spec.quantization?.dtype : spec.dtype;
+    if (!Object.hasOwn(WEIGHT_DTYPE_BYTES, spec.dtype) || !Object.hasOwn(quantized ? QUANTIZED_DTYPE_BYTES : WEIGHT_DTYPE_BYTES, stored)) {
+      throw new Error(`weight ${spec.name}: dtype ${spec.dtype}${quantized ? ` quantised as ${stored}` : ''} is not supported by net.js`);
+    }
+  }
   const tensors = tf.io.decodeWeights(shards.length === 1 ? shards[0] : shards, specs);
   const out = {};
   for (const [name, tensor] of Object.entries(tensors)) {

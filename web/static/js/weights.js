@@ -5,16 +5,17 @@
 // shard's SHA-256 is checked against meta.json's `weights_sha256` (a shard of the right length
 // with damaged bytes would otherwise draw garbage silently), and the download reports its bytes.
 
-const BYTES = { float32: 4, int32: 4, uint16: 2, float16: 2, uint8: 1, bool: 1 };
+import { QUANTIZED_DTYPE_BYTES, WEIGHT_DTYPE_BYTES } from './contract.js';
 
 // The bytes a manifest's weights take in its shards (quantised weights store their quantised dtype).
 export function manifestBytes(manifest) {
   let total = 0;
   for (const group of manifest) {
     for (const w of group.weights) {
-      const dtype = w.quantization?.dtype ?? w.dtype;
-      if (!(dtype in BYTES)) throw new Error(`weight ${w.name}: unsupported dtype ${dtype}`);
-      total += w.shape.reduce((a, b) => a * b, 1) * BYTES[dtype];
+      const dtype = w.quantization ? w.quantization.dtype : w.dtype;
+      const bytes = w.quantization ? QUANTIZED_DTYPE_BYTES : WEIGHT_DTYPE_BYTES;
+      if (!Object.hasOwn(bytes, dtype)) throw new Error(`weight ${w.name}: unsupported dtype ${dtype}`);
+      total += w.shape.reduce((a, b) => a * b, 1) * bytes[dtype];
     }
   }
   return total;
