@@ -162,3 +162,10 @@ def test_what_the_other_measuring_commands_refuse_is_refused_and_nothing_is_writ
     out, err = capsys.readouterr()
     assert code == 2 and message in err and out == "" and (model / "meta.json").read_text() == before
     assert err.startswith("error: ") and len(err.splitlines()) == 1 or args[0] == "--split", err
+
+
+def test_the_table_has_a_cell_for_every_column_and_a_dash_for_a_set_a_model_lacks(measure):
+    from training import realism_table
+    one, two = realism_table.row("one", measure("real")), realism_table.row("two", measure("real", 2))
+    assert len(one) == len(two) == len(realism_table.HEADER)
+    assert one[4] == "–" and two[4].startswith(f"{measure('real', 2)['pad']['fd']:.1f} (")
