@@ -63,6 +63,15 @@ def grid_cases(tables, style_dims):
     return np.array(codes, np.float32), np.array(expected), where
 
 
+def morph_code(styles, a, b, t):
+    """The code t of the way from class a to class b: the class weights (1 - t, t) and the two classes'
+    styles (styles: [10, k], samples.style_at at one slider position) mixed with the same weights, as
+    the page's codes.js mixes them."""
+    classes = np.zeros(NUM_CLASSES)
+    classes[a], classes[b] = 1 - t, t
+    return np.concatenate([classes, (1 - t) * styles[a] + t * styles[b]])
+
+
 def morph_cases(tables, style_dims):
     """Every ordered pair a -> b near both ends; the style mixes the two classes' styles at the
     default position with the class weights, as the page's codes.js does."""
@@ -73,9 +82,7 @@ def morph_cases(tables, style_dims):
             if a == b:
                 continue
             for t, reads in [(t, a) for t in MORPH_T] + [(1 - t, b) for t in MORPH_T]:
-                classes = np.zeros(NUM_CLASSES)
-                classes[a], classes[b] = 1 - t, t
-                codes.append(np.concatenate([classes, (1 - t) * at_default[a] + t * at_default[b]]))
+                codes.append(morph_code(at_default, a, b, t))
                 expected.append(reads)
                 where.append(f"{a} -> {b} at t = {t:.2f}")
     return np.array(codes, np.float32), np.array(expected), where
@@ -115,6 +122,27 @@ def nearest_real(images, expected, edge, where, x, y, worst=5):
             "farthest": [f"{where[i]}: {least[i]:.3f}" for i in np.argsort(-least)[:worst]]}
 
 
+LOAD_ERRORS = (OSError, ValueError, KeyError, runs.RunError, data_lib.DataError, meta_lib.MetaError)
+
+
+def load(model, reader_folder, data=None, validation_size=data_lib.VALIDATION_SIZE):
+    """-> a converted model's meta.json, the reader (reader_folder None: the committed one of the model's
+    dataset), what reader.json says of it, the model's own data (training/data.py's Dataset; None
+    without `data`) and its decoder with the shipped weights. Every refusal (a reader of another
+    dataset, data the model was not trained on, a damaged file) raises one of LOAD_ERRORS."""
+    meta = json.loads((model / "meta.json").read_text())
+    reader_folder = reader_folder or reader_lib.FOLDERS[meta["dataset"]]
+    reader, about = reader_lib.load(reader_folder)
+    if about["dataset"] != meta["dataset"]:
+        raise runs.RunError(f"{reader_folder} reads {about['dataset']}, {model} draws {meta['dataset']}")
+    ds = None
+    if data:
+        ds = data_lib.load(meta["dataset"], str(data), validation_size)
+        meta_lib.trained_on(model, ds)
+    import tensorflowjs
+    return meta, reader, about, ds, tensorflowjs.converters.load_keras_model(str(model / "decoder" / "model.json"))
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("model", type=Path, help="a converted model folder (meta.json, decoder/)")
@@ -125,21 +153,11 @@ def main(argv=None):
     ap.add_argument("--write", action="store_true", help="record the result in the model's meta.json")
     args = ap.parse_args(argv)
     try:
-        meta = json.loads((args.model / "meta.json").read_text())
-        reader, about = reader_lib.load(args.reader)
-        if about["dataset"] != meta["dataset"]:
-            raise runs.RunError(f"{args.reader} reads {about['dataset']}, {args.model} draws {meta['dataset']}")
-        real = None
-        if args.data:
-            ds = data_lib.load(meta["dataset"], str(args.data), args.validation_size)
-            meta_lib.trained_on(args.model, ds)
-            real = (ds.train.x, ds.train.y)
-        import tensorflowjs
-        decoder = tensorflowjs.converters.load_keras_model(str(args.model / "decoder" / "model.json"))
-    except (OSError, ValueError, KeyError, runs.RunError, data_lib.DataError, meta_lib.MetaError) as e:
+        meta, reader, about, ds, decoder = load(args.model, args.reader, args.data, args.validation_size)
+    except LOAD_ERRORS as e:
         print(f"error: {args.model}: {e}", file=sys.stderr)
         return 2
-    result = measure(decoder, reader, meta, real)
+    result = measure(decoder, reader, meta, ds and (ds.train.x, ds.train.y))
     result["reader"] = {k: about[k] for k in ("test_accuracy", "seed", "parameters")}
     if args.write:
         runs.write_json(args.model / "meta.json", {**meta, "legibility": result})

@@ -26,6 +26,7 @@ SEED = 20261126  # not the model's: nothing shared with the training it judges
 EPOCHS = 6
 SHIFT = 2  # pixels of random shift, as a drawn digit is never quite centred
 OUTPUT_ENTRIES = ("reader.h5", "reader.json")
+FOLDERS = {"mnist": Path("readers/mnist"), "fashion_mnist": Path("readers/fashion")}  # the committed readers
 
 
 def build(keras):
