@@ -1,5 +1,6 @@
 """What each `npm ci` brings: the root's (make demo, build, test) only what the site builds from;
-Lighthouse and what it pulls in (puppeteer, Sentry) only bench/'s (make bench)."""
+Lighthouse and what it pulls in (puppeteer, Sentry) only bench/'s (make bench). Every install script
+is decided in package.json's allowScripts, so npm has nothing to warn about."""
 import json
 import re
 
@@ -8,6 +9,7 @@ import pytest
 from helpers import ROOT
 
 BENCH_ONLY = re.compile(r"^(lighthouse|puppeteer|@puppeteer/|@sentry)")
+FOLDERS = [ROOT, ROOT / "bench"]
 
 
 def read(folder, name):
@@ -30,6 +32,15 @@ def test_the_site_installs_nothing_the_benchmark_alone_needs():
 def test_the_benchmark_installs_the_lighthouse_it_pins():
     assert read(ROOT / "bench", "package.json")["devDependencies"] == {"lighthouse": "12.2.3"}
     assert locked(ROOT / "bench")["lighthouse"]["version"] == "12.2.3"
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=["root", "bench"])
+def test_every_install_script_is_allowed_or_denied(folder):
+    """npm 11 runs an install script nobody decided on, with a warning; allowScripts records the decision."""
+    decided = read(folder, "package.json").get("allowScripts", {})
+    undecided = [f"{name}@{e['version']}" for name, e in locked(folder).items()
+                 if e.get("hasInstallScript") and name not in decided and f"{name}@{e['version']}" not in decided]
+    assert not undecided, f"{folder / 'package.json'}: allowScripts decides nothing for {undecided}"
 
 
 def test_the_bench_refuses_to_start_without_lighthouse(tmp_path, monkeypatch, capsys):
