@@ -17,7 +17,7 @@ test: $(VENV)/.test node_modules/.installed chromium ## every test: the page's p
 	node --test tests/node/
 	$(PY) -m pytest
 
-bench: $(VENV)/.test node_modules/.installed chromium ## the page's speed and weight in Chromium vs native Keras -> bench.json
+bench: $(VENV)/.test node_modules/.installed bench/node_modules/.installed chromium ## the page's speed and weight in Chromium vs native Keras -> bench.json
 	$(PY) -m bench
 
 screens: $(VENV)/.test node_modules/.installed chromium ## screenshots: desktop and phone, light and dark, every slider's ends -> screens/
@@ -44,6 +44,11 @@ $(VENV)/.test: requirements-test.txt requirements-train.txt | $(PY)
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
+	touch $@
+
+# Lighthouse and what it brings (puppeteer, Sentry, ...) only for the benchmark, in a folder of its own.
+bench/node_modules/.installed: bench/package.json bench/package-lock.json
+	npm ci --prefix bench --no-audit --no-fund
 	touch $@
 
 # Debian's Chromium for the browser tests (Playwright must never download a browser of its own).

@@ -231,6 +231,10 @@ def main(argv=None):
     ap.add_argument("--out", default="bench.json")
     ap.add_argument("--no-lighthouse", dest="lighthouse", action="store_false", help="skip the Lighthouse runs")
     args = ap.parse_args(argv)
+    if args.lighthouse and not lighthouse.LIGHTHOUSE.is_file():
+        print(f"error: {lighthouse.LIGHTHOUSE}: missing; run `make bench` (it installs bench/package.json)"
+              " or pass --no-lighthouse", file=sys.stderr)
+        return 2
     model_dir = ROOT / "converted_model" / args.model
     meta = json.loads((model_dir / "meta.json").read_text())
 

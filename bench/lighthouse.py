@@ -1,4 +1,5 @@
-"""Lighthouse (npm lighthouse@12.2.3, pinned in package.json) on the built site, as a phone sees it.
+"""Lighthouse (npm lighthouse@12.2.3, pinned in bench/package.json: `make bench` installs it into
+bench/node_modules, apart from the site's own packages) on the built site, as a phone sees it.
 
 Its default preset is the mobile one: a Moto G Power-sized screen, simulated Slow 4G and a 4x slower
 CPU. Each run writes its full JSON report to bench/reports/lighthouse-N.json (not committed; open it
@@ -14,7 +15,7 @@ from pathlib import Path
 from bench.chromium import CHROMIUM
 
 ROOT = Path(__file__).resolve().parent.parent
-LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
+LIGHTHOUSE = ROOT / "bench" / "node_modules" / ".bin" / "lighthouse"
 REPORTS = ROOT / "bench" / "reports"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 METRICS = {  # audit id -> our name, in the audit's numeric unit (ms, or unitless for CLS, bytes)
