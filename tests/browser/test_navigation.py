@@ -144,3 +144,14 @@ def test_the_url_says_a_link_while_it_waits_for_its_model(open_page, first_load)
     release()
     watch.page.evaluate(WAIT_IDLE)
     check(watch, watch.page.evaluate(LINK), "fashion", 2, "&style=0.25&")
+
+
+def test_a_backend_picked_during_the_first_load_is_the_one_used(open_page):
+    # (it was not listened to: the first load's move to the fast backend put 'auto' back in the menu)
+    watch, release = open_held(open_page, "#model=fashion&digit=2")
+    watch.page.select_option("#backend-picker", "cpu")
+    release()
+    watch.page.evaluate(WAIT_IDLE)
+    assert watch.page.evaluate("digitMorph.backend") == "cpu"
+    assert watch.page.input_value("#backend-picker") == "cpu"
+    check(watch, watch.page.evaluate(LINK), "fashion", 2)

@@ -154,6 +154,12 @@ async function start() {
     applyShared({ model: e.target.value, state: {} }).catch(() => {});
     writeHash();
   });
+  $('backend-picker').addEventListener('change', async (e) => {
+    const name = e.target.value;
+    if (nav.firstLoad) await nav.firstLoad; // (its move to the fast backend would undo this one)
+    page.note = '';
+    switchBackend(name).catch(() => {}); // a failure is shown on the page
+  });
   showModel(firstMeta); // menus and words at once, not after the download
   // the pre-rendered grid and digit until the decoder draws its own (a state from the URL waits for it)
   const noDigitYet = () => timings.firstFrameMs == null;
@@ -162,10 +168,6 @@ async function start() {
   await loaded;
   await settled(); // (on 'auto': the move from the first digit's backend to the fast one)
   await opened;
-  $('backend-picker').addEventListener('change', (e) => {
-    page.note = '';
-    switchBackend(e.target.value).catch(() => {}); // a failure is shown on the page
-  });
   matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
     page.colours = inkColours(document.body);
     schedule();
