@@ -44,9 +44,11 @@ class PageWatch:
         if url.scheme not in ("data", "blob") and f"{url.scheme}://{url.netloc}" != self.origin:
             self.foreign.append(request.url)
 
-    def open(self, url):
-        self.page.goto(url)
-        self.page.evaluate("window.digitMorph.ready")
+    def open(self, url, ready=True):
+        """-> the page, once it is ready (its first model drawn); ready=False: once its scripts ran."""
+        self.page.goto(url, wait_until="load" if ready else "domcontentloaded")
+        if ready:
+            self.page.evaluate("window.digitMorph.ready")
         return self.page
 
 
@@ -54,11 +56,14 @@ class PageWatch:
 def open_page(browser, site):
     pages = []
 
-    def opener(query="", browser_=None, **context_args):
+    # before(page): called before the page opens (to route its requests); ready: as PageWatch.open
+    def opener(query="", browser_=None, before=None, ready=True, **context_args):
         context = (browser_ or browser).new_context(**context_args)
         watch = PageWatch(context.new_page(), site["url"].rstrip("/"))
         pages.append(context)
-        watch.open(site["url"] + query)
+        if before:
+            before(watch.page)
+        watch.open(site["url"] + query, ready)
         return watch
 
     yield opener

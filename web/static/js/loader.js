@@ -166,6 +166,9 @@ async function applyWanted(stale) {
   if (!stale()) await loadModelNow(want.model ?? page.model.name, stale);
 }
 
+// The model the newest request asked for (while it waits its turn, the page is still on another).
+export const wantedModel = () => want.model;
+
 export function loadModel(name) {
   want.model = name;
   const meta = MODELS.find((m) => m.name === name) ?? MODELS[0];

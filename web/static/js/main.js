@@ -8,7 +8,7 @@ import { inkColours } from './draw.js';
 import { bindExports } from './export.js';
 import { showFirstLook } from './firstlook.js';
 import { buildGridCells, labelGridCells } from './grid.js';
-import { MODELS, decoderReady, encoderRuntime, firstBackend, loadModel, modelReady, newerJobWaiting, onLoad, runtime, settled, showPreview, switchBackend } from './loader.js';
+import { MODELS, decoderReady, encoderRuntime, firstBackend, loadModel, modelReady, newerJobWaiting, onLoad, runtime, settled, showPreview, switchBackend, wantedModel } from './loader.js';
 import { showMeaning } from './meaning.js';
 import { startMore } from './more.js';
 import { bindNearest } from './nearest.js';
@@ -21,6 +21,11 @@ import { Controls } from './ui.js';
 import { pageTexts } from './words.js';
 
 const $ = (id) => document.getElementById(id);
+// Navigations: an opened link, a hash change, a model pick, the user setting a control. Each is
+// numbered; one that waits (for the page's first load, for its model) applies its state only if it
+// is still the newest when the wait ends (applyShared), and until then a link's URL stays (hashNow).
+const nav = { latest: 0, waiting: 0, firstLoad: null };
+const navigate = () => ++nav.latest;
 const query = new URLSearchParams(location.search);
 const drawGrid = () => drawGridRows(newerJobWaiting);
 
@@ -29,7 +34,7 @@ const drawGrid = () => drawGridRows(newerJobWaiting);
 // First of all: the worker decodes (and draws) the new state while the page updates everything else.
 subscribe(schedule);
 drawDigitsIn(runtime);
-const controls = new Controls();
+const controls = new Controls({ moved: navigate });
 buildGridCells((patch) => controls.take(patch));
 // the in-between grid, the reader along the way, your style on every class (issue 16)
 const more = startMore({ decoderReady, take: (patch) => controls.take(patch), drawing: () => own.result });
@@ -79,7 +84,7 @@ function writeHash() {
 
 function hashNow() {
   clearTimeout(hashTimer);
-  if (!page.model) return;
+  if (!page.model || nav.waiting === nav.latest) return;
   history.replaceState(null, '', formatHash({
     model: page.model.name, state: page.explorer, play: page.play.playing,
     what: page.play.what, speed: page.play.speed, between: more.api.figure8.steps,
@@ -97,9 +102,23 @@ $('copy-link').addEventListener('click', async () => {
   }
 });
 
+// The URL's own navigation (the link opened, an edited hash): the URL says it until it is applied.
+function followLink(shared) {
+  nav.waiting = navigate();
+  return applyShared(shared, nav.waiting);
+}
+
 // Apply what a shared link (or an edited hash) sets; parseHash has already dropped anything odd.
-async function applyShared(shared) {
-  if (shared.model && shared.model !== page.model?.name) await loadModel(shared.model);
+// A link to another model sets its state once that model is loaded; a navigation made during the
+// page's first load waits for it (a model asked for meanwhile would keep the first digit's backend).
+async function applyShared(shared, mine = navigate()) {
+  if (nav.firstLoad) await nav.firstLoad;
+  if (mine !== nav.latest) return;
+  // (a model asked for but still waiting its turn, or one another request waits to replace: load it anew)
+  const onIt = shared.model === page.model?.name && shared.model === wantedModel();
+  if (shared.model && !onIt) await loadModel(shared.model);
+  if (mine !== nav.latest) return;
+  nav.waiting = 0;
   const patch = { ...shared.state };
   if (patch.style) {
     patch.style = Array.from({ length: page.model.style_dims }, (_, d) => patch.style[d] ?? page.explorer.style[d] ?? 0.5);
@@ -123,6 +142,24 @@ async function start() {
   const firstMeta = MODELS.find((m) => m.name === first) ?? MODELS[0];
   const loaded = loadModel(first); // first: the worker starts the backend and the download meanwhile
   loaded.catch(() => {}); // (awaited below)
+  nav.firstLoad = loaded.then(settled).catch(() => {}).then(() => { nav.firstLoad = null; });
+  const opened = followLink({ ...shared, model: undefined }); // (its model is the first one loaded)
+  opened.catch(() => {}); // (awaited below)
+  addEventListener('hashchange', () => followLink(parseHash(location.hash, names)).catch(() => {}));
+  $('grid-steps').addEventListener('change', () => {
+    navigate();
+    writeHash();
+  });
+  $('model-picker').addEventListener('change', (e) => {
+    applyShared({ model: e.target.value, state: {} }).catch(() => {});
+    writeHash();
+  });
+  $('backend-picker').addEventListener('change', async (e) => {
+    const name = e.target.value;
+    if (nav.firstLoad) await nav.firstLoad; // (its move to the fast backend would undo this one)
+    page.note = '';
+    switchBackend(name).catch(() => {}); // a failure is shown on the page
+  });
   showModel(firstMeta); // menus and words at once, not after the download
   // the pre-rendered grid and digit until the decoder draws its own (a state from the URL waits for it)
   const noDigitYet = () => timings.firstFrameMs == null;
@@ -130,18 +167,7 @@ async function start() {
     .catch(() => {});
   await loaded;
   await settled(); // (on 'auto': the move from the first digit's backend to the fast one)
-  await applyShared({ ...shared, model: undefined });
-  addEventListener('hashchange', () => applyShared(parseHash(location.hash, names)).catch(() => {}));
-
-  $('grid-steps').addEventListener('change', writeHash);
-  $('model-picker').addEventListener('change', (e) => {
-    loadModel(e.target.value).catch(() => {});
-    writeHash();
-  });
-  $('backend-picker').addEventListener('change', (e) => {
-    page.note = '';
-    switchBackend(e.target.value).catch(() => {}); // a failure is shown on the page
-  });
+  await opened;
   matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
     page.colours = inkColours(document.body);
     schedule();

@@ -7,7 +7,9 @@ import { datasetWords, mixText, styleText } from './words.js';
 const $ = (id) => document.getElementById(id);
 
 export class Controls {
-  constructor() {
+  // moved(): told when the user sets the explorer or Play (before the change is made)
+  constructor({ moved = () => {} } = {}) {
+    this.moved = moved;
     this.playRun = 0;
     this.phases = null; // the animation's phases while it plays (codes.js playPatch)
     this.stopped = null; // and where it stopped
@@ -33,11 +35,18 @@ export class Controls {
     $('from').addEventListener('change', (e) => this.take({ mode: 'pair', from: Number(e.target.value) }));
     $('to').addEventListener('change', (e) => this.take({ mode: 'pair', to: Number(e.target.value) }));
     $('style-slider').addEventListener('input', (e) => this.take({ style: [Number(e.target.value)] }));
-    $('play').addEventListener('click', () => this.togglePlay());
+    $('play').addEventListener('click', () => {
+      this.moved();
+      this.togglePlay();
+    });
     for (const [key, id] of [['what', 'play-what'], ['speed', 'play-speed']]) {
       page.play[key] = $(id).value;
-      $(id).addEventListener('input', (e) => { page.play[key] = e.target.value; });
-      $(id).addEventListener('change', (e) => { page.play[key] = e.target.value; });
+      for (const type of ['input', 'change']) {
+        $(id).addEventListener(type, (e) => {
+          this.moved();
+          page.play[key] = e.target.value;
+        });
+      }
     }
     this.bindPad($('style-2d'));
   }
@@ -94,6 +103,7 @@ export class Controls {
 
   // The user moves a control: Play stops, else the next frame of the animation would undo the move.
   take(patch) {
+    this.moved();
     this.togglePlay(false);
     this.set(patch);
   }
