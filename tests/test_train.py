@@ -67,6 +67,7 @@ def test_a_resume_with_other_arguments_is_refused(tiny_run, tmp_path, changed, n
 @pytest.mark.parametrize("flag, value", [("--validation-size", "0"), ("--validation-size", "-1"),
                                          ("--batch-size", "0"), ("--batch-size", "-5"),
                                          ("--epochs-classifier", "0"), ("--seed", "-1"),
+                                         ("--seed", "429497"), ("--seed", "4294967296"), ("--seed", str(2**70)),
                                          ("--learning-rate", "-1"), ("--learning-rate", "nan")])
 def test_a_nonsense_number_is_one_line_and_writes_nothing(tmp_path, flag, value):
     out = tmp_path / "run"
@@ -99,3 +100,13 @@ def test_a_finished_run_is_not_overwritten(tiny_run):
     assert done.returncode == 2 and "already holds a finished run" in done.stderr
     assert "Traceback" not in done.stderr
     assert (tiny_run / "metrics.json").read_text() == before
+
+
+def test_the_largest_seed_gives_every_epoch_a_seed_numpy_takes():
+    """--seed goes up to stages.MAX_SEED: every epoch of every stage then has a seed below 2**32 (one
+    above it stopped stage 1 with a traceback, after run.json was written)."""
+    from training import stages
+    from training.meta import STAGES
+    largest = max(stages._epoch_seed(stages.MAX_SEED, stage, 999) for stage in STAGES)
+    np.random.seed(largest)
+    assert largest < 2**32 <= stages._epoch_seed(stages.MAX_SEED + 1, list(STAGES)[-1], 999)

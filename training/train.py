@@ -55,6 +55,8 @@ def check_args(args):
     for flag, (value, low) in at_least.items():
         if value is not None and value < low:
             raise runs.RunError(f"{flag} must be at least {low}, got {value}")
+    if args.seed > stages.MAX_SEED:
+        raise runs.RunError(f"--seed must be at most {stages.MAX_SEED}, got {args.seed}")
     if args.learning_rate is not None and not (math.isfinite(args.learning_rate) and args.learning_rate > 0):
         raise runs.RunError(f"--learning-rate must be a positive number, got {args.learning_rate}")
 
