@@ -78,6 +78,7 @@ def run(args):
     p = model_lib.preset(args.preset, epochs_classifier=args.epochs_classifier,
                          epochs_autoencoder=args.epochs_autoencoder, refine_rounds=args.refine_rounds,
                          batch_size=args.batch_size, learning_rate=args.learning_rate)
+    data_lib.check_for_training(ds, p.batch_size)
     record = {"dataset": ds.name, "data_sha256": ds.sha256 or ds.source, "validation_size": args.validation_size,
               "preset": args.preset, "config": json.loads(json.dumps(asdict(p))), "style_dims": args.style_dims,
               "seed": args.seed}
