@@ -26,7 +26,7 @@ def test_a_run_folder_records_its_arguments_and_a_resume_must_match(tmp_path):
     assert runs.start_or_resume(out, record) is False
     assert json.loads((out / "run.json").read_text()) == record
     assert runs.start_or_resume(out, record) is True
-    with pytest.raises(runs.RunError, match=r"seed 0 \(now 7\); config .*'batch_size': 128.* \(now .*'batch_size': 64"):
+    with pytest.raises(runs.RunError, match=r"other arguments: seed 0 -> 7; config.batch_size 128 -> 64; run the same"):
         runs.start_or_resume(out, {**record, "seed": 7, "config": {"batch_size": 64}})
     (out / "metrics.json").write_text("{}")
     with pytest.raises(runs.RunError, match="already holds a finished run"):

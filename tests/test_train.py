@@ -41,10 +41,10 @@ def stopped_copy(tiny_run, tmp_path):
 
 
 @pytest.mark.parametrize("changed, named", [
-    (["--seed", "7"], "seed 0 (now 7)"),
-    (["--epochs-classifier", "5"], "'epochs_classifier': 1"),
-    (["--style-dims", "2"], "style_dims 1 (now 2)"),
-    (["--data", "other.npz"], "data_sha256"),
+    (["--seed", "7"], "seed 0 -> 7"),
+    (["--epochs-classifier", "5"], "config.epochs_classifier 1 -> 5"),
+    (["--style-dims", "2"], "style_dims 1 -> 2"),
+    (["--data", "other.npz"], "data_sha256 '"),
 ])
 def test_a_resume_with_other_arguments_is_refused(tiny_run, tmp_path, changed, named):
     stopped = stopped_copy(tiny_run, tmp_path)
@@ -60,7 +60,8 @@ def test_a_resume_with_other_arguments_is_refused(tiny_run, tmp_path, changed, n
     done = run_cli(*args)
     lines = done.stderr.strip().splitlines()
     assert done.returncode == 2 and len(lines) == 1, done.stderr[-2000:]
-    assert lines[0].startswith(f"error: {stopped} was started with other arguments") and named in lines[0]
+    assert lines[0].startswith(f"error: {stopped} was started with other arguments: {named}") and named in lines[0]
+    assert lines[0].count(" -> ") == 1, "only the field that differs is named"
     assert not (stopped / "metrics.json").exists()
 
 

@@ -71,8 +71,7 @@ def start_or_resume(out, record):
             earlier = json.loads(path.read_text())
         except (ValueError, UnicodeDecodeError) as e:
             raise RunError(f"{path}: not valid JSON ({e}); choose another --out") from None
-        changed = [f"{key} {earlier.get(key)!r} (now {value!r})" for key, value in record.items()
-                   if earlier.get(key) != value]
+        changed = _changes(earlier, record)
         if changed:
             raise RunError(f"{out} was started with other arguments: {'; '.join(changed)}; run the same "
                            f"command to resume it, or choose another --out")
@@ -82,6 +81,15 @@ def start_or_resume(out, record):
     out.mkdir(parents=True, exist_ok=True)
     write_json(path, record)
     return False
+
+
+def _changes(earlier, now, name=""):
+    """'field old -> new' for each field of `now` that `earlier` does not hold alike; a dict (the
+    preset's config) field by field, so that only what differs is named."""
+    if isinstance(earlier, dict) and isinstance(now, dict):
+        return [change for key, value in now.items()
+                for change in _changes(earlier.get(key), value, f"{name}.{key}" if name else key)]
+    return [] if earlier == now else [f"{name} {earlier!r} -> {now!r}"]
 
 
 def read_run(run):
