@@ -28,15 +28,33 @@ class RunError(RuntimeError):
 
 def write_whole(path, write):
     """Call write(tmp_path), then rename tmp_path to `path`: readers see the old file or the new,
-    never a part. The temporary name ends as `path` does: Keras picks the format by the ending
-    (".weights.h5" is not ".h5"), NumPy adds ".npy" to a name without it."""
+    never a part. The temporary name ends as `path` does: NumPy's save adds ".npy" to a name without it."""
     path = Path(path)
     tmp = path.with_name(f".partial.{path.name}")
     try:
         write(tmp)
         os.replace(tmp, path)
+    except OSError as e:
+        e.filename = e.filename or str(path)  # a failed write() names no file: name the one being written
+        raise
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def write_bytes(path, data):
+    """Files that HDF5, NumPy's savez or TensorFlow make are made in memory and written here: on a
+    full disk Python raises one OSError, where HDF5 prints tracebacks as its objects are freed (and
+    may crash the process), NumPy's zip file prints one as it is freed, TensorFlow raises its own errors."""
+    write_whole(path, lambda tmp: tmp.write_bytes(data))
+
+
+def write_model(path, model):
+    """model.save(path) as HDF5 (see write_bytes)."""
+    import h5py
+    buffer = io.BytesIO()
+    with h5py.File(buffer, "w") as f:
+        model.save(f)
+    write_bytes(path, buffer.getvalue())
 
 
 def write_text(path, text):

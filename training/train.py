@@ -108,8 +108,8 @@ def run(args):
     figures = {f"{part}_{name}": value for part, split in (("val", ds.val), ("test", ds.test))
                for name, value in encoding.figures(models.encoder, curves, split).items()}
     style = samples.style_stats(codes[:, NUM_CLASSES:], ds.train.y)
-    runs.write_whole(out / "encoder.h5", lambda tmp: models.encoder.save(str(tmp)))
-    runs.write_whole(out / "decoder.h5", lambda tmp: models.decoder.save(str(tmp)))
+    runs.write_model(out / "encoder.h5", models.encoder)
+    runs.write_model(out / "decoder.h5", models.decoder)
     samples.save_grid(models.decoder, samples.class_tables(style), GRID_ROWS, out / "grid.png")
     metrics = {
         "dataset": ds.name, "class_names": ds.class_names, "data_source": ds.source,
