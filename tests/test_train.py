@@ -111,3 +111,28 @@ def test_the_largest_seed_gives_every_epoch_a_seed_numpy_takes():
     largest = max(stages._epoch_seed(stages.MAX_SEED, stage, 999) for stage in STAGES)
     np.random.seed(largest)
     assert largest < 2**32 <= stages._epoch_seed(stages.MAX_SEED + 1, list(STAGES)[-1], 999)
+
+
+def cut_short(path):
+    path.write_bytes(path.read_bytes()[:len(path.read_bytes()) // 2])
+
+
+DAMAGED = {  # a resume that cannot read its run folder: one line naming the file, and what to do
+    "run.json holds []": ("run.json", lambda p: p.write_text("[]"), "(a JSON list, not a run record)"),
+    "a checkpoint's record cut short": ("checkpoints/autoencoder.json", cut_short, "(JSONDecodeError: "),
+    "a checkpoint's weights missing": ("checkpoints/classifier_001.weights.npz", lambda p: p.unlink(),
+                                       "(No such file or directory)"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(DAMAGED))
+def test_a_damaged_run_folder_is_one_line_saying_so(tiny_run, tmp_path, case):
+    name, damage, problem = DAMAGED[case]
+    stopped = stopped_copy(tiny_run, tmp_path)
+    damage(stopped / name)
+    done = run_cli(*train_args(stopped))
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 2 and len(lines) == 1, done.stderr[-2000:]
+    assert lines[0].startswith(f"error: {stopped / name}: cannot read it {problem}") and lines[0].endswith(
+        "the run folder is damaged: start a new run with another --out"), lines[0]
+    assert not (stopped / "metrics.json").exists()

@@ -38,12 +38,16 @@ class Checkpoints:
         The stage's clock goes on from the seconds its earlier processes took."""
         if not self.state.exists():
             return 0, [], None
-        state = json.loads(self.state.read_text())
+        state = _read(self.state, lambda path: json.loads(path.read_text()))
+        if not (isinstance(state, dict) and type(state.get("done")) is int and state["done"] > 0
+                and isinstance(state.get("history"), list)
+                and isinstance(state.get("seconds"), (int, float, type(None)))):
+            raise runs.damaged(self.state, "not a checkpoint record")
         done = state["done"]
         self.earlier = state.get("seconds")  # None: a checkpoint from before the clock was kept
         weights, optimizer, codes = self._files(done)
-        load_weights(self.model, weights)
-        saved = _arrays(optimizer)
+        _read(weights, lambda path: load_weights(self.model, path))
+        saved = _read(optimizer, _arrays)
         opt = self.model.optimizer
         opt.build(self.model.trainable_variables)
         variables = list(opt.variables)
@@ -52,7 +56,7 @@ class Checkpoints:
                                 f"{len(variables)}")
         for i, var in enumerate(variables):
             var.assign(saved[i])
-        return done, state["history"], (np.load(codes) if codes.exists() else None)
+        return done, state["history"], (_read(codes, np.load) if codes.exists() else None)
 
     def seconds(self):
         """The stage's time so far, every process's (None if an earlier one's is not known)."""
@@ -86,3 +90,12 @@ def _arrays(path):
     """The arrays of an .npz that _npz made, in their order."""
     with np.load(path) as saved:
         return [saved[f"v{i}"] for i in range(len(saved.files))]
+
+
+def _read(path, read):
+    """read(path), or the RunError saying the run folder is damaged: json, h5py, Keras and NumPy raise
+    OSError, ValueError, KeyError, zipfile.BadZipFile... for a file that is missing or cut short."""
+    try:
+        return read(path)
+    except Exception as e:
+        raise runs.damaged(path, e) from None

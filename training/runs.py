@@ -87,8 +87,10 @@ def start_or_resume(out, record):
     if path.exists():
         try:
             earlier = json.loads(path.read_text())
-        except (ValueError, UnicodeDecodeError) as e:
-            raise RunError(f"{path}: not valid JSON ({e}); choose another --out") from None
+        except (OSError, ValueError) as e:  # ValueError: not JSON, or not UTF-8
+            raise damaged(path, e) from None
+        if not isinstance(earlier, dict):
+            raise damaged(path, f"a JSON {type(earlier).__name__}, not a run record")
         changed = _changes(earlier, record)
         if changed:
             raise RunError(f"{out} was started with other arguments: {'; '.join(changed)}; run the same "
@@ -99,6 +101,16 @@ def start_or_resume(out, record):
     out.mkdir(parents=True, exist_ok=True)
     write_json(path, record)
     return False
+
+
+def damaged(path, problem):
+    """The RunError for a file of a run folder that cannot be read (problem: words, or the exception
+    json, h5py, Keras or NumPy raised): nothing can resume from it."""
+    if isinstance(problem, Exception):
+        problem = getattr(problem, "strerror", None) or f"{type(problem).__name__}: {problem}"
+    problem = " ".join(problem.split())  # one line
+    return RunError(f"{path}: cannot read it ({problem}); the run folder is damaged: start a new run with "
+                    f"another --out")
 
 
 def _changes(earlier, now, name=""):
