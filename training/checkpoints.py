@@ -73,6 +73,7 @@ class Checkpoints:
         runs.write_json(self.state, {"done": done, "history": history, "seconds": self.seconds()})
         for f in self._files(done - 1):
             f.unlink(missing_ok=True)
+        runs.check_interrupted()  # a Ctrl-C dropped during the epoch stops here, the epoch kept
 
 
 def load_weights(model, path):

@@ -14,6 +14,7 @@ import csv
 import io
 import json
 import os
+import signal
 from pathlib import Path
 
 from training import data as data_lib
@@ -24,6 +25,27 @@ FINISHED = ("metrics.json", "encoder.h5", "decoder.h5")
 
 class RunError(RuntimeError):
     """A run folder cannot be used as asked; the message is meant for the user as is."""
+
+
+_interrupted = []  # a Ctrl-C came (keep_interrupts)
+
+
+def keep_interrupts():
+    """Ctrl-C raises KeyboardInterrupt as ever, and is remembered. TensorFlow frees a traced function
+    in a __del__ method (one with a bare `except: pass`), and Python drops what a __del__ raises: a
+    Ctrl-C that lands there would be lost, and training would go on to its end. check_interrupted()
+    raises it again. A process started with Ctrl-C ignored (a shell's `cmd &`) keeps ignoring it."""
+    def interrupted(signum, frame):
+        _interrupted.append(signum)
+        raise KeyboardInterrupt
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, interrupted)
+
+
+def check_interrupted():
+    """Raise KeyboardInterrupt if a Ctrl-C came, wherever it was raised and dropped."""
+    if _interrupted:
+        raise KeyboardInterrupt
 
 
 def write_whole(path, write):

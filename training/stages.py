@@ -38,6 +38,7 @@ def _fresh_epoch(keras, model, seed, stage, epoch):
     """The same random numbers for this epoch whatever ran before it in this process."""
     keras.utils.set_random_seed(_epoch_seed(seed, stage, epoch))
     model.train_function = model.test_function = model.predict_function = None  # retrace: fresh random ops
+    runs.check_interrupted()  # the old functions were freed just now (runs.keep_interrupts)
 
 
 def _augmenter(keras, p, seed):

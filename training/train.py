@@ -15,6 +15,7 @@ import json
 import math
 import os
 import platform
+import signal
 import sys
 import time
 from dataclasses import asdict
@@ -125,6 +126,7 @@ def run(args):
         "seconds": {**seconds, "total": _total(seconds, time.time() - t_end)},
         "versions": versions(), **style,
     }
+    runs.check_interrupted()  # a Ctrl-C dropped while finishing: the run stays unfinished, resumable
     runs.write_json(out / "metrics.json", metrics)  # last: a run folder with metrics.json is complete
     return metrics
 
@@ -137,14 +139,20 @@ def _total(seconds, after):
 
 def main(argv=None):
     args = parse_args(argv)
+    runs.keep_interrupts()
     try:
         metrics = run(args)
+        runs.check_interrupted()
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # from the success line on, a Ctrl-C has nothing to stop
     except (data_lib.DataError, runs.RunError, stages.TrainingError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print(f"\ninterrupted: run the same command again to resume {args.out} "
-              f"from its last finished epoch", file=sys.stderr)
+        if (Path(args.out) / "metrics.json").exists():  # it came after the run's last file
+            print(f"\ninterrupted: {args.out} was finished all the same", file=sys.stderr)
+        else:
+            print(f"\ninterrupted: run the same command again to resume {args.out} "
+                  f"from its last finished epoch", file=sys.stderr)
         return 130
     except OSError as e:  # a read-only or full disk
         print(f"error: {e.filename or args.out}: cannot write the run ({e.strerror or e})", file=sys.stderr)
