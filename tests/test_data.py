@@ -82,3 +82,66 @@ def test_no_data_and_no_network_is_one_line(tmp_path):
     assert done.returncode == 2 and len(lines) == 1, done.stderr[-2000:]
     assert lines[0].startswith("error: keras.datasets.mnist: could not be downloaded") and "--data" in lines[0]
     assert not (tmp_path / "run").exists()
+
+
+def fixture_with(train_labels=None, val_labels=None):
+    """The fixture's split (1,800 / 200) with other labels in one part: the images do not matter here."""
+    ds = data.load("mnist", str(FIXTURE), FIXTURE_VAL)
+    for split, labels in ((ds.train, train_labels), (ds.val, val_labels)):
+        if labels is not None:
+            split.y = np.asarray(labels, np.int32)
+    return ds
+
+
+def classes(counts, total):
+    """Labels with counts[c] of class c, the rest of `total` in class 0."""
+    labels = np.concatenate([np.full(n, c) for c, n in counts.items()])
+    return np.concatenate([np.zeros(total - len(labels), int), labels])
+
+
+TRAINING_SPLITS = {  # what training refuses before it starts (it crashed in stage 3 or 4), and the edge it takes
+    "no digit 1 in training": (dict(train_labels=classes({1: 0, **{c: 10 for c in range(2, 10)}}, 1800)), 16,
+                               "class '1' has 0 images in the training split; training needs at least 10"),
+    "9 of digit 7 in training": (dict(train_labels=classes({c: 10 if c != 7 else 9 for c in range(1, 10)}, 1800)), 16,
+                                 "class '7' has 9 images in the training split; training needs at least 10"),
+    "10 of each digit in training": (dict(train_labels=classes({c: 10 for c in range(1, 10)}, 1800)), 16, None),
+    "no digit 9 in validation": (dict(val_labels=classes({c: 1 for c in range(1, 9)}, 200)), 16,
+                                 "class '9' has 0 images in the validation split; training needs at least 1"),
+    "fewer training digits than a batch": ({}, 1801,
+                                           "the training split has 1800 images, fewer than one batch (1801)"),
+    "as many as a batch": ({}, 1800, None),
+}
+
+
+@pytest.mark.parametrize("case", sorted(TRAINING_SPLITS))
+def test_splits_training_cannot_use_are_refused(case):
+    labels, batch_size, message = TRAINING_SPLITS[case]
+    ds = fixture_with(**labels)
+    if message is None:
+        data.check_for_training(ds, batch_size)
+    else:
+        with pytest.raises(data.DataError) as raised:
+            data.check_for_training(ds, batch_size)
+        assert str(raised.value).startswith(f"{FIXTURE}: {message}")
+
+
+@pytest.mark.parametrize("case", ["a class missing", "one training image"])
+def test_cli_refuses_data_it_cannot_train_on_before_it_starts(tmp_path, case):
+    """A data set without digit 1 trained stages 1-2 and then crashed in the critic; a training split
+    of one image crashed in stage 4. Now: one line, exit 2, no run folder."""
+    from helpers import train_args
+    out = tmp_path / "run"
+    args = [str(a) for a in train_args(out)]
+    if case == "a class missing":
+        raw = dict(np.load(FIXTURE))
+        keep = raw["y_train"] != 1
+        path = write_npz(tmp_path / "no_ones.npz", x_train=raw["x_train"][keep], y_train=raw["y_train"][keep])
+        args[args.index("--data") + 1] = str(path)
+        message = f"error: {path}: class '1' has 0 images in the training split"
+    else:
+        args[args.index("--validation-size") + 1] = "1999"
+        message = f"error: {FIXTURE}: the training split has 1 images, fewer than one batch (16)"
+    done = run_cli(*args)
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 2 and len(lines) == 1 and lines[0].startswith(message), done.stderr[-2000:]
+    assert not out.exists()

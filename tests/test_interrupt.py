@@ -4,6 +4,7 @@ resumes to the very figures of a run never stopped (one run stopped four times: 
 process start)."""
 import csv
 import json
+import shutil
 import signal
 import time
 
@@ -102,3 +103,101 @@ def test_ctrl_c_anywhere_then_resume_gives_the_uninterrupted_figures(tiny_run, t
     straight, resumed = (json.loads((run / "metrics.json").read_text())["seconds"] for run in (tiny_run, out))
     assert resumed["classifier"] >= 0.5 * straight["classifier"] > 0
     assert resumed["total"] >= sum(resumed[s] for s in STAGES)
+
+
+def test_a_full_disk_is_one_line_and_leaves_the_run_resumable(tmp_path):
+    """Files may grow to 64 KiB only (RLIMIT_FSIZE; SIGXFSZ ignored, so a write fails with EFBIG as on a
+    full disk): the first checkpoint cannot be written. HDF5 printed its objects' tracebacks and
+    "Exception ignored" lines as they were freed (and at some sizes crashed the process), NumPy's zip
+    file likewise: now one line naming the file, exit 2, and nothing half-written."""
+    import resource
+    import subprocess
+    import sys
+
+    def limited():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 16, 1 << 16))
+    out = tmp_path / "run"
+    done = subprocess.run([sys.executable, *map(str, train_args(out))], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300, preexec_fn=limited, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 2 and done.stderr.splitlines() == [
+        f"error: {out}/checkpoints/classifier_001.weights.npz: cannot write the run (File too large)"], done.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["checkpoints", "run.json", "samples"]
+    assert list((out / "checkpoints").iterdir()) == [], "no temporary file, no record of an epoch"
+
+
+# The training command with a Ctrl-C sent at one point (argv[1]) of the run: "lost" sends it from a
+# __del__ that swallows it, as TensorFlow's ConcreteFunctionGarbageCollector.__del__ does (its bare
+# except) when a traced function is freed -- each epoch frees the last one's; any other __del__ drops it
+# as well. Such a Ctrl-C used to be lost: training went on to its end, exit 0.
+CTRL_C_AT = """
+import os, runpy, signal, sys
+from training import runs, stages
+
+
+class Freed:
+    def __del__(self):
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+        except:  # noqa: E722  (TensorFlow's)
+            pass
+
+
+def hook(module, name, lost=True, after=None):
+    real = getattr(module, name)
+
+    def hooked(*args):
+        if after is None or args[0].name == after:
+            setattr(module, name, real)  # once
+            if lost:
+                Freed()
+            else:
+                result = real(*args)
+                os.kill(os.getpid(), signal.SIGINT)
+                return result
+        return real(*args)
+    setattr(module, name, hooked)
+
+
+where = sys.argv.pop(1)
+{"first epoch": lambda: hook(stages, "_fresh_epoch"),
+ "after the stages": lambda: hook(runs, "write_model"),
+ "after metrics.json": lambda: hook(runs, "write_json", lost=False, after="metrics.json")}[where]()
+sys.argv = ["training.train", *sys.argv[1:]]
+runpy.run_module("training.train", run_name="__main__", alter_sys=True)
+"""
+
+
+def ctrl_c_at(where, args):
+    """-> (exit status, stderr) of training with a Ctrl-C at `where` (CTRL_C_AT)."""
+    proc = start_for_ctrl_c(["-c", CTRL_C_AT, where, *args[2:]],
+                            env={"PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"})
+    _, stderr = proc.communicate(timeout=600)
+    assert "Traceback" not in stderr, stderr[-2000:]
+    return proc.returncode, stderr.strip().splitlines()[-1]
+
+
+def test_a_ctrl_c_that_python_drops_still_stops_training(tmp_path):
+    """A Ctrl-C swallowed where the first epoch frees the traced functions: exit 130 at once, and the
+    same command resumes."""
+    out = tmp_path / "run"
+    args = [str(a) for a in train_args(out)]
+    assert ctrl_c_at("first epoch", args) == (
+        130, f"interrupted: run the same command again to resume {out} from its last finished epoch")
+    assert (out / "run.json").is_file() and not (out / "checkpoints" / "classifier.json").exists()
+
+
+def test_a_ctrl_c_while_finishing_ends_130_and_the_run_resumes_to_the_same_figures(tiny_run, tmp_path):
+    """tiny_run stopped after its last stage: a Ctrl-C dropped while the models are written leaves it
+    unfinished (exit 130, no metrics.json; it used to write metrics.json and exit 0); a Ctrl-C just
+    after metrics.json is written is 130 too, and says the run was finished: it holds the figures of
+    tiny_run."""
+    stopped = tmp_path / "stopped"
+    shutil.copytree(tiny_run, stopped)
+    (stopped / "metrics.json").unlink()
+    args = [str(a) for a in train_args(stopped)]
+    assert ctrl_c_at("after the stages", args) == (
+        130, f"interrupted: run the same command again to resume {stopped} from its last finished epoch")
+    assert not (stopped / "metrics.json").exists()
+    assert ctrl_c_at("after metrics.json", args) == (130, f"interrupted: {stopped} was finished all the same")
+    assert figures(stopped) == figures(tiny_run)

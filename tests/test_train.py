@@ -41,10 +41,10 @@ def stopped_copy(tiny_run, tmp_path):
 
 
 @pytest.mark.parametrize("changed, named", [
-    (["--seed", "7"], "seed 0 (now 7)"),
-    (["--epochs-classifier", "5"], "'epochs_classifier': 1"),
-    (["--style-dims", "2"], "style_dims 1 (now 2)"),
-    (["--data", "other.npz"], "data_sha256"),
+    (["--seed", "7"], "seed 0 -> 7"),
+    (["--epochs-classifier", "5"], "config.epochs_classifier 1 -> 5"),
+    (["--style-dims", "2"], "style_dims 1 -> 2"),
+    (["--data", "other.npz"], "data_sha256 '"),
 ])
 def test_a_resume_with_other_arguments_is_refused(tiny_run, tmp_path, changed, named):
     stopped = stopped_copy(tiny_run, tmp_path)
@@ -60,13 +60,15 @@ def test_a_resume_with_other_arguments_is_refused(tiny_run, tmp_path, changed, n
     done = run_cli(*args)
     lines = done.stderr.strip().splitlines()
     assert done.returncode == 2 and len(lines) == 1, done.stderr[-2000:]
-    assert lines[0].startswith(f"error: {stopped} was started with other arguments") and named in lines[0]
+    assert lines[0].startswith(f"error: {stopped} was started with other arguments: {named}") and named in lines[0]
+    assert lines[0].count(" -> ") == 1, "only the field that differs is named"
     assert not (stopped / "metrics.json").exists()
 
 
 @pytest.mark.parametrize("flag, value", [("--validation-size", "0"), ("--validation-size", "-1"),
                                          ("--batch-size", "0"), ("--batch-size", "-5"),
                                          ("--epochs-classifier", "0"), ("--seed", "-1"),
+                                         ("--seed", "429497"), ("--seed", "4294967296"), ("--seed", str(2**70)),
                                          ("--learning-rate", "-1"), ("--learning-rate", "nan")])
 def test_a_nonsense_number_is_one_line_and_writes_nothing(tmp_path, flag, value):
     out = tmp_path / "run"
@@ -99,3 +101,38 @@ def test_a_finished_run_is_not_overwritten(tiny_run):
     assert done.returncode == 2 and "already holds a finished run" in done.stderr
     assert "Traceback" not in done.stderr
     assert (tiny_run / "metrics.json").read_text() == before
+
+
+def test_the_largest_seed_gives_every_epoch_a_seed_numpy_takes():
+    """--seed goes up to stages.MAX_SEED: every epoch of every stage then has a seed below 2**32 (one
+    above it stopped stage 1 with a traceback, after run.json was written)."""
+    from training import stages
+    from training.meta import STAGES
+    largest = max(stages._epoch_seed(stages.MAX_SEED, stage, 999) for stage in STAGES)
+    np.random.seed(largest)
+    assert largest < 2**32 <= stages._epoch_seed(stages.MAX_SEED + 1, list(STAGES)[-1], 999)
+
+
+def cut_short(path):
+    path.write_bytes(path.read_bytes()[:len(path.read_bytes()) // 2])
+
+
+DAMAGED = {  # a resume that cannot read its run folder: one line naming the file, and what to do
+    "run.json holds []": ("run.json", lambda p: p.write_text("[]"), "(a JSON list, not a run record)"),
+    "a checkpoint's record cut short": ("checkpoints/autoencoder.json", cut_short, "(JSONDecodeError: "),
+    "a checkpoint's weights missing": ("checkpoints/classifier_001.weights.npz", lambda p: p.unlink(),
+                                       "(No such file or directory)"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(DAMAGED))
+def test_a_damaged_run_folder_is_one_line_saying_so(tiny_run, tmp_path, case):
+    name, damage, problem = DAMAGED[case]
+    stopped = stopped_copy(tiny_run, tmp_path)
+    damage(stopped / name)
+    done = run_cli(*train_args(stopped))
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 2 and len(lines) == 1, done.stderr[-2000:]
+    assert lines[0].startswith(f"error: {stopped / name}: cannot read it {problem}") and lines[0].endswith(
+        "the run folder is damaged: start a new run with another --out"), lines[0]
+    assert not (stopped / "metrics.json").exists()

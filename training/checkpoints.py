@@ -4,6 +4,7 @@ The time is kept with the checkpoint because a run may be stopped and resumed an
 the seconds a stage reports are those of every process that worked on it, up to its last finished
 epoch, not only the last process's.
 """
+import io
 import json
 import time
 
@@ -30,28 +31,32 @@ class Checkpoints:
 
     def _files(self, done):
         stem = self.folder / f"{self.name}_{done:03d}"
-        return stem.with_suffix(".weights.h5"), stem.with_suffix(".optimizer.npz"), stem.with_suffix(".codes.npy")
+        return stem.with_suffix(".weights.npz"), stem.with_suffix(".optimizer.npz"), stem.with_suffix(".codes.npy")
 
     def load(self):
         """-> (epochs done, history rows, codes or None); the model and its optimizer as they were.
         The stage's clock goes on from the seconds its earlier processes took."""
         if not self.state.exists():
             return 0, [], None
-        state = json.loads(self.state.read_text())
+        state = _read(self.state, lambda path: json.loads(path.read_text()))
+        if not (isinstance(state, dict) and type(state.get("done")) is int and state["done"] > 0
+                and isinstance(state.get("history"), list)
+                and isinstance(state.get("seconds"), (int, float, type(None)))):
+            raise runs.damaged(self.state, "not a checkpoint record")
         done = state["done"]
         self.earlier = state.get("seconds")  # None: a checkpoint from before the clock was kept
         weights, optimizer, codes = self._files(done)
-        self.model.load_weights(str(weights))
-        saved = np.load(optimizer)
+        _read(weights, lambda path: load_weights(self.model, path))
+        saved = _read(optimizer, _arrays)
         opt = self.model.optimizer
         opt.build(self.model.trainable_variables)
         variables = list(opt.variables)
-        if len(variables) != len(saved.files):
-            raise TrainingError(f"{optimizer}: holds {len(saved.files)} optimizer values, the model needs "
+        if len(variables) != len(saved):
+            raise TrainingError(f"{optimizer}: holds {len(saved)} optimizer values, the model needs "
                                 f"{len(variables)}")
         for i, var in enumerate(variables):
-            var.assign(saved[f"v{i}"])
-        return done, state["history"], (np.load(codes) if codes.exists() else None)
+            var.assign(saved[i])
+        return done, state["history"], (_read(codes, np.load) if codes.exists() else None)
 
     def seconds(self):
         """The stage's time so far, every process's (None if an earlier one's is not known)."""
@@ -59,12 +64,39 @@ class Checkpoints:
 
     def save(self, done, history, codes=None):
         weights, optimizer, codes_file = self._files(done)
-        runs.write_whole(weights, lambda tmp: self.model.save_weights(str(tmp)))
-        values = {f"v{i}": v.numpy() for i, v in enumerate(self.model.optimizer.variables)}
-        runs.write_whole(optimizer, lambda tmp: np.savez(tmp, **values))
+        # .npz made in memory, not Keras' HDF5 files: see runs.write_bytes
+        runs.write_bytes(weights, _npz(self.model.get_weights()))
+        runs.write_bytes(optimizer, _npz([v.numpy() for v in self.model.optimizer.variables]))
         if codes is not None:
             runs.write_whole(codes_file, lambda tmp: np.save(tmp, codes))
         # last: it vouches for the files
         runs.write_json(self.state, {"done": done, "history": history, "seconds": self.seconds()})
         for f in self._files(done - 1):
             f.unlink(missing_ok=True)
+        runs.check_interrupted()  # a Ctrl-C dropped during the epoch stops here, the epoch kept
+
+
+def load_weights(model, path):
+    """Give `model` the weights of a checkpoint's NAME_NNN.weights.npz."""
+    model.set_weights(_arrays(path))
+
+
+def _npz(arrays):
+    buffer = io.BytesIO()
+    np.savez(buffer, **{f"v{i}": a for i, a in enumerate(arrays)})
+    return buffer.getvalue()
+
+
+def _arrays(path):
+    """The arrays of an .npz that _npz made, in their order."""
+    with np.load(path) as saved:
+        return [saved[f"v{i}"] for i in range(len(saved.files))]
+
+
+def _read(path, read):
+    """read(path), or the RunError saying the run folder is damaged: json, h5py, Keras and NumPy raise
+    OSError, ValueError, KeyError, zipfile.BadZipFile... for a file that is missing or cut short."""
+    try:
+        return read(path)
+    except Exception as e:
+        raise runs.damaged(path, e) from None

@@ -118,3 +118,22 @@ def load(name="mnist", path=None, validation_size=VALIDATION_SIZE):
         val=_scale(arrays["x_train"][n:], arrays["y_train"][n:]),
         test=_scale(arrays["x_test"], arrays["y_test"]),
     )
+
+
+# Stage 3's critic draws real neighbours of each class from the training split (training/critic.py)
+MIN_TRAINING_PER_CLASS = 10
+
+
+def check_for_training(ds, batch_size):
+    """Refuse splits that training would fail on halfway: a training split smaller than one batch, a
+    class with fewer than MIN_TRAINING_PER_CLASS training images, or one the validation split lacks
+    (its figures, and stage 4's choice of style head, would not measure it)."""
+    if len(ds.train.x) < batch_size:
+        raise DataError(f"{ds.source}: the training split has {len(ds.train.x)} images, fewer than one batch "
+                        f"({batch_size}); use a smaller --validation-size or --batch-size")
+    for name, split, least in (("training", ds.train, MIN_TRAINING_PER_CLASS), ("validation", ds.val, 1)):
+        counts = np.bincount(split.y, minlength=len(ds.class_names))
+        c = int(counts.argmin())
+        if counts[c] < least:
+            raise DataError(f"{ds.source}: class {ds.class_names[c]!r} has {counts[c]} images in the {name} "
+                            f"split; training needs at least {least}")

@@ -14,6 +14,7 @@ import csv
 import io
 import json
 import os
+import signal
 from pathlib import Path
 
 from training import data as data_lib
@@ -26,17 +27,56 @@ class RunError(RuntimeError):
     """A run folder cannot be used as asked; the message is meant for the user as is."""
 
 
+_interrupted = []  # a Ctrl-C came (keep_interrupts)
+
+
+def keep_interrupts():
+    """Ctrl-C raises KeyboardInterrupt as ever, and is remembered. TensorFlow frees a traced function
+    in a __del__ method (one with a bare `except: pass`), and Python drops what a __del__ raises: a
+    Ctrl-C that lands there would be lost, and training would go on to its end. check_interrupted()
+    raises it again. A process started with Ctrl-C ignored (a shell's `cmd &`) keeps ignoring it."""
+    def interrupted(signum, frame):
+        _interrupted.append(signum)
+        raise KeyboardInterrupt
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, interrupted)
+
+
+def check_interrupted():
+    """Raise KeyboardInterrupt if a Ctrl-C came, wherever it was raised and dropped."""
+    if _interrupted:
+        raise KeyboardInterrupt
+
+
 def write_whole(path, write):
     """Call write(tmp_path), then rename tmp_path to `path`: readers see the old file or the new,
-    never a part. The temporary name ends as `path` does: Keras picks the format by the ending
-    (".weights.h5" is not ".h5"), NumPy adds ".npy" to a name without it."""
+    never a part. The temporary name ends as `path` does: NumPy's save adds ".npy" to a name without it."""
     path = Path(path)
     tmp = path.with_name(f".partial.{path.name}")
     try:
         write(tmp)
         os.replace(tmp, path)
+    except OSError as e:
+        e.filename = e.filename or str(path)  # a failed write() names no file: name the one being written
+        raise
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def write_bytes(path, data):
+    """Files that HDF5, NumPy's savez or TensorFlow make are made in memory and written here: on a
+    full disk Python raises one OSError, where HDF5 prints tracebacks as its objects are freed (and
+    may crash the process), NumPy's zip file prints one as it is freed, TensorFlow raises its own errors."""
+    write_whole(path, lambda tmp: tmp.write_bytes(data))
+
+
+def write_model(path, model):
+    """model.save(path) as HDF5 (see write_bytes)."""
+    import h5py
+    buffer = io.BytesIO()
+    with h5py.File(buffer, "w") as f:
+        model.save(f)
+    write_bytes(path, buffer.getvalue())
 
 
 def write_text(path, text):
@@ -69,10 +109,11 @@ def start_or_resume(out, record):
     if path.exists():
         try:
             earlier = json.loads(path.read_text())
-        except (ValueError, UnicodeDecodeError) as e:
-            raise RunError(f"{path}: not valid JSON ({e}); choose another --out") from None
-        changed = [f"{key} {earlier.get(key)!r} (now {value!r})" for key, value in record.items()
-                   if earlier.get(key) != value]
+        except (OSError, ValueError) as e:  # ValueError: not JSON, or not UTF-8
+            raise damaged(path, e) from None
+        if not isinstance(earlier, dict):
+            raise damaged(path, f"a JSON {type(earlier).__name__}, not a run record")
+        changed = _changes(earlier, record)
         if changed:
             raise RunError(f"{out} was started with other arguments: {'; '.join(changed)}; run the same "
                            f"command to resume it, or choose another --out")
@@ -82,6 +123,25 @@ def start_or_resume(out, record):
     out.mkdir(parents=True, exist_ok=True)
     write_json(path, record)
     return False
+
+
+def damaged(path, problem):
+    """The RunError for a file of a run folder that cannot be read (problem: words, or the exception
+    json, h5py, Keras or NumPy raised): nothing can resume from it."""
+    if isinstance(problem, Exception):
+        problem = getattr(problem, "strerror", None) or f"{type(problem).__name__}: {problem}"
+    problem = " ".join(problem.split())  # one line
+    return RunError(f"{path}: cannot read it ({problem}); the run folder is damaged: start a new run with "
+                    f"another --out")
+
+
+def _changes(earlier, now, name=""):
+    """'field old -> new' for each field of `now` that `earlier` does not hold alike; a dict (the
+    preset's config) field by field, so that only what differs is named."""
+    if isinstance(earlier, dict) and isinstance(now, dict):
+        return [change for key, value in now.items()
+                for change in _changes(earlier.get(key), value, f"{name}.{key}" if name else key)]
+    return [] if earlier == now else [f"{name} {earlier!r} -> {now!r}"]
 
 
 def read_run(run):

@@ -83,7 +83,9 @@ def tile(images, rows, cols, gap=GRID_GAP):
 
 def write_png(path, image):
     import tensorflow as tf
-    tf.io.write_file(str(path), tf.io.encode_png(image))
+
+    from training import runs
+    runs.write_bytes(path, tf.io.encode_png(image).numpy())
 
 
 def save_grid(decoder, tables, rows, path):

@@ -25,6 +25,10 @@ REFINE_RATE_END = 0.1  # stage 3's rate decays (cosine) to this share of the sta
 TRAIN_FIGURE_IMAGES = 5000
 
 
+# NumPy takes seeds below 2**32: the largest run seed whose every epoch seed (_epoch_seed) fits
+MAX_SEED = (2**32 - 1 - len(STAGES) * 1_000 - 999) // 10_000
+
+
 def _epoch_seed(seed, stage, epoch):
     """The run's seed for one epoch (or round) of one stage: its random ops and its data order."""
     return seed * 10_000 + (list(STAGES).index(stage) + 1) * 1_000 + epoch
@@ -34,6 +38,7 @@ def _fresh_epoch(keras, model, seed, stage, epoch):
     """The same random numbers for this epoch whatever ran before it in this process."""
     keras.utils.set_random_seed(_epoch_seed(seed, stage, epoch))
     model.train_function = model.test_function = model.predict_function = None  # retrace: fresh random ops
+    runs.check_interrupted()  # the old functions were freed just now (runs.keep_interrupts)
 
 
 def _augmenter(keras, p, seed):

@@ -15,6 +15,7 @@ import json
 import math
 import os
 import platform
+import signal
 import sys
 import time
 from dataclasses import asdict
@@ -55,6 +56,8 @@ def check_args(args):
     for flag, (value, low) in at_least.items():
         if value is not None and value < low:
             raise runs.RunError(f"{flag} must be at least {low}, got {value}")
+    if args.seed > stages.MAX_SEED:
+        raise runs.RunError(f"--seed must be at most {stages.MAX_SEED}, got {args.seed}")
     if args.learning_rate is not None and not (math.isfinite(args.learning_rate) and args.learning_rate > 0):
         raise runs.RunError(f"--learning-rate must be a positive number, got {args.learning_rate}")
 
@@ -76,6 +79,7 @@ def run(args):
     p = model_lib.preset(args.preset, epochs_classifier=args.epochs_classifier,
                          epochs_autoencoder=args.epochs_autoencoder, refine_rounds=args.refine_rounds,
                          batch_size=args.batch_size, learning_rate=args.learning_rate)
+    data_lib.check_for_training(ds, p.batch_size)
     record = {"dataset": ds.name, "data_sha256": ds.sha256 or ds.source, "validation_size": args.validation_size,
               "preset": args.preset, "config": json.loads(json.dumps(asdict(p))), "style_dims": args.style_dims,
               "seed": args.seed}
@@ -105,8 +109,8 @@ def run(args):
     figures = {f"{part}_{name}": value for part, split in (("val", ds.val), ("test", ds.test))
                for name, value in encoding.figures(models.encoder, curves, split).items()}
     style = samples.style_stats(codes[:, NUM_CLASSES:], ds.train.y)
-    runs.write_whole(out / "encoder.h5", lambda tmp: models.encoder.save(str(tmp)))
-    runs.write_whole(out / "decoder.h5", lambda tmp: models.decoder.save(str(tmp)))
+    runs.write_model(out / "encoder.h5", models.encoder)
+    runs.write_model(out / "decoder.h5", models.decoder)
     samples.save_grid(models.decoder, samples.class_tables(style), GRID_ROWS, out / "grid.png")
     metrics = {
         "dataset": ds.name, "class_names": ds.class_names, "data_source": ds.source,
@@ -122,6 +126,7 @@ def run(args):
         "seconds": {**seconds, "total": _total(seconds, time.time() - t_end)},
         "versions": versions(), **style,
     }
+    runs.check_interrupted()  # a Ctrl-C dropped while finishing: the run stays unfinished, resumable
     runs.write_json(out / "metrics.json", metrics)  # last: a run folder with metrics.json is complete
     return metrics
 
@@ -134,14 +139,20 @@ def _total(seconds, after):
 
 def main(argv=None):
     args = parse_args(argv)
+    runs.keep_interrupts()
     try:
         metrics = run(args)
+        runs.check_interrupted()
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # from the success line on, a Ctrl-C has nothing to stop
     except (data_lib.DataError, runs.RunError, stages.TrainingError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print(f"\ninterrupted: run the same command again to resume {args.out} "
-              f"from its last finished epoch", file=sys.stderr)
+        if (Path(args.out) / "metrics.json").exists():  # it came after the run's last file
+            print(f"\ninterrupted: {args.out} was finished all the same", file=sys.stderr)
+        else:
+            print(f"\ninterrupted: run the same command again to resume {args.out} "
+                  f"from its last finished epoch", file=sys.stderr)
         return 130
     except OSError as e:  # a read-only or full disk
         print(f"error: {e.filename or args.out}: cannot write the run ({e.strerror or e})", file=sys.stderr)
