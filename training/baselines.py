@@ -78,7 +78,7 @@ def main(argv=None):
                     help="also record them in this converted model's meta.json -> baselines")
     args = ap.parse_args(argv)
     try:
-        ds = data_lib.load(args.dataset, args.data, args.validation_size)
+        ds = data_lib.load(args.dataset, args.data, data_lib.check_validation_size(args.validation_size))
         if args.write:
             meta_lib.trained_on(args.write, ds)
     except (data_lib.DataError, MetaError) as e:

@@ -125,6 +125,7 @@ def main(argv=None):
     ap.add_argument("--write", action="store_true", help="record the result in the model's meta.json")
     args = ap.parse_args(argv)
     try:
+        data_lib.check_validation_size(args.validation_size)
         meta = json.loads((args.model / "meta.json").read_text())
         reader, about = reader_lib.load(args.reader)
         if about["dataset"] != meta["dataset"]:

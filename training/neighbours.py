@@ -156,8 +156,7 @@ def add_to_model(folder, data_path, validation_size=data_lib.VALIDATION_SIZE, **
     """The standalone command: the index of the data `folder`'s model was trained on, written into
     that converted folder, and named in its meta.json. Nothing is renamed until all is built."""
     folder = Path(folder)
-    if validation_size < 0:
-        raise NeighboursError(f"--validation-size must be 0 or more, got {validation_size}")
+    data_lib.check_validation_size(validation_size)
     try:
         meta = read_json(folder / "meta.json")
     except MetaError as e:
