@@ -7,7 +7,7 @@ import signal
 import time
 
 import pytest
-from helpers import PARITY_BOUND, ROOT, assert_parity, node_parity, run_cli, start_for_ctrl_c
+from helpers import FIXTURE_VAL, PARITY_BOUND, ROOT, assert_parity, node_parity, run_cli, start_for_ctrl_c
 
 from training import convert
 
@@ -33,6 +33,7 @@ def test_converted_folder_layout_and_meta(tiny_model):
     assert shapes["codes"] == [66, 11] and shapes["decoded"] == [66, 28, 28, 1]
     topology = json.loads((tiny_model / "decoder" / "model.json").read_text())
     assert topology["format"] == "layers-model"
+    assert meta["source"]["validation_size"] == FIXTURE_VAL  # which training images the model trained on
 
 
 def meta_of(model):

@@ -201,7 +201,8 @@ def convert(run, out, quantize="mixed", data_path=None):
             "preview": {"file": "preview.png", "rows": GRID_ROWS, "cols": NUM_CLASSES, "cell": IMAGE_SIDE, "gap": GRID_GAP},
             "versions": {**metrics["versions"], "tensorflowjs": tensorflowjs.__version__},
             "source": {"preset": metrics["preset"], "seed": metrics["seed"], "epochs": metrics["epochs"],
-                       "data_sha256": metrics["data_sha256"], "seconds": metrics["seconds"]},
+                       "data_sha256": metrics["data_sha256"], "validation_size": metrics["sizes"]["val"],
+                       "seconds": metrics["seconds"]},
             "neighbours": neighbours.write_index(tmp, ds),  # real training images for the page's check
         }
         if training:

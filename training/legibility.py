@@ -16,8 +16,8 @@ A faint smear can still be read as the right class. So with --data (the model's 
 far each grid cell is from the nearest real training digit of its class (the least per-pixel binary
 cross-entropy, as the loss measures an image against a digit): at the slider's ends (the pad's edge)
 and everywhere else, and the cells farthest from any real digit of their class. A ghost is far
-from every one. The data must be the model's own (its sha256 is in meta.json's source): other data is
-refused and nothing is written.
+from every one. The data must be the model's own (its sha256 is in meta.json's source), split as it was
+(--validation-size, source.validation_size): otherwise it is refused and nothing is written.
 """
 import argparse
 import json
@@ -133,7 +133,7 @@ def main(argv=None):
         real = None
         if args.data:
             ds = data_lib.load(meta["dataset"], str(args.data), args.validation_size)
-            meta_lib.trained_on(args.model, ds)
+            meta_lib.trained_on(args.model, ds, split=True)
             real = (ds.train.x, ds.train.y)
         import tensorflowjs
         decoder = tensorflowjs.converters.load_keras_model(str(args.model / "decoder" / "model.json"))

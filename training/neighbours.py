@@ -165,7 +165,7 @@ def add_to_model(folder, data_path, validation_size=data_lib.VALIDATION_SIZE, **
         raise NeighboursError(f"{folder / 'meta.json'}: no dataset or source.data_sha256; not a converted model")
     ds = data_lib.load(meta["dataset"], str(data_path), validation_size)
     try:
-        trained_on(folder, ds)
+        trained_on(folder, ds, split=True)
     except MetaError as e:
         raise NeighboursError(str(e)) from None
     png, index = build(ds.train, about=about(ds), **options)
