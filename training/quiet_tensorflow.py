@@ -4,12 +4,15 @@ TF_CPP_MIN_LOG_LEVEL silences TensorFlow's own log, but not the lines that its l
 while they load, before logging is set up (cuDNN / cuBLAS factories, "computation placer"...):
 every error message of the CLIs came after half a dozen of them. So the import runs with the
 process's stderr (file descriptor 2) sent to a temporary file, which is shown only if it fails.
+TensorFlow Decision Forests (which tensorflowjs imports later) prints an advertisement to stderr
+unless TFDF_DISABLE_WELCOME_MESSAGE is set: it would be a second line under every error.
 """
 import os
 import sys
 import tempfile
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("TFDF_DISABLE_WELCOME_MESSAGE", "1")
 
 if "tensorflow" not in sys.modules:
     sys.stderr.flush()
