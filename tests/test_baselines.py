@@ -37,7 +37,7 @@ def model_on_fixture(tmp_path, **changes):
     shutil.copy(ROOT / "converted_model" / "mnist" / "meta.json", folder / "meta.json")
     meta = json.loads((folder / "meta.json").read_text())
     meta.pop("baselines", None)
-    meta["source"]["data_sha256"] = data_lib.sha256_of(str(FIXTURE))
+    meta["source"].update(data_sha256=data_lib.sha256_of(str(FIXTURE)), validation_size=FIXTURE_VAL)
     meta.update(changes)
     (folder / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")
     return folder, meta
@@ -59,8 +59,12 @@ def test_write_records_the_baselines_in_meta_json_and_the_result_passes_the_chec
 
 
 def test_write_refuses_another_dataset_or_other_data_and_writes_nothing(tmp_path):
+    fixture = data_lib.sha256_of(str(FIXTURE))
     for changes, words in (({"dataset": "fashion_mnist"}, "trained on fashion_mnist"),
-                           ({"source": {"data_sha256": "0" * 64}}, "sha256 differs")):
+                           ({"source": {"data_sha256": "0" * 64}}, "sha256 differs"),
+                           # other images held out: the baselines would be fitted on another training split
+                           ({"source": {"data_sha256": fixture, "validation_size": 50}}, "trained with --validation-size 50"),
+                           ({"source": {"data_sha256": fixture}}, "no source.validation_size")):
         folder, _ = model_on_fixture(tmp_path / words.replace(" ", "_"), **changes)
         text = (folder / "meta.json").read_text()
         done = run_cli("-m", "training.baselines", "--data", FIXTURE, "--validation-size", FIXTURE_VAL,

@@ -1,4 +1,5 @@
-"""Conversion to TF.js, and parity: TF.js (Node, cpu and wasm) computes what Keras computes."""
+"""Conversion to TF.js, and parity: TF.js (Node, cpu and wasm) computes what Keras computes; what it
+writes keeps the contract, whole or not at all, whatever signal arrives."""
 import hashlib
 import json
 import os
@@ -7,9 +8,10 @@ import signal
 import time
 
 import pytest
-from helpers import PARITY_BOUND, ROOT, assert_parity, node_parity, run_cli, start_for_ctrl_c
+from helpers import FIXTURE, FIXTURE_VAL, PARITY_BOUND, ROOT, assert_parity, node_parity, run_cli, start_for_ctrl_c
 
 from training import convert
+from training import meta as meta_lib
 
 COMMITTED = sorted(p for p in (ROOT / "converted_model").iterdir() if (p / "meta.json").is_file())
 
@@ -33,6 +35,8 @@ def test_converted_folder_layout_and_meta(tiny_model):
     assert shapes["codes"] == [66, 11] and shapes["decoded"] == [66, 28, 28, 1]
     topology = json.loads((tiny_model / "decoder" / "model.json").read_text())
     assert topology["format"] == "layers-model"
+    assert meta["source"]["validation_size"] == FIXTURE_VAL  # which training images the model trained on
+    meta_lib.check(meta_lib.read_json(tiny_model / "meta.json"), tiny_model)
 
 
 def meta_of(model):
@@ -236,3 +240,59 @@ def test_conversion_records_each_shards_sha256(tiny_model):
     assert set(meta["weights_sha256"]) == {"decoder/group1-shard1of1.bin", *(
         f"encoder/{p}" for g in json.loads((tiny_model / "encoder" / "model.json").read_text())["weightsManifest"]
         for p in g["paths"])}
+
+
+def test_a_meta_json_the_build_would_refuse_is_not_written(tiny_run, tmp_path):
+    """Convert checks meta.json as the build does before it swaps the output in: here a run whose
+    validation BCE is NaN."""
+    run = broken_run(tiny_run, tmp_path, edit_metrics(lambda m: {**m, "val_bce": float("nan")}))
+    one_line_error(convert_cli(run, tmp_path / "out"), "every value in metrics should be a finite number")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda m: m.update(style_range=[[2.0, -1.0]]), "style_range should be"),
+    (lambda m: m["metrics"].update(test_bce=float("nan")), "metrics.test_accuracy and metrics.test_bce"),
+    (lambda m: m["shipped_metrics"].update(test_bce=float("nan")), "not finite"),
+    (lambda m: m.update(style_mean=[float("inf")]), "not finite"),
+], ids=["inverted style range", "NaN in metrics", "NaN in shipped_metrics", "infinite style mean"])
+def test_write_meta_refuses_what_the_build_would_refuse(tmp_path, change, message):
+    committed = ROOT / "converted_model" / "mnist" / "meta.json"
+    convert.write_meta(tmp_path, json.loads(committed.read_text()), "m")  # as convert writes it, byte for byte
+    assert (tmp_path / "meta.json").read_bytes() == committed.read_bytes()
+    (tmp_path / "meta.json").unlink()
+    meta = json.loads(committed.read_text())
+    change(meta)
+    with pytest.raises(meta_lib.MetaError, match=message):
+        convert.write_meta(tmp_path, meta, "m")
+    assert list(tmp_path.iterdir()) == []
+
+
+# python -c HOOKED POINT SIGNAL ARGS...: training.convert ARGS, sending itself SIGNAL when it reaches POINT
+# (convert.reached): a signal at an exact point of the conversion, with no sleeps
+HOOKED = """import os, signal, sys
+from training import convert
+point, sig = sys.argv[1], getattr(signal, sys.argv[2])
+signal.signal(signal.SIGINT, signal.default_int_handler)  # a terminal's Ctrl-C, whatever started the test
+convert.reached = lambda at: at == point and os.kill(os.getpid(), sig)
+sys.exit(convert.main(sys.argv[3:]))
+"""
+
+
+def test_sigterm_while_converting_leaves_nothing_and_says_so(tiny_run, tiny_model, tmp_path):
+    out = tmp_path / "model"
+    shutil.copytree(tiny_model, out)
+    before = sorted(str(p.relative_to(out)) for p in out.rglob("*"))
+    done = run_cli("-c", HOOKED, "writing", "SIGTERM", tiny_run, out, "--data", FIXTURE)
+    assert done.returncode == 143, done.stderr[-2000:]
+    assert done.stderr.strip().splitlines()[-1] == f"terminated: {out} was not changed" and "Traceback" not in done.stderr
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model"]
+
+
+def test_ctrl_c_once_the_output_is_swapped_in_is_a_success(tiny_run, tmp_path):
+    out = tmp_path / "model"
+    done = run_cli("-c", HOOKED, "swapped", "SIGINT", tiny_run, out, "--data", FIXTURE)
+    assert done.returncode == 0 and done.stdout.strip().splitlines()[-1].startswith(f"{out}: decoder "), done.stderr[-2000:]
+    meta_lib.check(meta_lib.read_json(out / "meta.json"), out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model"]

@@ -145,3 +145,23 @@ def test_cli_refuses_data_it_cannot_train_on_before_it_starts(tmp_path, case):
     lines = done.stderr.strip().splitlines()
     assert done.returncode == 2 and len(lines) == 1 and lines[0].startswith(message), done.stderr[-2000:]
     assert not out.exists()
+
+
+@pytest.mark.parametrize("command, value", [
+    ("training.train", "-1"), ("training.reader", "-1"), ("training.reader", "0"), ("training.baselines", "-1"),
+    ("training.baselines", "0"), ("training.neighbours", "-1"), ("training.neighbours", "0"),
+    ("training.legibility", "-1")])
+def test_every_command_refuses_a_nonsense_validation_size_in_one_line(tmp_path, command, value):
+    """The check train has, shared (data.check_validation_size): the split is training's, which needs one
+    image at least."""
+    from helpers import ROOT, train_args
+    out = tmp_path / "out"
+    model = ROOT / "converted_model" / "mnist"
+    args = {"training.train": train_args(out)[2:], "training.reader": ["--data", FIXTURE, "--out", out],
+            "training.baselines": ["--data", FIXTURE, "--write", out], "training.neighbours": [out, "--data", FIXTURE],
+            "training.legibility": [model, "--data", FIXTURE, "--reader", out]}[command]
+    done = run_cli("-m", command, *args, "--validation-size", value)
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 2 and len(lines) == 1, done.stderr[-2000:]
+    assert lines[0].startswith("error: ") and lines[0].endswith(f"--validation-size must be at least 1, got {value}")
+    assert list(tmp_path.iterdir()) == []

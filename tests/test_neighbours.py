@@ -66,14 +66,16 @@ def test_over_the_budget_fewer_images_of_the_same_draw(ds):
         neighbours.build(ds.train, budget=1000)
 
 
-def model_copy(tmp_path):
-    """converted_model/mnist as if trained on the fixture (only meta.json's source.data_sha256 differs)."""
+def model_copy(tmp_path, **source):
+    """converted_model/mnist as if trained on the fixture (only meta.json's source.data_sha256 and
+    validation_size differ), and `source` (None: the field is not there)."""
     folder = tmp_path / "mnist"
     shutil.copytree(MNIST, folder, ignore=shutil.ignore_patterns("parity", "neighbours.*", "training.*"))
     meta = json.loads((folder / "meta.json").read_text())
     meta.pop("neighbours", None)
     meta.pop("training", None)
-    meta["source"]["data_sha256"] = data_lib.sha256_of(FIXTURE)
+    fixture = {"data_sha256": data_lib.sha256_of(FIXTURE), "validation_size": FIXTURE_VAL, **source}
+    meta["source"] = {k: v for k, v in {**meta["source"], **fixture}.items() if v is not None}
     (folder / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")
     return folder, meta
 
@@ -102,15 +104,19 @@ def test_the_command_adds_the_index_to_a_converted_model_and_the_build_copies_it
         build.check_model(folder)
 
 
-@pytest.mark.parametrize("case", ["other data", "no model", "no data file", "budget", "per class", "validation"])
+@pytest.mark.parametrize("case", ["other data", "no model", "no data file", "budget", "per class", "validation",
+                                  "other validation size", "validation size not recorded"])
 def test_bad_input_is_refused_in_one_line_with_nothing_written(tmp_path, case):
-    folder, _ = model_copy(tmp_path)
+    folder, _ = model_copy(tmp_path, validation_size=None) if case == "validation size not recorded" else model_copy(tmp_path)
     args = {"other data": [folder, "--data", ROOT / "tests" / "fixtures" / "other.npz"],
             "no model": [tmp_path / "nothing", "--data", FIXTURE],
             "no data file": [folder, "--data", tmp_path / "missing.npz"],
             "budget": [folder, "--data", FIXTURE, "--validation-size", FIXTURE_VAL, "--budget", "5000"],
             "per class": [folder, "--data", FIXTURE, "--per-class", "5"],
-            "validation": [folder, "--data", FIXTURE, "--validation-size", "-1"]}[case]
+            "validation": [folder, "--data", FIXTURE, "--validation-size", "-1"],
+            # a model trained with 200 held out: 50 would index 150 images it never trained on
+            "other validation size": [folder, "--data", FIXTURE, "--validation-size", "50"],
+            "validation size not recorded": [folder, "--data", FIXTURE, "--validation-size", FIXTURE_VAL]}[case]
     if case == "other data":  # the same images, other bytes: not the data the model was trained on
         with np.load(FIXTURE) as npz:
             arrays = dict(npz)
@@ -120,6 +126,8 @@ def test_bad_input_is_refused_in_one_line_with_nothing_written(tmp_path, case):
     done = run_cli("-m", "training.neighbours", *args)
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert done.stderr.startswith("error: ")
+    if "validation size" in case:
+        assert ("no source.validation_size" if "not recorded" in case else "trained with --validation-size 200") in done.stderr
     assert snapshot(folder) == before
 
 
@@ -170,3 +178,14 @@ def test_the_committed_mnist_models_have_their_index_within_the_budget(name):
     assert len(png) + len((folder / "neighbours.json").read_bytes()) == entry["bytes"] <= neighbours.BUDGET_BYTES
     assert hashlib.sha256(png).hexdigest() == entry["sprite_sha256"] == index["sprite_sha256"]
     assert index["data_sha256"] == meta["source"]["data_sha256"] and index["train_size"] == 55000
+
+
+@pytest.mark.parametrize("name", ["mnist", "mnist_2style", "fashion"])
+def test_the_committed_models_record_the_validation_size_they_were_trained_with(name):
+    """Their index recorded it when they were converted (60,000 training images, 5,000 held out:
+    the default): meta.json's source says the same, so the commands that use the training split check it."""
+    folder = ROOT / "converted_model" / name
+    meta = json.loads((folder / "meta.json").read_text())
+    index = json.loads((folder / "neighbours.json").read_text())
+    assert meta["source"]["validation_size"] == index["validation_size"] == data_lib.VALIDATION_SIZE
+    assert index["train_size"] + index["validation_size"] == 60000

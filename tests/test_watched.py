@@ -1,5 +1,6 @@
 """Training, watched: the sprite and the curves come from the run's own files, unchanged but for the
-sprite's 16 grey levels; a run without them ships neither; the build copies them and checks them."""
+sprite's 16 grey levels; a run without them ships neither; the build copies them and checks them; the
+command takes only the finished run the model was converted from, and writes each file whole."""
 import csv
 import json
 import shutil
@@ -94,6 +95,21 @@ def test_meta_names_only_the_training_files():
             meta_lib.check({**meta, "training": bad}, "m")
 
 
+def finished_as_converted(folder, meta):
+    """Make `folder` look like the finished run `meta` (a converted model's meta.json) was converted
+    from: the metrics.json fields convert copies (and read_run needs), and the models' files."""
+    source = meta["source"]
+    metrics = {"dataset": meta["dataset"], "data_source": "mnist.npz", "class_names": meta["class_names"],
+               "style_dims": meta["style_dims"], "sizes": {"train": 55000, "val": source["validation_size"], "test": 10000},
+               **meta["metrics"], "style_range": meta["style_range"], "style_search": {},
+               "style_percentiles": meta["style_percentiles"],
+               "style_percentiles_per_class": meta["style_percentiles_per_class"],
+               **{k: source[k] for k in ("preset", "seed", "epochs", "data_sha256", "seconds")}}
+    (folder / "metrics.json").write_text(json.dumps(metrics))
+    for name in ("encoder.h5", "decoder.h5"):
+        (folder / name).write_bytes(b"")
+
+
 def test_the_cli_adds_the_record_and_the_build_ships_it(run, tmp_path):
     folder, _ = run
     models = tmp_path / "models"
@@ -103,6 +119,7 @@ def test_the_cli_adds_the_record_and_the_build_ships_it(run, tmp_path):
     meta = json.loads((models / "mnist" / "meta.json").read_text())
     meta.pop("training", None)
     (models / "mnist" / "meta.json").write_text(json.dumps(meta))
+    finished_as_converted(folder, meta)
     done = run_cli("-m", "training.watched", folder, models / "mnist")
     assert done.returncode == 0, done.stderr
     assert json.loads((models / "mnist" / "meta.json").read_text())["training"]["sprite"] == "training.png"
@@ -113,3 +130,73 @@ def test_the_cli_adds_the_record_and_the_build_ships_it(run, tmp_path):
     (models / "mnist" / "training.json").write_text("{nope")
     done = run_cli(ROOT / "build.py", "--models", models, "--out", tmp_path / "dist")
     assert done.returncode == 2 and "training.json: not valid JSON" in done.stderr
+
+
+def edit_json(name, change):
+    def edit(run, model):
+        path = (run if name == "metrics.json" else model) / name
+        value = json.loads(path.read_text())
+        change(value)
+        path.write_text(json.dumps(value))
+    return edit
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda run, model: (run / "metrics.json").unlink(), "not a finished run (missing metrics.json)"),
+    (lambda run, model: (run / "decoder.h5").unlink(), "not a finished run (missing decoder.h5)"),
+    (edit_json("metrics.json", lambda m: m.update(seed=1)), "(seed: not as"),
+    (edit_json("metrics.json", lambda m: m.update(preset="seed")), "(preset: not as"),
+    (edit_json("metrics.json", lambda m: m["epochs"].update(autoencoder=2)), "(epochs: not as"),
+    (edit_json("metrics.json", lambda m: m.update(data_sha256="0" * 64)), "(data_sha256: not as"),
+    (edit_json("metrics.json", lambda m: m["sizes"].update(val=200)), "(validation_size: not as"),
+    (edit_json("metrics.json", lambda m: m["seconds"].update(total=1.0)), "(seconds: not as"),
+    (edit_json("metrics.json", lambda m: m.update(style_dims=2)), "(style_dims: not as"),
+    (edit_json("meta.json", lambda m: m.pop("source")), "meta.json: no source"),
+], ids=["unfinished", "crashed", "other seed", "other preset", "other epochs", "other data", "other validation size",
+        "another run with the same arguments", "other style dims", "model without source"])
+def test_a_run_the_model_was_not_converted_from_is_refused_and_nothing_is_written(run, tmp_path, change, message):
+    folder, _ = run
+    model = tmp_path / "mnist"
+    shutil.copytree(ROOT / "converted_model" / "mnist", model, ignore=shutil.ignore_patterns("parity", "*coder"))
+    finished_as_converted(folder, json.loads((model / "meta.json").read_text()))
+    change(folder, model)
+    before = {p.name: p.read_bytes() for p in model.iterdir()}
+    done = run_cli("-m", "training.watched", folder, model)
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 2 and len(lines) == 1 and message in lines[0], done.stderr
+    assert lines[0].startswith("error: ") and done.stdout == ""
+    assert {p.name: p.read_bytes() for p in model.iterdir()} == before
+
+
+def test_training_json_is_written_whole(run, tmp_path, monkeypatch):
+    """A write that fails midway (a full disk) leaves the earlier training.json as it was, and no
+    temporary file."""
+    folder, _ = run
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "training.json").write_text("{}\n")
+    real_write = type(model).write_text
+
+    def full_disk(path, text, *args, **kwargs):
+        real_write(path, text[:10])
+        raise OSError(28, "No space left on device", str(path))
+
+    monkeypatch.setattr(type(model), "write_text", full_disk)
+    with pytest.raises(OSError):
+        watched.write(folder, model)
+    assert (model / "training.json").read_text() == "{}\n"
+    assert sorted(p.name for p in model.iterdir()) == ["training.json", "training.png"]
+
+
+def test_the_run_a_model_was_converted_from_is_accepted_and_a_tiny_run_refused_for_a_committed_model(
+        tiny_run, tiny_model, tmp_path):
+    own, committed = tmp_path / "tiny", tmp_path / "mnist"
+    shutil.copytree(tiny_model, own)
+    shutil.copytree(ROOT / "converted_model" / "mnist", committed, ignore=shutil.ignore_patterns("parity", "*coder"))
+    before = {p.name: p.read_bytes() for p in committed.iterdir()}
+    done = run_cli("-m", "training.watched", tiny_run, own)
+    assert done.returncode == 0, done.stderr
+    assert (own / "training.json").read_bytes() == (tiny_model / "training.json").read_bytes()
+    done = run_cli("-m", "training.watched", tiny_run, committed)
+    assert done.returncode == 2 and "not the run" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert {p.name: p.read_bytes() for p in committed.iterdir()} == before

@@ -11,8 +11,9 @@ model is scored (binary cross-entropy per pixel, Keras' clip):
 - PCA with 11 components over all classes: as many numbers as the model's 1-style code.
 Prints JSON; the README's table comes from it. --write MODEL also records it in that converted
 model's meta.json -> "baselines" (the page draws them on a scale beside the model's own test BCE),
-after checking that the data is the data the model was trained on (its dataset, and its sha256
-against meta.json's source.data_sha256): otherwise it refuses, writing nothing. NumPy only.
+after checking that the data is the data the model was trained on (its dataset, its sha256
+against meta.json's source.data_sha256, and --validation-size against source.validation_size, so the
+fit is on the model's own training split): otherwise it refuses, writing nothing. NumPy only.
 """
 import argparse
 import json
@@ -78,9 +79,9 @@ def main(argv=None):
                     help="also record them in this converted model's meta.json -> baselines")
     args = ap.parse_args(argv)
     try:
-        ds = data_lib.load(args.dataset, args.data, args.validation_size)
+        ds = data_lib.load(args.dataset, args.data, data_lib.check_validation_size(args.validation_size))
         if args.write:
-            meta_lib.trained_on(args.write, ds)
+            meta_lib.trained_on(args.write, ds, split=True)
     except (data_lib.DataError, MetaError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
@@ -88,7 +89,8 @@ def main(argv=None):
     if args.write:
         path = args.write / "meta.json"
         try:  # read again (another tool may have written it meanwhile), and checked whole before written
-            written = meta_lib.check({**meta_lib.trained_on(args.write, ds), "baselines": result}, str(path))
+            meta = meta_lib.trained_on(args.write, ds, split=True)
+            written = meta_lib.check({**meta, "baselines": result}, str(path))
         except MetaError as e:
             print(f"error: {e}", file=sys.stderr)
             return 2

@@ -10,12 +10,15 @@ without a working backend), atlasN.png (real test digits at quantiles of style N
 does not copy it). training.png and training.json: the run's per-epoch samples and
 loss curves (training/watched.py). meta.json records the test figures of the trained and of the shipped weights;
 quantisation that costs more than MAX_BCE_INCREASE or MAX_ACCURACY_DROP is an error.
-Everything is written to a temporary folder first and swapped in at the end.
+Everything is written to a temporary folder first, meta.json is checked as the build checks it
+(training/meta.py), and the folder is swapped in at the end. Ctrl-C or SIGTERM before the swap
+leaves `out` as it was; from the swap on, the conversion has succeeded and finishes.
 """
 import argparse
 import hashlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -29,7 +32,8 @@ from training import analysis, encoding, runs, samples, watched  # noqa: E402
 from training import data as data_lib  # noqa: E402
 from training import neighbours  # noqa: E402
 from training.folders import FolderError, check_replaceable, written_whole  # noqa: E402
-from training.meta import ATLAS_QUANTILES, GRID_GAP, GRID_ROWS, IMAGE_SIDE, NUM_CLASSES  # noqa: E402
+from training.meta import ATLAS_QUANTILES, GRID_GAP, GRID_ROWS, IMAGE_SIDE, NUM_CLASSES, MetaError  # noqa: E402
+from training.meta import check as check_meta  # noqa: E402
 
 QUANTIZE_FLAGS = {"none": [], "float16": ["--quantize_float16=*"], "uint16": ["--quantize_uint16=*"],
                   "uint8": ["--quantize_uint8=*"], "mixed": None}  # mixed: flags made per model
@@ -49,6 +53,31 @@ PARITY_DIGITS = 32
 
 class ConvertError(RuntimeError):
     """The run cannot be converted; the message is meant for the user as is."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the conversion is, so that it is cleaned up as a Ctrl-C is."""
+
+
+def _terminate(signum, frame):
+    raise Terminated()
+
+
+def reached(point):
+    """Nothing: tests replace it to act at a point of a conversion ("writing": the temporary folder
+    exists; "swapped": the output is in place)."""
+
+
+def write_meta(folder, meta, where):
+    """meta.json into `folder`, if it keeps the contract the build checks (training/meta.py) and is
+    JSON the browser can parse (no NaN or infinity): otherwise MetaError, and nothing is written."""
+    check_meta(meta, where)
+    try:
+        text = json.dumps(meta, indent=2, allow_nan=False) + "\n"
+    except ValueError:
+        raise MetaError(f"{where}: holds a number that is not finite (NaN or infinity), "
+                        f"which JSON cannot hold") from None
+    (Path(folder) / "meta.json").write_text(text)
 
 
 def parity_codes(style_range, tables, rng):
@@ -142,6 +171,7 @@ def convert(run, out, quantize="mixed", data_path=None):
 
     # nothing half-written: the old folder stays until the end; a folder convert did not make is refused
     with written_whole(out, OUTPUT_ENTRIES, "meta.json", "training.convert") as tmp:
+        reached("writing")
         (tmp / "parity").mkdir(parents=True)
         _tfjs_convert([(model, run / f"{part}.h5", tmp / part) for part, model in
                        (("decoder", decoder), ("encoder", encoder))], quantize)
@@ -201,13 +231,18 @@ def convert(run, out, quantize="mixed", data_path=None):
             "preview": {"file": "preview.png", "rows": GRID_ROWS, "cols": NUM_CLASSES, "cell": IMAGE_SIDE, "gap": GRID_GAP},
             "versions": {**metrics["versions"], "tensorflowjs": tensorflowjs.__version__},
             "source": {"preset": metrics["preset"], "seed": metrics["seed"], "epochs": metrics["epochs"],
-                       "data_sha256": metrics["data_sha256"], "seconds": metrics["seconds"]},
+                       "data_sha256": metrics["data_sha256"], "validation_size": metrics["sizes"]["val"],
+                       "seconds": metrics["seconds"]},
             "neighbours": neighbours.write_index(tmp, ds),  # real training images for the page's check
         }
         if training:
             meta["training"] = training
-        (tmp / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")
-
+        write_meta(tmp, meta, out / "meta.json")
+        # the output is complete and is swapped in next: an interrupt from here on would only report
+        # "not changed" over a finished model
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, signal.SIG_IGN)
+    reached("swapped")
     return meta
 
 
@@ -219,17 +254,19 @@ def main(argv=None):
                     help="weight storage (default mixed: uint8 large kernels, uint16 the rest)")
     ap.add_argument("--data", help="the run's .npz, if it moved since training (for the parity digits)")
     args = ap.parse_args(argv)
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         meta = convert(args.run, args.out, args.quantize, args.data)
-    except (ConvertError, runs.RunError, FolderError, data_lib.DataError) as e:
+    except (ConvertError, runs.RunError, FolderError, data_lib.DataError, MetaError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     except OSError as e:  # a read-only or full disk
         print(f"error: {e.filename or args.out}: cannot write the model ({e.strerror or e})", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print(f"\ninterrupted: {args.out} was not changed", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as e:  # Ctrl-C, or SIGTERM (Terminated)
+        terminated = isinstance(e, Terminated)
+        print(f"\n{'terminated' if terminated else 'interrupted'}: {args.out} was not changed", file=sys.stderr)
+        return 143 if terminated else 130
     trained, shipped = meta["metrics"], meta["shipped_metrics"]
     print(f"{args.out}: decoder {meta['weight_bytes']['decoder']:,} bytes of weights "
           f"({meta['quantization']}); test accuracy {trained['test_accuracy']:.4f} trained, "

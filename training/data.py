@@ -22,6 +22,14 @@ class DataError(ValueError):
     """Bad input data; the message is meant for the user as is."""
 
 
+def check_validation_size(n):
+    """--validation-size as every command takes it (the last n training images validate, as in
+    training, which needs at least one): checked before any data is read. -> n, or DataError."""
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise DataError(f"--validation-size must be at least 1, got {n}")
+    return n
+
+
 @dataclass
 class Split:
     x: np.ndarray  # float32 [n, 28, 28, 1] in [0, 1]

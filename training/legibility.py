@@ -16,8 +16,8 @@ A faint smear can still be read as the right class. So with --data (the model's 
 far each grid cell is from the nearest real training digit of its class (the least per-pixel binary
 cross-entropy, as the loss measures an image against a digit): at the slider's ends (the pad's edge)
 and everywhere else, and the cells farthest from any real digit of their class. A ghost is far
-from every one. The data must be the model's own (its sha256 is in meta.json's source): other data is
-refused and nothing is written.
+from every one. The data must be the model's own (its sha256 is in meta.json's source), split as it was
+(--validation-size, source.validation_size): otherwise it is refused and nothing is written.
 """
 import argparse
 import json
@@ -135,10 +135,11 @@ def load(model, reader_folder, data=None, validation_size=data_lib.VALIDATION_SI
     reader, about = reader_lib.load(reader_folder)
     if about["dataset"] != meta["dataset"]:
         raise runs.RunError(f"{reader_folder} reads {about['dataset']}, {model} draws {meta['dataset']}")
+    data_lib.check_validation_size(validation_size)
     ds = None
     if data:
         ds = data_lib.load(meta["dataset"], str(data), validation_size)
-        meta_lib.trained_on(model, ds)
+        meta_lib.trained_on(model, ds, split=True)  # the training and validation splits are the model's
     import tensorflowjs
     return meta, reader, about, ds, tensorflowjs.converters.load_keras_model(str(model / "decoder" / "model.json"))
 

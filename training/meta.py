@@ -73,10 +73,11 @@ def parse_json(data, path, max_bytes=None):
         raise MetaError(f"{path}: not valid JSON ({str(e)[:200] or type(e).__name__})") from None
 
 
-def trained_on(folder, ds):
+def trained_on(folder, ds, split=False):
     """-> folder's meta.json, unless `ds` (training/data.py) is not the data its model was trained on:
     its dataset, and its file's sha256 against meta.json's source.data_sha256 (MetaError). Every
-    command that measures a converted model against data checks this first."""
+    command that measures a converted model against data checks this first. split: the command uses
+    the training split itself, so its validation size must be the model's (source.validation_size)."""
     meta = read_json(Path(folder) / "meta.json")
     source = meta.get("source") if isinstance(meta, dict) else None
     if not isinstance(source, dict) or not isinstance(meta.get("dataset"), str) or "data_sha256" not in source:
@@ -86,6 +87,12 @@ def trained_on(folder, ds):
     if source["data_sha256"] != ds.sha256:
         raise MetaError(f"{ds.source}: not the data {folder} was trained on (sha256 differs from "
                         f"meta.json's source.data_sha256)")
+    if split and not is_count(source.get("validation_size")):
+        raise MetaError(f"{folder}/meta.json: no source.validation_size, so which images the model trained on "
+                        f"is not known; convert its run again")
+    if split and source["validation_size"] != len(ds.val.y):
+        raise MetaError(f"{folder} was trained with --validation-size {source['validation_size']}, "
+                        f"not {len(ds.val.y)}: its training images are other ones")
     return meta
 
 

@@ -156,8 +156,7 @@ def add_to_model(folder, data_path, validation_size=data_lib.VALIDATION_SIZE, **
     """The standalone command: the index of the data `folder`'s model was trained on, written into
     that converted folder, and named in its meta.json. Nothing is renamed until all is built."""
     folder = Path(folder)
-    if validation_size < 0:
-        raise NeighboursError(f"--validation-size must be 0 or more, got {validation_size}")
+    data_lib.check_validation_size(validation_size)
     try:
         meta = read_json(folder / "meta.json")
     except MetaError as e:
@@ -166,7 +165,7 @@ def add_to_model(folder, data_path, validation_size=data_lib.VALIDATION_SIZE, **
         raise NeighboursError(f"{folder / 'meta.json'}: no dataset or source.data_sha256; not a converted model")
     ds = data_lib.load(meta["dataset"], str(data_path), validation_size)
     try:
-        trained_on(folder, ds)
+        trained_on(folder, ds, split=True)
     except MetaError as e:
         raise NeighboursError(str(e)) from None
     png, index = build(ds.train, about=about(ds), **options)

@@ -4,7 +4,7 @@ TF_CPP_MIN_LOG_LEVEL silences TensorFlow's own log, but not the lines that its l
 while they load, before logging is set up (cuDNN / cuBLAS factories, "computation placer"...):
 every error message of the CLIs came after half a dozen of them. So the import runs with the
 process's stderr (file descriptor 2) sent to a temporary file, which is shown only if it fails.
-tensorflowjs imports TensorFlow Decision Forests, which greets on the console, or through IPython (not
+tensorflowjs imports TensorFlow Decision Forests, which greets on stderr, or through IPython (not
 installed: the import fails) when stdout is captured, as under pytest: the greeting is turned off.
 """
 import os

@@ -90,9 +90,9 @@ def main(argv=None):
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
     try:
-        if args.epochs < 1 or args.validation_size < 1:
-            raise runs.RunError("--epochs and --validation-size must be at least 1")
-        ds = data_lib.load(args.dataset, args.data, args.validation_size)
+        if args.epochs < 1:
+            raise runs.RunError(f"--epochs must be at least 1, got {args.epochs}")
+        ds = data_lib.load(args.dataset, args.data, data_lib.check_validation_size(args.validation_size))
         t0 = time.time()
         reader, accuracy = train(ds, args.epochs, 0 if args.quiet else 1)
         about = {"dataset": ds.name, "data_sha256": ds.sha256, "train_size": len(ds.train.x), "seed": SEED,

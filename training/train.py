@@ -52,12 +52,13 @@ def check_args(args):
     """Every number must make sense before anything is written or TensorFlow is loaded."""
     at_least = {"--epochs-classifier": (args.epochs_classifier, 1), "--epochs-autoencoder": (args.epochs_autoencoder, 1),
                 "--refine-rounds": (args.refine_rounds, 0), "--batch-size": (args.batch_size, 1),
-                "--validation-size": (args.validation_size, 1), "--seed": (args.seed, 0)}
+                "--seed": (args.seed, 0)}
     for flag, (value, low) in at_least.items():
         if value is not None and value < low:
             raise runs.RunError(f"{flag} must be at least {low}, got {value}")
     if args.seed > stages.MAX_SEED:
         raise runs.RunError(f"--seed must be at most {stages.MAX_SEED}, got {args.seed}")
+    data_lib.check_validation_size(args.validation_size)  # the check every command shares
     if args.learning_rate is not None and not (math.isfinite(args.learning_rate) and args.learning_rate > 0):
         raise runs.RunError(f"--learning-rate must be a positive number, got {args.learning_rate}")
 

@@ -3,6 +3,9 @@ small for the page.
 
     python -m training.watched runs/mnist converted_model/mnist   # add to an existing conversion
 
+The run must be the finished run the model was converted from (its metrics.json against meta.json's
+source: data, seed, preset, epochs, ...): another run's curves would be shown as this model's.
+
 convert.py calls write() for every conversion. From the run folder it takes
   - samples/epoch_NN.png (after each stage-2 epoch) and samples/refine_NN.png (after each stage-3
     round): the ten classes at low / middle / high style, stacked into one sprite, training.png,
@@ -110,16 +113,34 @@ def collect(run):
 
 
 def write(run, folder):
-    """Write training.png and training.json of `run` into `folder`. -> meta.json's "training" entry or None."""
+    """Write training.png and training.json of `run` into `folder`, each whole (a temporary name, then a
+    rename). -> meta.json's "training" entry or None."""
     image, data = collect(run)
     if data is None:
         return None
     entry = {"data": DATA}
     if image is not None:
-        write_png(Path(folder) / SPRITE, image)
+        runs.write_whole(Path(folder) / SPRITE, lambda tmp: write_png(tmp, image))
         entry["sprite"] = SPRITE
-    (Path(folder) / DATA).write_text(json.dumps(data, separators=(",", ":")) + "\n")
+    runs.write_text(Path(folder) / DATA, json.dumps(data, separators=(",", ":")) + "\n")
     return entry
+
+
+def check_run(run, meta, model):
+    """Refuse (WatchedError) a `run` that is not the finished run `meta` (model's meta.json) was converted
+    from: what convert copied into meta.json must be what the run's metrics.json says."""
+    metrics = runs.read_run(run)  # a finished run, or a RunError naming what is missing
+    source = meta.get("source") if isinstance(meta, dict) else None
+    if not isinstance(source, dict):
+        raise WatchedError(f"{model}/meta.json: no source; not a model written by training.convert")
+    ran = {"dataset": metrics["dataset"], "style_dims": metrics["style_dims"],
+           "validation_size": metrics["sizes"]["val"],
+           **{k: metrics.get(k) for k in ("preset", "seed", "epochs", "data_sha256", "seconds")}}
+    says = {**source, "dataset": meta.get("dataset"), "style_dims": meta.get("style_dims")}
+    differ = [key for key, value in ran.items() if says.get(key) != value]
+    if differ:
+        raise WatchedError(f"{run}: not the run {model} was converted from ({', '.join(differ)}: not as its "
+                           f"meta.json's source says); pass that run")
 
 
 def main(argv=None):
@@ -129,6 +150,7 @@ def main(argv=None):
     args = ap.parse_args(argv)
     try:
         meta = json.loads((args.model / "meta.json").read_text())
+        check_run(args.run, meta, args.model)  # before anything is written
         entry = write(args.run, args.model)
     except (OSError, ValueError, runs.RunError) as e:
         print(f"error: {e}", file=sys.stderr)
