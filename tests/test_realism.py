@@ -128,7 +128,7 @@ def model(tmp_path):
     folder = tmp_path / "mnist"
     shutil.copytree(ROOT / "converted_model" / "mnist", folder)
     m = json.loads((folder / "meta.json").read_text())
-    m["source"]["data_sha256"] = data_lib.sha256_of(FIXTURE)
+    m["source"].update(data_sha256=data_lib.sha256_of(FIXTURE), validation_size=FIXTURE_VAL)
     (folder / "meta.json").write_text(json.dumps({**m, "realism": {"test": {"kept": True}}}))
     return folder
 

@@ -130,12 +130,12 @@ def load(model, reader_folder, data=None, validation_size=data_lib.VALIDATION_SI
     dataset), what reader.json says of it, the model's own data (training/data.py's Dataset; None
     without `data`) and its decoder with the shipped weights. Every refusal (a reader of another
     dataset, data the model was not trained on, a damaged file) raises one of LOAD_ERRORS."""
+    data_lib.check_validation_size(validation_size)
     meta = json.loads((model / "meta.json").read_text())
     reader_folder = reader_folder or reader_lib.FOLDERS[meta["dataset"]]
     reader, about = reader_lib.load(reader_folder)
     if about["dataset"] != meta["dataset"]:
         raise runs.RunError(f"{reader_folder} reads {about['dataset']}, {model} draws {meta['dataset']}")
-    data_lib.check_validation_size(validation_size)
     ds = None
     if data:
         ds = data_lib.load(meta["dataset"], str(data), validation_size)
