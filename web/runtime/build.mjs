@@ -62,7 +62,7 @@ const COMMON = { bundle: true, splitting: true, format: 'esm', minify: true, tar
 export async function buildPage(outDir) {
   const page = { ...COMMON, outdir: outDir, chunkNames: 'chunk-[hash]', external: ['../../vendor/*'] };
   await build({ ...page, entryPoints: [resolve(ROOT, 'web', 'static', 'js', 'main.js')] });
-  await build({ ...page, splitting: false, entryPoints: [resolve(ROOT, 'web', 'static', 'js', 'worker.js')] });
+  await build({ ...page, splitting: false, entryPoints: [resolve(ROOT, 'web', 'static', 'js', 'runtime', 'worker.js')] });
 }
 
 export async function buildRuntime(outDir) {

@@ -1,24 +1,24 @@
 // Start-up: wire the controls, the grid, the drawing and the URL hash to the page's state
 // (state.js), then pick a backend and load the model (loader.js). The flow from there on:
 // input -> state -> decode -> draw (render.js), on every change of the state.
-import { BACKENDS } from './backend.js';
-import { NUM_CLASSES, positionOf, stateClasses, stateCode, styleScales } from './codes.js';
+import { BACKENDS } from './runtime/backend.js';
+import { NUM_CLASSES, positionOf, stateClasses, stateCode, styleScales } from './explorer/codes.js';
 import { IMAGE_SIDE } from './contract.js';
-import { inkColours } from './draw.js';
-import { bindExports } from './export.js';
-import { showFirstLook } from './firstlook.js';
-import { buildGridCells, labelGridCells } from './grid.js';
-import { MODELS, decoderReady, encoderRuntime, firstBackend, loadModel, modelReady, newerJobWaiting, onLoad, runtime, settled, showPreview, switchBackend, wantedModel } from './loader.js';
-import { showMeaning } from './meaning.js';
-import { startMore } from './more.js';
-import { bindNearest } from './nearest.js';
-import { OwnDigit, loadEncoder } from './own.js';
-import { digitPixels, drawDigitsIn, drawGrid as drawGridRows, inputAt, schedule, showError, timings } from './render.js';
-import { formatHash, parseHash } from './share.js';
-import { startStory, storyCode, storyModel } from './story.js';
-import { page, subscribe } from './state.js';
-import { Controls } from './ui.js';
-import { pageTexts } from './words.js';
+import { inkColours } from './runtime/draw.js';
+import { bindExports } from './explorer/export.js';
+import { showFirstLook } from './explorer/firstlook.js';
+import { buildGridCells, labelGridCells } from './explorer/grid.js';
+import { MODELS, decoderReady, encoderRuntime, firstBackend, loadModel, modelReady, newerJobWaiting, onLoad, runtime, settled, showPreview, switchBackend, wantedModel } from './explorer/loader.js';
+import { showMeaning } from './explorer/meaning.js';
+import { startMore } from './explorer/more.js';
+import { bindNearest } from './explorer/nearest.js';
+import { OwnDigit, loadEncoder } from './explorer/drawing_pad.js';
+import { digitPixels, drawDigitsIn, drawGrid as drawGridRows, inputAt, schedule, showError, timings } from './explorer/render.js';
+import { formatHash, parseHash } from './explorer/share.js';
+import { startStory, storyCode, storyModel } from './figures/sections.js';
+import { page, subscribe } from './explorer/state.js';
+import { Controls } from './explorer/controls.js';
+import { pageTexts } from './explorer/words.js';
 
 const $ = (id) => document.getElementById(id);
 // Navigations: an opened link, a hash change, a model pick, the user setting a control. Each is

@@ -1,7 +1,7 @@
 // "What style means", in plain words, from the correlations measured at conversion time
 // (meta.style_meaning: Spearman's rho, or Pearson's r for models converted before it, between each
 // style value and traits of real test digits).
-import { ATLAS_QUANTILES, GRID_GAP, IMAGE_SIDE, NUM_CLASSES } from './contract.js';
+import { ATLAS_QUANTILES, GRID_GAP, IMAGE_SIDE, NUM_CLASSES } from '../contract.js';
 
 const ordinal = (n) => `${n}${n % 100 >= 11 && n % 100 <= 13 ? 'th' : { 1: 'st', 2: 'nd', 3: 'rd' }[n % 10] ?? 'th'}`;
 

@@ -3,8 +3,8 @@
 // code is the explorer's stands in for the first digit, both in the page's colours. So the page never
 // shows an empty frame, even on a slow network; the decoder's first frame and grid then replace them.
 import { gridCodes, stateCode, styleScales } from './codes.js';
-import { GRID_GAP, GRID_ROWS, IMAGE_SIDE, NUM_CLASSES } from './contract.js';
-import { drawDigit, imageBytes } from './draw.js';
+import { GRID_GAP, GRID_ROWS, IMAGE_SIDE, NUM_CLASSES } from '../contract.js';
+import { drawDigit, imageBytes } from '../runtime/draw.js';
 
 const PITCH = IMAGE_SIDE + GRID_GAP;
 const SAME = 1e-5; // codes equal up to float rounding

@@ -3,7 +3,7 @@
 // Home/End go to a row's ends, Enter or Space (or a click) explores the cell, which stays marked
 // until the explorer leaves it.
 import { NUM_CLASSES, clamp, percentileOf, styleScales } from './codes.js';
-import { GRID_ROWS } from './contract.js';
+import { GRID_ROWS } from '../contract.js';
 import { page, subscribe } from './state.js';
 import { ordinal } from './words.js';
 
@@ -29,7 +29,7 @@ function unmarkCell() {
 }
 
 // Build the cells; take(patch) sets the explorer as the user would (Play stops).
-// One keyboard cell of a grid (this one, figure8.js's): the first is the grid's one Tab stop.
+// One keyboard cell of a grid (this one, inbetween_grid.js's): the first is the grid's one Tab stop.
 export function newGridCell(row, col) {
   const cell = document.createElement('div');
   cell.setAttribute('role', 'gridcell');

@@ -3,7 +3,7 @@
 // candidates are the codes the page can store: the class and each style value in 8 bits over
 // style_range, so the stored code is the best of them, not the nearest to the style head's guess.
 import { NUM_CLASSES, clamp } from './codes.js';
-import { BCE_EPSILON, IMAGE_SIDE, STYLE_BITS } from './contract.js';
+import { BCE_EPSILON, IMAGE_SIDE, STYLE_BITS } from '../contract.js';
 
 export const LEVELS = 2 ** STYLE_BITS;
 const PIXELS = IMAGE_SIDE * IMAGE_SIDE;

@@ -3,10 +3,10 @@
 // page shows its class probabilities, style and compressed size, decodes the stored code beside
 // it, and can hand that code to the explorer.
 import { NUM_CLASSES, percentileOf, positionOf, styleScales } from './codes.js';
-import { CLASS_BITS, IMAGE_SIDE, STYLE_BITS } from './contract.js';
+import { CLASS_BITS, IMAGE_SIDE, STYLE_BITS } from '../contract.js';
 import { drawCode } from './bars.js';
-import { drawDigit } from './draw.js';
-import { Encoder } from './model.js';
+import { drawDigit } from '../runtime/draw.js';
+import { Encoder } from '../runtime/model.js';
 import { toMnist } from './preprocess.js';
 import { StyleSearch, fromLevels, latticeLevels, storedCode, toLevels } from './search.js';
 import { Sketch } from './sketch.js';
@@ -25,7 +25,7 @@ export function compress(probs, style, meta) {
 
 // The encoder of a model on a backend (its weights live on the backend that loaded them), loaded
 // in a worker of its own (app.encoderRuntime), so the reader's and the drawing pad's encodes never
-// hold up a frame of the explorer (on two cores they run side by side). It is loaded once and shared by whoever needs it (the drawing here, the reader: reader.js): concurrent callers
+// hold up a frame of the explorer (on two cores they run side by side). It is loaded once and shared by whoever needs it (the drawing here, the reader: classifier.js): concurrent callers
 // get the same promise, and each onProgress(loaded, total) hears the download while it runs. Another
 // model or backend loads its own and disposes the old one (calls in flight on it finish first); a
 // failed load is tried again by the next call. (It loads with the app OwnDigit was made with.)

@@ -4,8 +4,8 @@
 // live), reached by keyboard and screen reader as the grid is (grid.js: one tab stop, arrows,
 // Home/End, Enter or Space or a click explores the cell, which stays marked while the explorer is on it).
 import { NUM_CLASSES, clamp, morphClasses, percentileOf, styleScales } from './codes.js';
-import { GRID_GAP, GRID_ROWS, IMAGE_SIDE } from './contract.js';
-import { drawDigit } from './draw.js';
+import { GRID_GAP, GRID_ROWS, IMAGE_SIDE } from '../contract.js';
+import { drawDigit } from '../runtime/draw.js';
 import { newGridCell } from './grid.js';
 import { inbetweenCodes, inbetweenColumns, rowPosition } from './morphs.js';
 import { page, subscribe } from './state.js';

@@ -65,7 +65,7 @@ function table(rows, usable) {
 }
 
 // Fill `box` with the compression chart of `meta`'s model; load(meta) gives its whole meta.json
-// (story.js fetches it once for the figures that need it). A model without the figures says so.
+// (sections.js fetches it once for the figures that need it). A model without the figures says so.
 export async function showSqueeze(box, meta, load) {
   const figures = (await load(meta)).compression;
   if (!figures?.rows?.length) {

@@ -2,7 +2,7 @@
 // model.json files: every layer's type, output shape and parameter count, the frozen classifier
 // (cls_* layers, trainable false since stage 1) marked, and the code of 10 + k numbers between the
 // encoder and the decoder, showing the explorer's current code. Pure functions first (Node tests).
-import { NUM_CLASSES } from './contract.js';
+import { NUM_CLASSES } from '../contract.js';
 
 const SAME_SHAPE = new Set(['BatchNormalization', 'ReLU', 'LeakyReLU', 'Activation', 'Dropout', 'SpatialDropout2D',
   'GaussianNoise', 'RandomTranslation', 'Softmax', 'LayerNormalization']);

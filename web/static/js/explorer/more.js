@@ -1,11 +1,11 @@
-// Three features wired in one place (issue 16): the grid with in-between columns (figure8.js), the
-// reader along the way (reader.js) and your style on every class (stylerow.js). main.js makes them
+// Three features wired in one place (issue 16): the grid with in-between columns (inbetween_grid.js), the
+// reader along the way (classifier.js) and your style on every class (stylerow.js). main.js makes them
 // once and tells them when the model changes, its words are shown, and a drawing is encoded.
-import { Figure8 } from './figure8.js';
-import { Reader } from './reader.js';
+import { Figure8 } from './inbetween_grid.js';
+import { Reader } from './classifier.js';
 import { StyleRow } from './stylerow.js';
 
-// app: { decoderReady(), take(patch) (the explorer, as the user sets it), drawing() (own.js's result) }
+// app: { decoderReady(), take(patch) (the explorer, as the user sets it), drawing() (drawing_pad.js's result) }
 export function startMore(app) {
   const figure8 = new Figure8(app);
   const reader = new Reader(app);

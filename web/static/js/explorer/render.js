@@ -2,9 +2,9 @@
 // flight, the newest state next), the grid row by row, the status line, and the timings the
 // benchmark reads.
 import { NUM_CLASSES, gridCodes, stateCode, styleScales } from './codes.js';
-import { GRID_GAP, GRID_ROWS, IMAGE_SIDE } from './contract.js';
+import { GRID_GAP, GRID_ROWS, IMAGE_SIDE } from '../contract.js';
 import { drawCode } from './bars.js';
-import { drawDigit } from './draw.js';
+import { drawDigit } from '../runtime/draw.js';
 import { page } from './state.js';
 
 const $ = (id) => document.getElementById(id);
@@ -38,7 +38,7 @@ export const timings = {
 // The last frame drawn for an input: the next is guessed from it (renderFrame)
 let lastInputFrame = { decoder: null, code: null };
 
-// fn(pixels, code) after every frame of the explorer is drawn (the reader reads it: reader.js)
+// fn(pixels, code) after every frame of the explorer is drawn (the reader reads it: classifier.js)
 const frameListeners = [];
 export const onFrame = (fn) => frameListeners.push(fn);
 

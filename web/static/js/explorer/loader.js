@@ -1,8 +1,8 @@
 // Models and backends: load a model's weights, start a backend, move to WebAssembly when WebGL is
 // lost. Loads and switches run one at a time, the newest request wins; each ends by decoding the
 // state and drawing the grid (render.js).
-import { preferredBackend, startBackend } from './backend.js';
-import { Decoder, Runtime } from './model.js';
+import { preferredBackend, startBackend } from '../runtime/backend.js';
+import { Decoder, Runtime } from '../runtime/model.js';
 import { page } from './state.js';
 import { drawGrid, newDecoder, setStatus, showError, timings } from './render.js';
 

@@ -1,10 +1,10 @@
-// Your style on every digit: after a drawing is encoded (own.js), one click writes all ten classes in
+// Your style on every digit: after a drawing is encoded (drawing_pad.js), one click writes all ten classes in
 // that drawing's style: the same percentile of style in each class (codes.js scales, from meta.json's
 // per-class percentiles; with two style values, the same percentile per value), as a row of ten
 // images, exportable as a PNG. A new drawing redraws the row once it has been asked for.
 import { NUM_CLASSES, styleScales } from './codes.js';
-import { GRID_GAP, IMAGE_SIDE } from './contract.js';
-import { drawDigit } from './draw.js';
+import { GRID_GAP, IMAGE_SIDE } from '../contract.js';
+import { drawDigit } from '../runtime/draw.js';
 import { cellsCanvas, downloadPng } from './export.js';
 import { styleRow } from './morphs.js';
 import { page } from './state.js';
@@ -14,7 +14,7 @@ const $ = (id) => document.getElementById(id);
 const PITCH = IMAGE_SIDE + GRID_GAP;
 
 export class StyleRow {
-  // app: { decoderReady(), drawing() (own.js's result or null) }
+  // app: { decoderReady(), drawing() (drawing_pad.js's result or null) }
   constructor(app) {
     this.app = app;
     this.wanted = false; // the user asked for the row: later drawings redraw it
@@ -31,7 +31,7 @@ export class StyleRow {
     $('own-row-make').textContent = `Your style on every ${item === 'digit' ? 'digit' : 'class'}`;
   }
 
-  // own.js: a drawing's result arrived (or null: a new drawing or model is on its way)
+  // drawing_pad.js: a drawing's result arrived (or null: a new drawing or model is on its way)
   drawingChanged(result) {
     $('own-row-make').disabled = !result;
     if (!result) {

@@ -5,7 +5,7 @@
 // shard's SHA-256 is checked against meta.json's `weights_sha256` (a shard of the right length
 // with damaged bytes would otherwise draw garbage silently), and the download reports its bytes.
 
-import { QUANTIZED_DTYPE_BYTES, WEIGHT_DTYPE_BYTES } from './contract.js';
+import { QUANTIZED_DTYPE_BYTES, WEIGHT_DTYPE_BYTES } from '../contract.js';
 
 // The bytes a manifest's weights take in its shards (quantised weights store their quantised dtype).
 export function manifestBytes(manifest) {

@@ -1,4 +1,4 @@
-// The reader's strip on its canvas (reader.js makes the strip): P(a), P(b) and P(anything else)
+// The reader's strip on its canvas (classifier.js makes the strip): P(a), P(b) and P(anything else)
 // over t, with a marker at the current t when the explorer is on that morph. The canvas's size and
 // the theme's colours are read once, and again after a resize or a change of colour scheme: reading
 // them every frame would make the browser lay out and style the page anew.

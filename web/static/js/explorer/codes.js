@@ -1,6 +1,6 @@
 // Code vectors: 10 class numbers, then the style value(s). Pure functions, no TF.js.
 
-import { NUM_CLASSES } from './contract.js';
+import { NUM_CLASSES } from '../contract.js';
 
 export { NUM_CLASSES };
 

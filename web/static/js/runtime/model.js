@@ -1,7 +1,7 @@
 // The models as the page sees them: a Decoder and an Encoder whose calls run in the TF.js worker
 // (worker.js), and the Runtime that talks to it. Every call is asynchronous; the main thread never
 // runs TF.js.
-import { IMAGE_SIDE } from './contract.js';
+import { IMAGE_SIDE } from '../contract.js';
 
 // One worker, started when the first call needs it. call(op, args, onProgress) -> Promise.
 export class Runtime {

@@ -2,17 +2,17 @@
 // explorer draws ("reads as 3 · 97 %"), and along the morph a -> b the explorer is on, a strip plots
 // P(a), P(b) and P(anything else) over t at the current style, with a marker at the current t: where
 // a 3 stops being a 3. The encoder (263 KB) is not part of the first load: it loads after the first
-// frame, when the page is idle and the reader is on screen (own.js loadEncoder, shared with the
+// frame, when the page is idle and the reader is on screen (drawing_pad.js loadEncoder, shared with the
 // drawing). Readings follow the frames one at a time, the newest next, at most one every READ_MS, and
 // always the last frame; the strip is made once per (model, a, b, style), not per frame.
 import { NUM_CLASSES, styleScales } from './codes.js';
-import { IMAGE_SIDE } from './contract.js';
+import { IMAGE_SIDE } from '../contract.js';
 import { morphOf, readingOf, stripCodes, stripSeries, stripText, stripTs } from './morphs.js';
 import { settled } from './loader.js';
-import { loadEncoder } from './own.js';
+import { loadEncoder } from './drawing_pad.js';
 import { onFrame } from './render.js';
 import { page, subscribe } from './state.js';
-import { StripCanvas } from './strip.js';
+import { StripCanvas } from './classifier_strip.js';
 
 const $ = (id) => document.getElementById(id);
 const PIXELS = IMAGE_SIDE * IMAGE_SIDE;
@@ -236,7 +236,7 @@ export class Reader {
     }
   }
 
-  // The strip, with the marker at the current t when the explorer is on its morph (strip.js draws it)
+  // The strip, with the marker at the current t when the explorer is on its morph (classifier_strip.js draws it)
   drawStrip() {
     this.stripCanvas ??= new StripCanvas($('reader-strip'), () => this.drawStrip());
     const { a, b, t } = morphOf(page.explorer);

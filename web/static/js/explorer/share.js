@@ -1,6 +1,6 @@
 // The explorer's state in the URL hash, so a link reopens exactly what its sender saw:
 //   #model=mnist&mode=pair&from=1&to=7&t=0.35&digit=0&style=0.5&play=1&what=both&speed=1&between=3
-// (between: the grid's mixtures between neighbouring classes, figure8.js; 0 shows the classes only)
+// (between: the grid's mixtures between neighbouring classes, inbetween_grid.js; 0 shows the classes only)
 // Parsing is defensive: anything odd (NaN, Infinity, huge numbers, markup, unknown keys, a model
 // that does not exist) is clamped or ignored. Values are only ever used as numbers or compared
 // with fixed lists, never put into the page as markup.

@@ -12,7 +12,7 @@ const sections = [
       `python -m training.watched runs/${meta.name} converted_model/${meta.name} adds it.`)) },
   { box: 'architecture', show: async (box, meta) => (await import('./architecture.js')).showArchitecture(box, meta) },
   { box: 'baselines', show: async (box, meta) => (await import('./baselines.js')).showBaselines(box, meta, fullMeta) },
-  { box: 'squeeze', show: async (box, meta) => (await import('./squeeze.js')).showSqueeze(box, meta, fullMeta) },
+  { box: 'squeeze', show: async (box, meta) => (await import('./compression.js')).showSqueeze(box, meta, fullMeta) },
 ];
 const fetched = new Map();
 

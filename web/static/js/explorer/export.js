@@ -2,8 +2,8 @@
 // animated GIF (gifenc) or a WebM video (MediaRecorder), with the proposal's header: a red bar for
 // the digit's progress and a blue one for the style's.
 import { NUM_CLASSES, cyclePhases, gridCodes, playPatch, stateCode, styleScales } from './codes.js';
-import { GRID_GAP, GRID_ROWS, IMAGE_SIDE } from './contract.js';
-import { drawDigit } from './draw.js';
+import { GRID_GAP, GRID_ROWS, IMAGE_SIDE } from '../contract.js';
+import { drawDigit } from '../runtime/draw.js';
 
 const SIDE = IMAGE_SIDE;
 const SCALE = 10;
@@ -61,7 +61,7 @@ export function cellsCanvas(pixels, n, columns) {
 export const downloadPng = async (canvas, scale, name) => download(await toBlob(upscaled(canvas, scale), 'image/png'), name);
 
 // The classes x styles grid in one batch, or the grid as the page shows it (`layout`: { codes,
-// columns, name }, e.g. with in-between columns: figure8.js).
+// columns, name }, e.g. with in-between columns: inbetween_grid.js).
 export async function exportGridPng(decoder, meta, layout = null) {
   const { codes, columns, name } = layout ?? { codes: gridCodes(styleScales(meta), GRID_ROWS), columns: NUM_CLASSES, name: 'grid.png' };
   await downloadPng(cellsCanvas(await decoder.decode(codes), codes.length, columns), 3, name);

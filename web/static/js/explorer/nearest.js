@@ -5,8 +5,8 @@
 // fetched only once the box is opened and a first frame is drawn, and decoded once per model;
 // the search runs at most once per animation frame, on the newest decoded image.
 import { stateClasses } from './codes.js';
-import { IMAGE_SIDE, NUM_CLASSES } from './contract.js';
-import { drawDigit, imageBytes } from './draw.js';
+import { IMAGE_SIDE, NUM_CLASSES } from '../contract.js';
+import { drawDigit, imageBytes } from '../runtime/draw.js';
 import { onFrame } from './render.js';
 import { page } from './state.js';
 

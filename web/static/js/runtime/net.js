@@ -9,7 +9,7 @@
 // activations and weight dtypes it runs are the contract's (contract.js, from training/meta.py): the
 // site build refuses a model.json with any other (model_json.py), so the page never meets one.
 // tests/node/parity.mjs checks it against tf-layers on every committed model.
-import { ACTIVATIONS, LAYER_CLASSES, QUANTIZED_DTYPE_BYTES, WEIGHT_DTYPE_BYTES } from './contract.js';
+import { ACTIVATIONS, LAYER_CLASSES, QUANTIZED_DTYPE_BYTES, WEIGHT_DTYPE_BYTES } from '../contract.js';
 
 function refuse(layer, what) {
   throw new Error(`layer ${layer.config.name} (${layer.class_name}): ${what} is not supported by net.js`);

@@ -2,7 +2,7 @@
 // aspect) to fit 20x20 with anti-aliasing, then placed in 28x28 with its centre of mass at the centre.
 // The pure steps (inkBox, fitBox, placeByMass) work on RGBA bytes and are tested in Node; toMnist
 // joins them with the canvas scaling.
-import { IMAGE_SIDE } from './contract.js';
+import { IMAGE_SIDE } from '../contract.js';
 
 const BOX = 20; // MNIST's digits were fitted to 20x20 before being centred in IMAGE_SIDE x IMAGE_SIDE
 

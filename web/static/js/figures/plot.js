@@ -1,4 +1,4 @@
-// Small SVG plots for the figures below the explorer (watched.js, squeeze.js): scales and ticks
+// Small SVG plots for the figures below the explorer (watched.js, compression.js): scales and ticks
 // (pure, tested in Node) and the SVG elements themselves. Colours come from style.css classes, so
 // the plots follow the colour scheme; no inline style (the page's CSP forbids it).
 
