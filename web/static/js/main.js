@@ -10,17 +10,19 @@ import { showFirstLook } from './explorer/firstlook.js';
 import { buildGridCells, labelGridCells } from './explorer/grid.js';
 import { MODELS, decoderReady, encoderRuntime, firstBackend, loadModel, modelReady, newerJobWaiting, onLoad, runtime, settled, showPreview, switchBackend, wantedModel } from './explorer/loader.js';
 import { showMeaning } from './explorer/meaning.js';
-import { startMore } from './explorer/more.js';
 import { bindNearest } from './explorer/nearest.js';
-import { OwnDigit, loadEncoder } from './explorer/drawing_pad.js';
+import { DrawingPad, loadEncoder } from './explorer/drawing_pad.js';
 import { digitPixels, drawDigitsIn, drawGrid as drawGridRows, inputAt, schedule, showError, timings } from './explorer/render.js';
 import { formatHash, parseHash } from './explorer/share.js';
 import { startStory, storyCode, storyModel } from './figures/sections.js';
 import { page, subscribe } from './explorer/state.js';
+import { Classifier } from './explorer/classifier.js';
 import { Controls } from './explorer/controls.js';
+import { InbetweenGrid } from './explorer/inbetween_grid.js';
+import { StyleRow } from './explorer/stylerow.js';
 import { pageTexts } from './explorer/words.js';
+import { $, onColourScheme } from './dom.js';
 
-const $ = (id) => document.getElementById(id);
 // Navigations: an opened link, a hash change, a model pick, the user setting a control. Each is
 // numbered; one that waits (for the page's first load, for its model) applies its state only if it
 // is still the newest when the wait ends (applyShared), and until then a link's URL stays (hashNow).
@@ -36,8 +38,11 @@ subscribe(schedule);
 drawDigitsIn(runtime);
 const controls = new Controls({ moved: navigate });
 buildGridCells((patch) => controls.take(patch));
-// the in-between grid, the reader along the way, your style on every class (issue 16)
-const more = startMore({ decoderReady, take: (patch) => controls.take(patch), drawing: () => own.result });
+// the in-between grid, the model's own classifier along the way, your style on every class
+const beside = { decoderReady, take: (patch) => controls.take(patch), drawing: () => pad.result };
+const inbetween = new InbetweenGrid(beside);
+const classifier = new Classifier(beside);
+const styleRow = new StyleRow(beside);
 bindNearest(); // the nearest real training images, fetched once their box is opened
 subscribe((state) => {
   writeHash();
@@ -51,9 +56,9 @@ for (const type of ['change', 'click']) document.querySelector('.controls').addE
 function showModel(meta) {
   controls.setModel(meta);
   showTexts(meta);
-  own.showEmpty();
+  pad.showEmpty();
   labelGridCells(meta);
-  more.showModel(meta);
+  styleRow.showModel(meta);
   showFigures(meta);
   storyModel(meta);
 }
@@ -87,7 +92,7 @@ function hashNow() {
   if (!page.model || nav.waiting === nav.latest) return;
   history.replaceState(null, '', formatHash({
     model: page.model.name, state: page.explorer, play: page.play.playing,
-    what: page.play.what, speed: page.play.speed, between: more.api.figure8.steps,
+    what: page.play.what, speed: page.play.speed, between: inbetween.steps,
   }));
 }
 
@@ -127,8 +132,8 @@ async function applyShared(shared, mine = navigate()) {
   controls.set(patch);
   if (shared.play !== undefined) controls.togglePlay(shared.play);
   const offered = [...$('grid-steps').options].map((o) => Number(o.value)); // (the menu's numbers only)
-  if (offered.includes(shared.between) && shared.between !== more.api.figure8.steps) {
-    more.api.figure8.setSteps(shared.between)?.catch(() => {}); // (not awaited: the grid draws row by row)
+  if (offered.includes(shared.between) && shared.between !== inbetween.steps) {
+    inbetween.setSteps(shared.between)?.catch(() => {}); // (not awaited: the grid draws row by row)
   }
 }
 
@@ -168,7 +173,7 @@ async function start() {
   await loaded;
   await settled(); // (on 'auto': the move from the first digit's backend to the fast one)
   await opened;
-  matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
+  onColourScheme(() => {
     page.colours = inkColours(document.body);
     schedule();
     drawGrid();
@@ -177,17 +182,17 @@ async function start() {
 
 bindExports({
   decoder: decoderReady, meta: () => page.model, state: () => page.explorer, what: () => page.play.what,
-  gridLayout: () => more.gridLayout(),
+  gridLayout: () => inbetween.layout(),
 });
 
-const own = new OwnDigit({
+const pad = new DrawingPad({
   encoderRuntime,
   meta: () => page.model,
   backend: () => page.backend,
   modelReady,
   decoderReady,
   colours: () => page.colours,
-  changed: (result) => more.drawingChanged(result),
+  changed: (result) => styleRow.drawingChanged(result),
   // set the explorer to a drawing's compressed code: its class, its style within that class's range
   explore({ cls, code: c }) {
     const style = styleScales(page.model)[cls].map((scale, d) => positionOf(scale, c[NUM_CLASSES + d]));
@@ -195,7 +200,7 @@ const own = new OwnDigit({
     $('digit').scrollIntoView({ behavior: 'smooth', block: 'center' });
   },
 });
-onLoad({ showModel, modelChanged: () => { own.modelChanged(); more.modelChanged(); } });
+onLoad({ showModel, modelChanged: () => [pad, inbetween, classifier, styleRow].forEach((f) => f.modelChanged()) });
 
 const ready = start().catch((e) => {
   if (!page.model) {
@@ -237,11 +242,12 @@ window.digitMorph = {
   // draw-your-own: paste a side x side grey image as the drawing; resolves to its encoding
   // (if a model is loading, it waits for it)
   async encodeDrawing(pixels, side = IMAGE_SIDE) {
-    own.sketch.paste(Float32Array.from(pixels), side);
-    return own.update();
+    pad.sketch.paste(Float32Array.from(pixels), side);
+    return pad.update();
   },
   // the drawing's current result ({ model, cls, code, … }), or null
-  get drawing() { return own.result && structuredClone(own.result); },
+  get drawing() { return pad.result && structuredClone(pad.result); },
+  figure8: inbetween.api, // { setSteps(n), steps, layout }
+  reader: classifier.api, // { loaded, reading, strip, made, read(pixels) }
+  styleRow: styleRow.api, // { make(), row }
 };
-// figure8 { setSteps(n), steps, layout }, reader { loaded, reading, strip, read(pixels) }, styleRow { make() }
-Object.defineProperties(window.digitMorph, Object.getOwnPropertyDescriptors(more.api));

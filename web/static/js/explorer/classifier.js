@@ -1,10 +1,9 @@
-// A reader along the way: the frozen classifier (the encoder's first 10 outputs) reads the frames the
-// explorer draws ("reads as 3 · 97 %"), and along the morph a -> b the explorer is on, a strip plots
-// P(a), P(b) and P(anything else) over t at the current style, with a marker at the current t: where
-// a 3 stops being a 3. The encoder (263 KB) is not part of the first load: it loads after the first
-// frame, when the page is idle and the reader is on screen (drawing_pad.js loadEncoder, shared with the
-// drawing). Readings follow the frames one at a time, the newest next, at most one every READ_MS, and
-// always the last frame; the strip is made once per (model, a, b, style), not per frame.
+// The model's own frozen classifier (the encoder's first 10 outputs) along the way: it reads the frames
+// the explorer draws ("reads as 3 · 97 %"), and along the morph a -> b the explorer is on, a strip plots
+// P(a), P(b) and P(anything else) over t at the current style, with a marker at the current t: where a 3
+// stops being a 3. The encoder is not part of the first load: it loads after the first frame, when the
+// page is idle and this box is on screen (encoder.js). Readings follow the frames one at a time, the
+// newest next, at most one every READ_MS; the strip is made once per (model, a, b, style), not per frame.
 import { NUM_CLASSES, styleScales } from './codes.js';
 import { IMAGE_SIDE } from '../contract.js';
 import { morphOf, readingOf, stripCodes, stripSeries, stripText, stripTs } from './morphs.js';
@@ -13,8 +12,8 @@ import { loadEncoder } from './drawing_pad.js';
 import { onFrame } from './render.js';
 import { page, subscribe } from './state.js';
 import { StripCanvas } from './classifier_strip.js';
+import { $ } from '../dom.js';
 
-const $ = (id) => document.getElementById(id);
 const PIXELS = IMAGE_SIDE * IMAGE_SIDE;
 const POINTS = 21; // t = 0, 0.05, ..., 1
 const READ_MS = 120;
@@ -22,7 +21,7 @@ const SAY_MS = 1500; // the live region speaks at most this often
 const STRIP_MS = 200; // a new (a, b, style) waits this long, so a dragged style makes few strips
 const nextTask = () => new Promise((r) => setTimeout(r, 0));
 
-export class Reader {
+export class Classifier {
   // app: { decoderReady() (a promise of the newest model's decoder) }
   constructor(app) {
     this.app = app;
@@ -74,10 +73,8 @@ export class Reader {
     idle(() => this.load(), { timeout: 2000 });
   }
 
-  // Load the encoder of the model shown, once that model is drawn and the page has settled on its
-  // backend (the first digit is drawn by the plain-JS backend, then the page moves to WebAssembly:
-  // loader.js settled), the download in the reading's place meanwhile. One load at a time; a model
-  // or backend changed meanwhile is loaded next.
+  // Load the encoder of the model shown once that model is drawn and the page has settled on its backend
+  // (loader.js settled). One load at a time; a model or backend changed meanwhile is loaded next.
   async load() {
     if (this.loading) return;
     this.loading = true;
@@ -244,7 +241,7 @@ export class Reader {
     this.stripCanvas.draw(this.strip, on ? t : null);
   }
 
-  // for tests and tools
+  // window.digitMorph.reader, for tests and tools
   get api() {
     const reader = this;
     return {

@@ -2,6 +2,7 @@
 // over t, with a marker at the current t when the explorer is on that morph. The canvas's size and
 // the theme's colours are read once, and again after a resize or a change of colour scheme: reading
 // them every frame would make the browser lay out and style the page anew.
+import { onColourScheme } from '../dom.js';
 
 export class StripCanvas {
   // redraw(): draws the strip again, called when the size or the colours change
@@ -10,7 +11,7 @@ export class StripCanvas {
     this.looks = null;
     const forget = () => { this.looks = null; redraw(); };
     new ResizeObserver(forget).observe(canvas);
-    matchMedia('(prefers-color-scheme: dark)').addEventListener('change', forget);
+    onColourScheme(forget);
   }
 
   look() {

@@ -31,13 +31,9 @@ export function stateClasses(s) {
   return s.mode === 'pair' ? morphClasses(s.from, s.to, s.t) : walkClasses(s.digit);
 }
 
-// A class's style scale: slider position u in [0, 1] <-> style value, through the class's training
-// percentiles (meta.style_percentiles_per_class: 1st, 5th, 25th, 50th, 75th, 95th, 99th): u = 0 is
-// its 1st percentile, 0.5 its median, 1 its 99th, linear in between (training/samples.py draws the
-// preview the same way). Equal slider steps pass equal shares of the class's digits, not equal style
-// units, so a long thin tail of rare styles, which the decoder draws poorly, gets the slider's ends
-// and not most of its length. -> scales[class][dimension] = { u: [...], v: [...], q: [...] } (positions,
-// style values and percentiles of the knots), memoised per meta.
+// A class's style scale: slider position u in [0, 1] <-> style value through the class's training
+// percentiles, linear between them (docs/PAGE.md says why). -> scales[class][dimension] = { u, v, q }
+// (positions, style values and percentiles of the knots), memoised per meta.
 const scaleCache = new WeakMap();
 export function styleScales(meta) {
   if (!scaleCache.has(meta)) {

@@ -3,8 +3,8 @@
 import { NUM_CLASSES, clamp, phasesOf, playPatch, stateClasses, styleScales, styleValues } from './codes.js';
 import { page, setExplorer, subscribe } from './state.js';
 import { datasetWords, mixText, styleText } from './words.js';
+import { $ } from '../dom.js';
 
-const $ = (id) => document.getElementById(id);
 
 export class Controls {
   // moved(): told when the user sets the explorer or Play (before the change is made)

@@ -11,8 +11,8 @@ import { toMnist } from './preprocess.js';
 import { StyleSearch, fromLevels, latticeLevels, storedCode, toLevels } from './search.js';
 import { Sketch } from './sketch.js';
 import { ordinal, pageTexts } from './words.js';
+import { $ } from '../dom.js';
 
-const $ = (id) => document.getElementById(id);
 const RAW_BYTES = IMAGE_SIDE * IMAGE_SIDE; // one byte a pixel
 const STALE = Symbol('stale');
 
@@ -28,7 +28,7 @@ export function compress(probs, style, meta) {
 // hold up a frame of the explorer (on two cores they run side by side). It is loaded once and shared by whoever needs it (the drawing here, the reader: classifier.js): concurrent callers
 // get the same promise, and each onProgress(loaded, total) hears the download while it runs. Another
 // model or backend loads its own and disposes the old one (calls in flight on it finish first); a
-// failed load is tried again by the next call. (It loads with the app OwnDigit was made with.)
+// failed load is tried again by the next call. (It loads with the app DrawingPad was made with.)
 const encoders = { app: null, key: null, promise: null, listeners: null };
 export function loadEncoder(meta, backend, onProgress = null) {
   const key = `${meta.name}@${backend}`;
@@ -48,7 +48,7 @@ export function loadEncoder(meta, backend, onProgress = null) {
   return encoders.promise;
 }
 
-export class OwnDigit {
+export class DrawingPad {
   // app: { encoderRuntime, meta(), backend(), modelReady(), decoderReady(), colours(), explore(result), changed(result) }
   constructor(app) {
     this.app = app;

@@ -4,6 +4,7 @@
 import { NUM_CLASSES, cyclePhases, gridCodes, playPatch, stateCode, styleScales } from './codes.js';
 import { GRID_GAP, GRID_ROWS, IMAGE_SIDE } from '../contract.js';
 import { drawDigit } from '../runtime/draw.js';
+import { $ } from '../dom.js';
 
 const SIDE = IMAGE_SIDE;
 const SCALE = 10;
@@ -134,7 +135,6 @@ export async function exportWebm(decoder, meta, state, what, onProgress) {
   download(new Blob(chunks, { type: 'video/webm' }), 'digit-morph.webm');
 }
 
-const $ = (id) => document.getElementById(id);
 
 // One export at a time, with progress; one that fails says why and changes nothing else.
 async function runExport(label, job) {

@@ -4,9 +4,8 @@
 // shows an empty frame, even on a slow network; the decoder's first frame and grid then replace them.
 import { gridCodes, stateCode, styleScales } from './codes.js';
 import { GRID_GAP, GRID_ROWS, IMAGE_SIDE, NUM_CLASSES } from '../contract.js';
-import { drawDigit, imageBytes } from '../runtime/draw.js';
+import { PITCH, drawDigit, imageBytes } from '../runtime/draw.js';
 
-const PITCH = IMAGE_SIDE + GRID_GAP;
 const SAME = 1e-5; // codes equal up to float rounding
 
 // cell (row, col) of the preview's grey image -> ink in [0, 1] (ink = 1 - grey / 255)

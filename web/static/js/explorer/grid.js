@@ -6,8 +6,8 @@ import { NUM_CLASSES, clamp, percentileOf, styleScales } from './codes.js';
 import { GRID_ROWS } from '../contract.js';
 import { page, subscribe } from './state.js';
 import { ordinal } from './words.js';
+import { $ } from '../dom.js';
 
-const $ = (id) => document.getElementById(id);
 const gridCell = (col, row) => $('grid-cells').children[row].children[col];
 
 // Mark the grid cell the explorer was set to, until the explorer leaves it.

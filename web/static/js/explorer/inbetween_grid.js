@@ -5,17 +5,16 @@
 // Home/End, Enter or Space or a click explores the cell, which stays marked while the explorer is on it).
 import { NUM_CLASSES, clamp, morphClasses, percentileOf, styleScales } from './codes.js';
 import { GRID_GAP, GRID_ROWS, IMAGE_SIDE } from '../contract.js';
-import { drawDigit } from '../runtime/draw.js';
+import { PITCH, drawDigit } from '../runtime/draw.js';
 import { newGridCell } from './grid.js';
 import { inbetweenCodes, inbetweenColumns, rowPosition } from './morphs.js';
 import { page, subscribe } from './state.js';
 import { mixText, ordinal } from './words.js';
+import { $, onColourScheme } from '../dom.js';
 
-const $ = (id) => document.getElementById(id);
-const PITCH = IMAGE_SIDE + GRID_GAP;
 const pct = (x) => `${(x * 100).toFixed(4)}%`;
 
-export class Figure8 {
+export class InbetweenGrid {
   // app: { decoderReady() (a promise of the newest model's decoder), take(patch) (as the user sets the explorer) }
   constructor(app) {
     this.app = app;
@@ -34,7 +33,7 @@ export class Figure8 {
       if (this.marked && this.marked !== JSON.stringify(state)) this.unmark();
     });
     // (after main.js has read the new colours)
-    matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => setTimeout(() => this.draw(), 0));
+    onColourScheme(() => setTimeout(() => this.draw(), 0));
   }
 
   get columns() { return inbetweenColumns(this.steps); }
@@ -206,5 +205,15 @@ export class Figure8 {
     cell.tabIndex = -1;
     next.tabIndex = 0;
     next.focus();
+  }
+
+  // window.digitMorph.figure8, for tests and tools
+  get api() {
+    const grid = this;
+    return {
+      setSteps: (steps) => grid.setSteps(steps),
+      get steps() { return grid.steps; },
+      get layout() { return grid.layout(); },
+    };
   }
 }

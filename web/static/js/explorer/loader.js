@@ -5,13 +5,13 @@ import { preferredBackend, startBackend } from '../runtime/backend.js';
 import { Decoder, Runtime } from '../runtime/model.js';
 import { page } from './state.js';
 import { drawGrid, newDecoder, setStatus, showError, timings } from './render.js';
+import { $ } from '../dom.js';
 
 // TF.js runs in a worker (worker.js); everything here talks to it through this. The encoder (the
 // reader, the drawing pad) has a worker of its own, started when it is first needed.
 export const runtime = new Runtime();
 export const encoderRuntime = new Runtime();
 runtime.start(self.digitMorphBoot); // the worker index.html's head started (boot.js), else one now
-const $ = (id) => document.getElementById(id);
 export const MODELS = JSON.parse($('models').textContent);
 const kb = (bytes) => Math.round(bytes / 1024).toLocaleString('en');
 
@@ -35,13 +35,9 @@ function showBusy(on) {
   for (const el of [document.querySelector('.pickers'), document.querySelector('.viewer')]) el.setAttribute('aria-busy', String(on));
 }
 
-// Backend switches and model loads run one at a time, in the order asked: a switch disposes the
-// model that a load still in flight is about to draw with (two picks 50 ms apart used to throw
-// "Layer 'dec_dense' is already disposed"). Of the requests waiting, only the newest runs; the one
-// running finishes early (its grid stops) when a newer one waits. -> the job's result, or undefined
-// when a newer request replaced it before it started. With no job before it, a job starts at once:
-// its first requests reach the worker before the caller's next line (the page's first load is
-// asked for before the page lays out its controls: the worker starts the backend meanwhile).
+// Loads and switches run one at a time in the order asked; of those waiting only the newest runs, and
+// the one running stops early when a newer one waits. -> the job's result, or undefined when replaced
+// before it started. With no job before it, a job starts at once (its requests reach the worker now).
 const jobs = { chain: Promise.resolve(), latest: 0, running: 0, decoder: 0, unfinished: 0 };
 function serialised(job) {
   const ticket = ++jobs.latest;
@@ -135,10 +131,8 @@ async function loadModelNow(name, stale) {
   if (!stale()) await drawGrid(newerJobWaiting);
 }
 
-// The first load on 'auto': the first digit is decoded by the plain-JS backend (6 KB of script)
-// while WebAssembly's 136 KB binary (or WebGL's shaders) are not yet needed, then the page moves
-// to the device's fast backend (the weights are not downloaded again) and draws the grid. So the
-// bytes before the first live digit are those of the model and the smallest runtime.
+// The first load on 'auto' decodes the first digit on the plain-JS backend (the smallest runtime), then
+// moves to the device's fast backend (the weights are not downloaded again) and draws the grid.
 const quick = { first: true, upgradeTo: null, upgrade: null };
 
 // Resolves when the first load, and the move to the fast backend after it, have ended.
@@ -183,7 +177,7 @@ export function firstBackend(name) {
 
 async function useBackend(name) {
   // The first load on 'auto' starts the plain-JS backend at once; what the device's WebGL is (making
-  // a context to ask takes a few hundred ms on a software renderer) is asked after the first digit.
+  // a context to ask is slow on a software renderer) is asked after the first digit.
   const quickStart = name === 'auto' && quick.first;
   quick.first = false;
   if (!page.webgl && !quickStart) {

@@ -2,18 +2,9 @@
 // (meta.style_meaning: Spearman's rho, or Pearson's r for models converted before it, between each
 // style value and traits of real test digits).
 import { ATLAS_QUANTILES, GRID_GAP, IMAGE_SIDE, NUM_CLASSES } from '../contract.js';
+import { $ } from '../dom.js';
+import { TRAIT_WORDS, ordinal } from './words.js';
 
-const ordinal = (n) => `${n}${n % 100 >= 11 && n % 100 <= 13 ? 'th' : { 1: 'st', 2: 'nd', 3: 'rd' }[n % 10] ?? 'th'}`;
-
-export const WORDS = {
-  slant: ['leans more to the right', 'leans more to the left'],
-  width: ['wider', 'narrower'],
-  height: ['taller', 'shorter'],
-  thickness: ['thicker strokes', 'thinner strokes'],
-  ink: ['more ink', 'less ink'],
-  x_offset: ['sits further right', 'sits further left'],
-  y_offset: ['sits lower', 'sits higher'],
-};
 const STRONG = 0.3; // |correlation| below this is not worth a word
 
 // One sentence per style dimension for class `c` (or over all digits when c is null).
@@ -23,19 +14,18 @@ export function describeStyle(meaning, classNames, c) {
   const who = c == null ? 'all classes' : classNames[c];
   const sign = meaning.method === 'spearman' ? 'ρ' : 'r';
   return tables.map((rs, d) => {
-    const ranked = Object.entries(rs).filter(([t]) => WORDS[t]).sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]));
+    const ranked = Object.entries(rs).filter(([t]) => TRAIT_WORDS[t]).sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]));
     const strong = ranked.filter(([, r]) => Math.abs(r) >= STRONG).slice(0, 4);
     const label = tables.length > 1 ? `style ${d + 1}` : 'style';
     if (!strong.length) {
       const [t, r] = ranked[0];
       return `${who}: no single measured trait follows ${label} closely (strongest: ${t}, ${sign} = ${r.toFixed(2)}).`;
     }
-    const words = strong.map(([t, r]) => `${WORDS[t][r > 0 ? 0 : 1]} (${sign} = ${r.toFixed(2)})`);
+    const words = strong.map(([t, r]) => `${TRAIT_WORDS[t][r > 0 ? 0 : 1]} (${sign} = ${r.toFixed(2)})`);
     return `${who}: higher ${label} → ${words.join(', ')}.`;
   });
 }
 
-const $ = (id) => document.getElementById(id);
 let shown = '';
 // an atlas image's size (training/analysis.py: a row per class, a column per quantile), given to
 // the <img> so the page keeps its place before the image arrives

@@ -100,10 +100,8 @@ export function stripText(ts, probs, a, b, names) {
     `(at t = ${tText(ts[worst])}).`;
 }
 
-// A drawing's style on every class: the drawing's style values, placed on its own class's scale
-// (its percentile there), then the same position on every class's scale. -> { unit, percentiles,
-// codes } (unit: the positions in [0, 1] per dimension, clamped to the 1st-99th percentile; codes:
-// one per class).
+// A drawing's style on every class: its position on its own class's scale, then that position on every
+// class's. -> { unit (positions in [0, 1], clamped to the 1st-99th percentile), percentiles, codes }
 export function styleRow(scales, cls, style) {
   const unit = style.map((v, d) => Math.min(1, Math.max(0, positionOf(scales[cls][d], v))));
   const percentiles = unit.map((u, d) => percentileOf(scales[cls][d], u));

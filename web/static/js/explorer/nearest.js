@@ -9,6 +9,7 @@ import { IMAGE_SIDE, NUM_CLASSES } from '../contract.js';
 import { drawDigit, imageBytes } from '../runtime/draw.js';
 import { onFrame } from './render.js';
 import { page } from './state.js';
+import { $ } from '../dom.js';
 
 export const K = 3;
 const AREA = IMAGE_SIDE * IMAGE_SIDE;
@@ -54,7 +55,6 @@ export function spritePixels(rgba, width, rows, perRow) {
   return out;
 }
 
-const $ = (id) => document.getElementById(id);
 const loaded = new Map(); // model name -> Promise<{ about, pixels }>
 const view = { opened: false, framed: false, pixels: null, queued: false, shown: '' };
 

@@ -2,13 +2,12 @@
 // flight, the newest state next), the grid row by row, the status line, and the timings the
 // benchmark reads.
 import { NUM_CLASSES, gridCodes, stateCode, styleScales } from './codes.js';
-import { GRID_GAP, GRID_ROWS, IMAGE_SIDE } from '../contract.js';
+import { GRID_ROWS, IMAGE_SIDE } from '../contract.js';
 import { drawCode } from './bars.js';
-import { drawDigit } from '../runtime/draw.js';
+import { PITCH, drawDigit } from '../runtime/draw.js';
 import { page } from './state.js';
+import { $ } from '../dom.js';
 
-const $ = (id) => document.getElementById(id);
-const PITCH = IMAGE_SIDE + GRID_GAP; // a grid cell and the gap after it, in canvas pixels
 
 // the render loop's own flags: a newer state waits, a decode is in flight, since when input waits
 const loop = { dirty: false, busy: false, inputSince: null };
@@ -20,8 +19,7 @@ let handOverTo = null; // the runtime #digit goes to once the first digit is dra
 let shownIn = 'digit-first'; // the canvas holding the digit on screen: #digit-first until #digit is drawn
 
 // #digit goes to `runtime`'s worker after the first digit: the page draws that one itself, into
-// #digit-first (over the pre-rendered one), because readying the worker's canvas (its first drawing
-// makes its backing) took 50-170 ms of the first digit on this project's 2-core machine, done first.
+// #digit-first, since readying the worker's canvas would delay the first digit.
 export function drawDigitsIn(runtime) {
   handOverTo = runtime;
 }
@@ -132,10 +130,8 @@ async function renderFrame() {
   }
 }
 
-// A slider stepped by the keys moves on by the same step: after a frame drawn for an input, the
-// worker decodes the code one more such step on while it would wait for the next input (codes are
-// linear in each slider between percentiles, so the guess is that step's code). When no newer state
-// waits already; a wrong guess costs a decode the worker had time for, and nothing else.
+// A slider stepped by the keys moves on by the same step: after a frame drawn for an input, the worker
+// decodes the next step's code while it would wait anyway (codes are linear between percentiles).
 function guessNext(decoder, code) {
   const last = lastInputFrame;
   lastInputFrame = { decoder, code };
@@ -149,10 +145,8 @@ export async function digitPixels() {
   return Array.from($(shownIn).getContext('2d').getImageData(0, 0, IMAGE_SIDE, IMAGE_SIDE).data);
 }
 
-// Row by row (one style, every class: one batch of 10), yielding to input between rows, so that
-// a slider moved while the grid draws waits for one row at most, not for the whole grid.
-// `waiting()` says a load waits to start (then this grid stops too).
-// -> { ms, longestRowMs }, or null when a newer grid or another model took over.
+// Row by row (one batch a row), yielding to input between rows; `waiting()` says a load waits to
+// start (then this grid stops too). -> { ms, longestRowMs }, or null when a newer grid took over.
 let gridToken = 0;
 export async function drawGrid(waiting = () => false) {
   const token = ++gridToken;

@@ -3,15 +3,13 @@
 // per-class percentiles; with two style values, the same percentile per value), as a row of ten
 // images, exportable as a PNG. A new drawing redraws the row once it has been asked for.
 import { NUM_CLASSES, styleScales } from './codes.js';
-import { GRID_GAP, IMAGE_SIDE } from '../contract.js';
-import { drawDigit } from '../runtime/draw.js';
+import { PITCH, drawDigit } from '../runtime/draw.js';
 import { cellsCanvas, downloadPng } from './export.js';
 import { styleRow } from './morphs.js';
 import { page } from './state.js';
 import { datasetWords, ordinal } from './words.js';
+import { $, onColourScheme } from '../dom.js';
 
-const $ = (id) => document.getElementById(id);
-const PITCH = IMAGE_SIDE + GRID_GAP;
 
 export class StyleRow {
   // app: { decoderReady(), drawing() (drawing_pad.js's result or null) }
@@ -22,7 +20,7 @@ export class StyleRow {
     this.seq = 0;
     $('own-row-make').addEventListener('click', () => this.make(true));
     $('own-row-png').addEventListener('click', () => this.exportPng());
-    matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => setTimeout(() => this.paint(), 0));
+    onColourScheme(() => setTimeout(() => this.paint(), 0));
   }
 
   // "Your style on every digit" / "… on every class"
@@ -98,5 +96,14 @@ export class StyleRow {
     } catch (e) {
       $('own-row-status').textContent = `The PNG could not be made: ${e.message}`;
     }
+  }
+
+  // window.digitMorph.styleRow, for tests and tools
+  get api() {
+    const self = this;
+    return {
+      make: () => self.make(true),
+      get row() { return self.row && { ...self.row, codes: self.row.codes.map((c) => Array.from(c)), pixels: Array.from(self.row.pixels) }; },
+    };
   }
 }

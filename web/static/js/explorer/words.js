@@ -3,12 +3,23 @@
 // announce to a screen reader ("70 % 3, 30 % 4", "style: 40th percentile of 3s — leans more to the
 // left"). Pure functions of meta and state, no DOM.
 import { NUM_CLASSES, percentileOf, stateClasses, styleScales } from './codes.js';
-import { WORDS as TRAIT_WORDS } from './meaning.js';
 
 const DATASETS = {
   mnist: { item: 'digit', items: 'digits', Kind: 'Digit', styleOf: 'handwriting style', real: 'Real handwriting' },
   fashion_mnist: { item: 'item', items: 'items of clothing', Kind: 'Class', styleOf: 'style', real: 'Real photographs' },
 };
+
+// What a style trait measured at conversion (meta.style_meaning) is called, [more, less].
+export const TRAIT_WORDS = {
+  slant: ['leans more to the right', 'leans more to the left'],
+  width: ['wider', 'narrower'],
+  height: ['taller', 'shorter'],
+  thickness: ['thicker strokes', 'thinner strokes'],
+  ink: ['more ink', 'less ink'],
+  x_offset: ['sits further right', 'sits further left'],
+  y_offset: ['sits lower', 'sits higher'],
+};
+
 export const datasetWords = (meta) => DATASETS[meta.dataset] ?? { ...DATASETS.fashion_mnist, items: 'images' };
 
 export function ordinal(n) {

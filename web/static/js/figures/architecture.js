@@ -3,6 +3,7 @@
 // (cls_* layers, trainable false since stage 1) marked, and the code of 10 + k numbers between the
 // encoder and the decoder, showing the explorer's current code. Pure functions first (Node tests).
 import { NUM_CLASSES } from '../contract.js';
+import { el } from '../dom.js';
 
 const SAME_SHAPE = new Set(['BatchNormalization', 'ReLU', 'LeakyReLU', 'Activation', 'Dropout', 'SpatialDropout2D',
   'GaussianNoise', 'RandomTranslation', 'Softmax', 'LayerNormalization']);
@@ -57,11 +58,6 @@ export function describeModel(model) {
   return { layers, params: sum(layers), frozen: sum(layers.filter((l) => l.frozen)) };
 }
 
-const el = (tag, props = {}, ...children) => {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children);
-  return node;
-};
 const count = (n) => n.toLocaleString('en');
 const arrow = () => { // ↓ (style.css)
   const div = el('div', { className: 'arch-arrow' });
@@ -69,11 +65,9 @@ const arrow = () => { // ↓ (style.css)
   return div;
 };
 
-// When a layer's weights learned: the classifier in stage 1 only, the style head in stage 2, the
-// decoder in stages 2 and 3. The style picker replaced the style head's last layers in stage 4
-// (training/style_picker.py): its bins layer is new there, the layers before it are copies of the
-// style head's that go on learning from their stage-2 weights, and its last layer holds the bins'
-// median styles, set, not learned.
+// When a layer's weights learned: the classifier in stage 1, the style head in stage 2, the decoder in
+// stages 2 and 3; in stage 4 the style picker (training/style_picker.py) replaced the head's last
+// layers: its bins layer is new, the layers before it copies that go on learning, its last one set.
 function trainedIn(layer, decoder) {
   if (decoder) return 'stages 2–3';
   if (layer.frozen) return 'stage 1, frozen';

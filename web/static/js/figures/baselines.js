@@ -4,12 +4,7 @@
 // (the model's own figure is meta.metrics.test_bce). The same figures as a table. Drawn from that
 // data only.
 import { scale, svg, ticks } from './plot.js';
-
-const el = (tag, props = {}, ...children) => {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children);
-  return node;
-};
+import { el } from '../dom.js';
 
 // The tick's short label, and the table's longer name.
 export const shortName = (name) => name.replace(/^per-class /, 'class ').replace(/PCA, (\d+) components?$/, 'PCA $1');
@@ -27,10 +22,8 @@ export function longName(name) {
   }[name] ?? name;
 }
 
-// Rows for the labels under the scale, each label starting at its tick ([{x, width}] -> row
-// numbers; pure, tested in Node). Placed right to left: a label goes below every tick it spans, so
-// no leader line (tick to its label) crosses another label, and into the first such row where it
-// overlaps no label.
+// Rows for the labels under the scale, each starting at its tick ([{x, width}] -> row numbers),
+// placed right to left: below every tick it spans (no leader line crosses a label), in the first free row.
 export function labelRows(items, gap = 6) {
   const rows = new Array(items.length);
   const order = items.map((_, i) => i).sort((a, b) => items[b].x - items[a].x || b - a);

@@ -2,6 +2,7 @@
 // error, for the model's 12-bit code and for PNG, JPEG and WebP, from meta.json -> compression,
 // which `python -m training.compression MODEL --write` records. Drawn from that data only.
 import { extent, frame, logTicks, path, svg, ticks } from './plot.js';
+import { el } from '../dom.js';
 
 // Rows -> {ours, png, lines: {JPEG: [...], WebP: [...]}} sorted by bits.
 export function chartSeries(rows) {
@@ -18,12 +19,6 @@ const name = (r) => (r.quality == null ? r.codec : `${r.codec} q${r.quality}`);
 const pct = (v) => (v == null ? '–' : `${(v * 100).toFixed(2)}%`);
 export const rowText = (r) => `${r.ours ? 'this model\'s code' : name(r)}: ${r.bits_per_digit.toLocaleString('en')} bits, ` +
   `BCE ${r.bce.toFixed(4)}, reader ${pct(r.reader_accuracy)}`;
-
-const el = (tag, props = {}, ...children) => {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children);
-  return node;
-};
 
 function chart(rows, series) {
   const bits = rows.map((r) => r.bits_per_digit);

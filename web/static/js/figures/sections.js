@@ -4,7 +4,6 @@
 // (its own chunks in the built site). A model switch redraws the ones already shown. No TensorFlow
 // here: they read the converted model's files as JSON and images.
 
-const $ = (id) => document.getElementById(id);
 const sections = [
   { box: 'watched', show: async (box, meta) => (meta.training
     ? (await import('./watched.js')).showWatched(box, meta)
@@ -17,6 +16,7 @@ const sections = [
 const fetched = new Map();
 
 // The model's whole meta.json (the page embeds only part of it), fetched once for the figures that need it.
+import { $ } from '../dom.js';
 function fullMeta(meta) {
   if (!fetched.has(meta.name)) {
     const url = `models/${meta.name}/meta.json`;

@@ -2,15 +2,14 @@
 // and stage-3 round (one sprite, training.png) and its loss curves (training.json), both written by
 // training/watched.py at conversion. A scrubber walks the frames; the curve marks where it is.
 import { extent, frame, path, svg, ticks } from './plot.js';
+import { el } from '../dom.js';
 
 const STAGES = { autoencoder: { unit: 'epoch', stage: 2 }, refine: { unit: 'round', stage: 3 } };
 const at = (column, i) => (column && i >= 0 && i < column.length ? column[i] : null);
 
-// The scrubber's points, in training order: {stage, number, of, label, frame (sprite row or null),
-// train, val} with the reconstruction BCE on training and validation data (stage 2: the style
-// head's codes; stage 3: the codes found by search, after the round, the training figure on a fixed
-// sample of 5,000 training images). Without samples the curves alone give the points. Also
-// `searched`: stage 3's round 0, the validation BCE of stage 2's decoder once the codes are searched.
+// The scrubber's points in training order: {stage, number, of, label, frame, train, val} (reconstruction
+// BCE on training and validation data; docs/ARCHITECTURE.md says which codes each stage scores), and
+// `searched`: stage 3's round 0. Without samples the curves alone give the points.
 export function watchedPoints(data) {
   const ae = data.curves?.autoencoder ?? {};
   const rf = data.curves?.refine ?? {};
@@ -36,12 +35,6 @@ export function watchedPoints(data) {
 
 const fmt = (v) => (v == null ? '–' : v.toFixed(4));
 export const pointText = (p) => `${p.label} (stage ${p.stage}): training BCE ${fmt(p.train)}, validation BCE ${fmt(p.val)}`;
-
-const el = (tag, props = {}, ...children) => {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children);
-  return node;
-};
 
 // The reconstruction curve over the scrubber's points, with a marker the scrubber moves.
 function curvePlot(points, searched) {

@@ -3,10 +3,8 @@
 
 export const BACKENDS = ['webgl', 'wasm', 'cpu'];
 
-// What the device's WebGL really is. A software renderer (SwiftShader, llvmpipe, Microsoft's
-// Basic Render Driver) runs a conv decoder many times slower than wasm, so it does not count as a GPU.
-// The worker asks (worker.js, on an OffscreenCanvas): making a WebGL context takes tens of
-// milliseconds that the page's main thread should not spend.
+// What the device's WebGL really is: a software renderer (SwiftShader, llvmpipe, Microsoft's Basic
+// Render Driver) runs a conv decoder slower than wasm, so it is no GPU. The worker asks (worker.js).
 export function webglInfo(canvas = () => document.createElement('canvas')) {
   try {
     const gl = canvas().getContext('webgl2');

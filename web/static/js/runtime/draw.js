@@ -1,5 +1,8 @@
 // Drawing decoded pixels (floats in [0, 1], ink = 1) onto canvases, in the page's colours (the code's bars: bars.js).
-import { IMAGE_SIDE } from '../contract.js';
+import { GRID_GAP, IMAGE_SIDE } from '../contract.js';
+
+// A grid's cell and the gap after it, in canvas pixels (every grid of digits the page draws).
+export const PITCH = IMAGE_SIDE + GRID_GAP;
 
 // Draw image `index` of `pixels` at (x, y) of a 2-D context, dark ink on a light ground.
 export function drawDigit(ctx, pixels, index = 0, x = 0, y = 0, ink = [20, 24, 40], paper = [255, 255, 255]) {

@@ -1,14 +1,9 @@
-// Running a converted Keras model with tfjs-core ops alone, so the page ships no tf-layers (105 KB
-// gzip, three quarters of it never used) and only the kernels these ops need (web/runtime/build.mjs).
-//
-// It reads the model.json the official converter writes: the functional graph (modelTopology) and
-// the weights (decoded and de-quantised by tf.io.decodeWeights). A BatchNormalization right after a
-// Conv2D or Dense is folded into that layer's kernel and bias, and a ReLU after it becomes the layer's
-// fused activation: one kernel per layer instead of three. Any layer or option outside what is
-// written here is refused by name when the model loads, never approximated. The layer classes,
-// activations and weight dtypes it runs are the contract's (contract.js, from training/meta.py): the
-// site build refuses a model.json with any other (model_json.py), so the page never meets one.
-// tests/node/parity.mjs checks it against tf-layers on every committed model.
+// Running a converted Keras model with tfjs-core ops alone, so the page ships no tf-layers and only the
+// kernels these ops need (web/runtime/build.mjs). It reads the official converter's model.json: the
+// functional graph and the weights (tf.io.decodeWeights). A BatchNormalization after a Conv2D or Dense
+// is folded into that layer, a ReLU after it becomes its fused activation. Any layer or option outside
+// the contract's (contract.js, from training/meta.py) is refused by name, never approximated; the site
+// build refuses such a model.json too (model_json.py). tests/node/parity.mjs checks it against tf-layers.
 import { ACTIVATIONS, LAYER_CLASSES, QUANTIZED_DTYPE_BYTES, WEIGHT_DTYPE_BYTES } from '../contract.js';
 
 function refuse(layer, what) {

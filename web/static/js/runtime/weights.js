@@ -1,4 +1,4 @@
-// Fetching a converted model's model.json and weight shards (in the worker, runtime.js).
+// Fetching a converted model's model.json and weight shards (in the worker: worker.js).
 //
 // The page fetches the files itself (not tf.loadLayersModel(url)), so that a failure names the
 // file ("…/group1-shard1of1.bin: 404" rather than a TF.js message about typed array lengths), each
@@ -56,11 +56,8 @@ async function fetchBytes(url, onChunk = () => {}) {
   return out.buffer;
 }
 
-// The Layers model in `folder` (e.g. "decoder/") of the model at `baseUrl` ->
-// { modelJson, specs (the manifest's weights, in shard order), shards: [ArrayBuffer] }.
-// `hashes`: meta.weights_sha256 ({"decoder/group1-shard1of1.bin": hex}); without it, or without
-// crypto.subtle (a page served over plain http from another host), the shards are not checked.
-// onProgress(loaded, total) in bytes of weights.
+// The Layers model in `folder` ("decoder/") at `baseUrl` -> { modelJson, specs, shards: [ArrayBuffer] }.
+// `hashes` (meta.weights_sha256) checks the shards, where crypto.subtle exists; onProgress(loaded, total).
 export async function fetchModel(baseUrl, folder, hashes, onProgress = () => {}) {
   const jsonUrl = `${baseUrl}${folder}model.json`;
   let modelJson;

@@ -1,16 +1,9 @@
 // The page's TensorFlow.js, in a module Web Worker: starting a backend, building the models and
-// decoding run here, so the page's main thread only draws pixels and answers the user (a long
-// decode or TF.js's start-up never blocks a slider). runtime.js is its other end.
-//
-// Requests: { id, op, ...args }; answers: { id, ok, result } or { id, ok: false, error }, and
-// { event: 'progress', url, progress: [loaded, total] } while a model downloads. TF.js work runs one
-// request at a time in the order asked; downloads run beside it (a model's download starts before
-// the backend has started, and the drawing pad's encoder can arrive while the explorer decodes).
-//
-// The page may hand over a canvas ({ op: 'canvas', name, canvas }: an OffscreenCanvas whose
-// placeholder is on the page); a run that names it draws its image there. Such a frame reaches the
-// screen without the main thread, which Chromium keeps on the rendering after an input before it
-// takes a worker's answer (about one display frame, 17 ms: the page's whole frame budget).
+// decoding run here, so the main thread only draws and answers the user. runtime/model.js's Runtime is
+// its other end. Requests: { id, op, ...args }; answers: { id, ok, result } or { id, ok: false, error },
+// and { event: 'progress', url, progress: [loaded, total] } while a model downloads. TF.js work runs one
+// request at a time in the order asked; downloads run beside it. A canvas handed over ({ op: 'canvas' })
+// is drawn into by the runs that name it, so such a frame reaches the screen without the main thread.
 import { webglInfo } from './backend.js';
 import { drawDigit } from './draw.js';
 import { buildNet, weightsOf } from './net.js';
@@ -55,10 +48,8 @@ async function backend({ name }) {
   return name;
 }
 
-// Build the model at baseUrl + folder on the current backend and, on WebGL and WebAssembly, decode
-// once: there the first predict compiles shaders and allocates, so the first frame would pay it.
-// The plain-JS backend has nothing to prepare, and a warm-up there would only delay the page's first
-// digit by one whole decode (~40 ms on a desktop). -> a handle for run/dispose.
+// Build the model at baseUrl + folder and, on WebGL and WebAssembly, decode once (the first predict
+// compiles shaders and allocates); the plain-JS backend has nothing to warm. -> a handle for run/dispose.
 async function build({ inputShape }, download) {
   const t = await core();
   const { modelJson, specs, shards } = await download;
@@ -86,10 +77,8 @@ async function predict(handle, data, shape) {
   }
 }
 
-// The image the page expects to ask for next ({ handle, code, pixels }), decoded while the worker
-// would otherwise wait for the next input: a slider stepped by the keyboard moves on by the same
-// amount (render.js asks for it once a frame drawn for an input is on screen). A run that asks for that code draws
-// these pixels instead of decoding again; any other code is decoded as usual.
+// The image the page expects to ask for next ({ handle, code, pixels }; render.js guessNext), decoded
+// while the worker would wait anyway: a run for that code draws these pixels instead of decoding again.
 let ahead = null;
 async function decodeAhead({ handle, data, shape }) {
   ahead = null;
@@ -105,10 +94,8 @@ function aheadFor(handle, data) {
   return a.pixels;
 }
 
-// -> the output's values; with `draw` ({ canvas, ink, paper }): { pixels, drawnAt, ahead, workMs }
-// once the first image is in that canvas (drawnAt: performance.timeOrigin + now, comparable across
-// threads; ahead: the image was decoded beforehand, by decodeAhead; workMs: the worker's own part,
-// from the request's arrival, added by onmessage)
+// -> the output's values; with `draw` ({ canvas, ink, paper }): { pixels, drawnAt (timeOrigin + now),
+// ahead (decoded beforehand), workMs (the worker's part, added by onmessage) } once the image is drawn.
 async function run({ handle, data, shape, draw }) {
   const early = shape[0] === 1 ? aheadFor(handle, data) : null;
   const pixels = early ? early.slice() : await predict(handle, data, shape); // (the answer's buffer is transferred: a copy)
@@ -124,8 +111,7 @@ function canvasNamed(name) {
 }
 
 // A 28-pixel image is drawn faster by the CPU than a GPU-backed canvas is made: willReadFrequently
-// keeps the canvas in software (on a headless software GPU, the first GPU-backed draw took 40-75 ms
-// of the first frame).
+// keeps the canvas in software (a GPU-backed first draw would delay the first frame).
 const context2d = (name) => canvasNamed(name).getContext('2d', { willReadFrequently: true });
 
 // RGBA bytes of a canvas the page handed over (for tests: what the page shows)
@@ -164,7 +150,7 @@ function startDownload({ url, baseUrl, folder, hashes }) {
 
 let queue = Promise.resolve();
 onmessage = ({ data: { id, op, ...args } }) => {
-  if (op === 'canvas') { // (its first drawing makes the canvas's backing: tens of ms, better spent now than in the first frame)
+  if (op === 'canvas') { // (its first drawing makes the canvas's backing: better now than in the first frame)
     canvases.set(args.name, args.canvas);
     context2d(args.name).putImageData(new ImageData(args.canvas.width, args.canvas.height), 0, 0); // transparent
   }
