@@ -8,10 +8,11 @@ import { inkColours } from './runtime/draw.js';
 import { bindExports } from './explorer/export.js';
 import { showFirstLook } from './explorer/firstlook.js';
 import { buildGridCells, labelGridCells } from './explorer/grid.js';
-import { MODELS, decoderReady, encoderRuntime, firstBackend, loadModel, modelReady, newerJobWaiting, onLoad, runtime, settled, showPreview, switchBackend, wantedModel } from './explorer/loader.js';
+import { decoderReady, firstBackend, startRuntime, loadModel, modelReady, newerJobWaiting, onLoad, runtime, settled, showPreview, switchBackend, wantedModel } from './explorer/loader.js';
 import { showMeaning } from './explorer/meaning.js';
 import { bindNearest } from './explorer/nearest.js';
-import { DrawingPad, loadEncoder } from './explorer/drawing_pad.js';
+import { DrawingPad } from './explorer/drawing_pad.js';
+import { loadEncoder } from './runtime/encoder.js';
 import { digitPixels, drawDigitsIn, drawGrid as drawGridRows, inputAt, schedule, showError, timings } from './explorer/render.js';
 import { formatHash, parseHash } from './explorer/share.js';
 import { startStory, storyCode, storyModel } from './figures/sections.js';
@@ -30,6 +31,8 @@ const nav = { latest: 0, waiting: 0, firstLoad: null };
 const navigate = () => ++nav.latest;
 const query = new URLSearchParams(location.search);
 const drawGrid = () => drawGridRows(newerJobWaiting);
+const MODELS = JSON.parse($('models').textContent);
+startRuntime(MODELS, self.digitMorphBoot); // first: the worker index.html's head started (boot.js)
 
 // Input: the controls and the grid set the explorer; every change is decoded and drawn, goes into
 // the URL hash, and says what the style means for the class on screen.
@@ -186,7 +189,6 @@ bindExports({
 });
 
 const pad = new DrawingPad({
-  encoderRuntime,
   meta: () => page.model,
   backend: () => page.backend,
   modelReady,

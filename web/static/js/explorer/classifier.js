@@ -8,7 +8,7 @@ import { NUM_CLASSES, styleScales } from './codes.js';
 import { IMAGE_SIDE } from '../contract.js';
 import { morphOf, readingOf, stripCodes, stripSeries, stripText, stripTs } from './morphs.js';
 import { settled } from './loader.js';
-import { loadEncoder } from './drawing_pad.js';
+import { loadEncoder } from '../runtime/encoder.js';
 import { onFrame } from './render.js';
 import { page, subscribe } from './state.js';
 import { StripCanvas } from './classifier_strip.js';

@@ -6,7 +6,7 @@ import { NUM_CLASSES, percentileOf, positionOf, styleScales } from './codes.js';
 import { CLASS_BITS, IMAGE_SIDE, STYLE_BITS } from '../contract.js';
 import { drawCode } from './bars.js';
 import { drawDigit } from '../runtime/draw.js';
-import { Encoder } from '../runtime/model.js';
+import { loadEncoder } from '../runtime/encoder.js';
 import { toMnist } from './preprocess.js';
 import { StyleSearch, fromLevels, latticeLevels, storedCode, toLevels } from './search.js';
 import { Sketch } from './sketch.js';
@@ -23,36 +23,10 @@ export function compress(probs, style, meta) {
   return { cls, levels, code: storedCode(cls, levels, meta), bits: CLASS_BITS + STYLE_BITS * style.length };
 }
 
-// The encoder of a model on a backend (its weights live on the backend that loaded them), loaded
-// in a worker of its own (app.encoderRuntime), so the reader's and the drawing pad's encodes never
-// hold up a frame of the explorer (on two cores they run side by side). It is loaded once and shared by whoever needs it (the drawing here, the reader: classifier.js): concurrent callers
-// get the same promise, and each onProgress(loaded, total) hears the download while it runs. Another
-// model or backend loads its own and disposes the old one (calls in flight on it finish first); a
-// failed load is tried again by the next call. (It loads with the app DrawingPad was made with.)
-const encoders = { app: null, key: null, promise: null, listeners: null };
-export function loadEncoder(meta, backend, onProgress = null) {
-  const key = `${meta.name}@${backend}`;
-  if (encoders.key !== key) {
-    const old = encoders.promise;
-    const listeners = new Set();
-    encoders.key = key;
-    encoders.listeners = listeners;
-    const runtime = encoders.app.encoderRuntime;
-    encoders.promise = runtime.useBackend(backend).then(() => Encoder.load(runtime, `models/${meta.name}/`, meta, (loaded, total) => {
-      for (const fn of listeners) fn(loaded, total);
-    }));
-    encoders.promise.then(() => listeners.clear(), () => { if (encoders.key === key) encoders.key = null; });
-    old?.then((e) => e.dispose(), () => {});
-  }
-  if (onProgress) encoders.listeners.add(onProgress);
-  return encoders.promise;
-}
-
 export class DrawingPad {
-  // app: { encoderRuntime, meta(), backend(), modelReady(), decoderReady(), colours(), explore(result), changed(result) }
+  // app: { meta(), backend(), modelReady(), decoderReady(), colours(), explore(result), changed(result) }
   constructor(app) {
     this.app = app;
-    encoders.app = app;
     this.result = null;
     this.search = new StyleSearch();
     this.seq = 0;

@@ -7,12 +7,18 @@ import { page } from './state.js';
 import { drawGrid, newDecoder, setStatus, showError, timings } from './render.js';
 import { $ } from '../dom.js';
 
-// TF.js runs in a worker (worker.js); everything here talks to it through this. The encoder (the
-// reader, the drawing pad) has a worker of its own, started when it is first needed.
+// TF.js runs in a worker (worker.js); everything here talks to it through this. (The encoder has
+// a worker of its own: runtime/encoder.js.)
 export const runtime = new Runtime();
-export const encoderRuntime = new Runtime();
-runtime.start(self.digitMorphBoot); // the worker index.html's head started (boot.js), else one now
-export const MODELS = JSON.parse($('models').textContent);
+let MODELS = [];
+
+// The page's models (index.html's #models) and the worker boot.js started (else one starts now):
+// main.js calls this before anything else here.
+export function startRuntime(models, boot) {
+  MODELS = models;
+  runtime.start(boot);
+  runtime.on('webgl-lost', webglLost);
+}
 const kb = (bytes) => Math.round(bytes / 1024).toLocaleString('en');
 
 // What the page does around a load (main.js): show a model's menus, words and figures before its
@@ -196,14 +202,14 @@ async function useBackend(name) {
 
 // A GPU can take the WebGL context away (driver reset, too many tabs, a phone saving power).
 // Then the page moves to WebAssembly and reloads the model, so decoding goes on.
-runtime.on('webgl-lost', async () => {
+async function webglLost() {
   if (page.backend !== 'webgl') return;
   console.warn('WebGL context lost: switching to WebAssembly');
   page.note = 'WebGL was lost';
   // whatever runs on the lost context may never finish: do not wait for it (it sees itself stale)
   jobs.chain = Promise.resolve();
   await switchBackend('wasm');
-});
+}
 
 // The model's weights live on the backend that loaded them: a new backend loads them again.
 export async function switchBackend(name) {
