@@ -1,95 +1,133 @@
-// The grid as a keyboard and a screen reader meet it: a role=grid of cells laid over the canvas
-// (render.js draws the digits), one tab stop (the cell last focused has tabindex 0); arrows move,
-// Home/End go to a row's ends, Enter or Space (or a click) explores the cell, which stays marked
-// until the explorer leaves it.
+// A grid of digits as a keyboard and a screen reader meet it, one widget for the classes' grid and
+// the in-between grid: a role=grid of cells laid over the canvas, one tab stop (the cell last
+// focused); arrows move, Home/End go to a row's ends, Enter or Space (or a click) explores the
+// cell, which stays marked until the explorer leaves it. Here too: the classes' grid's cells.
 import { NUM_CLASSES, clamp, percentileOf, styleScales } from './codes.js';
 import { GRID_ROWS } from '../contract.js';
+import { PITCH, drawDigit } from '../runtime/draw.js';
 import { page, subscribe } from './state.js';
 import { ordinal } from './words.js';
 import { $ } from '../dom.js';
 
-const gridCell = (col, row) => $('grid-cells').children[row].children[col];
+export class KeyboardGrid {
+  // box: the cells' element; mark: the marker; explore(col, row) sets the explorer as the user would;
+  // placeMark(mark, col, row) and placeRow(row element, r) / placeCell(cell, c) lay them over the canvas
+  constructor({ box, mark, rowClass, explore, placeMark, placeRow = () => {}, placeCell = () => {} }) {
+    Object.assign(this, { box, markEl: mark, rowClass, onExplore: explore, placeMark, placeRow, placeCell });
+    this.columns = 0;
+    this.marked = null; // JSON of the state the marked cell set
+    box.addEventListener('click', (e) => {
+      const cell = e.target.closest('[role="gridcell"]');
+      if (cell) this.explore(Number(cell.dataset.col), Number(cell.dataset.row));
+    });
+    box.addEventListener('keydown', (e) => this.key(e));
+    subscribe((state) => {
+      if (this.marked && this.marked !== JSON.stringify(state)) this.unmark();
+    });
+  }
 
-// Mark the grid cell the explorer was set to, until the explorer leaves it.
-let marked = null; // JSON of the state the marked cell set
-function markCell(col, row) {
-  const mark = $('grid-mark');
-  mark.style.setProperty('--col', col);
-  mark.style.setProperty('--row', row);
-  mark.hidden = false;
-  $('grid-cells').querySelector('[aria-selected="true"]')?.setAttribute('aria-selected', 'false');
-  gridCell(col, row).setAttribute('aria-selected', 'true');
-  marked = JSON.stringify(page.explorer);
-}
+  // The cells, `columns` by GRID_ROWS; the first is the one Tab stop.
+  build(columns) {
+    this.columns = columns;
+    this.unmark();
+    this.box.replaceChildren();
+    for (let r = 0; r < GRID_ROWS; r++) {
+      const row = document.createElement('div');
+      row.setAttribute('role', 'row');
+      row.className = this.rowClass;
+      this.placeRow(row, r);
+      for (let c = 0; c < columns; c++) {
+        const cell = document.createElement('div');
+        cell.setAttribute('role', 'gridcell');
+        cell.setAttribute('aria-selected', 'false');
+        cell.className = 'grid-cell';
+        cell.tabIndex = r === 0 && c === 0 ? 0 : -1;
+        Object.assign(cell.dataset, { col: c, row: r });
+        this.placeCell(cell, c);
+        row.append(cell);
+      }
+      this.box.append(row);
+    }
+  }
 
-function unmarkCell() {
-  marked = null;
-  $('grid-mark').hidden = true;
-  $('grid-cells').querySelector('[aria-selected="true"]')?.setAttribute('aria-selected', 'false');
-}
+  cell(col, row) { return this.box.children[row]?.children[col]; }
 
-// Build the cells; take(patch) sets the explorer as the user would (Play stops).
-// One keyboard cell of a grid (this one, inbetween_grid.js's): the first is the grid's one Tab stop.
-export function newGridCell(row, col) {
-  const cell = document.createElement('div');
-  cell.setAttribute('role', 'gridcell');
-  cell.setAttribute('aria-selected', 'false');
-  cell.className = 'grid-cell';
-  cell.tabIndex = row === 0 && col === 0 ? 0 : -1;
-  Object.assign(cell.dataset, { col, row });
-  return cell;
-}
-
-export function buildGridCells(take) {
-  // Explore grid cell (col, row): from its class towards the next, so the morph slider has somewhere
-  // to go, at its row's style; then bring the explorer into view (it may be a screen above the grid).
-  const exploreCell = (col, row) => {
-    const u = row / (GRID_ROWS - 1);
-    take({ mode: 'pair', from: col, to: (col + 1) % NUM_CLASSES, t: 0, style: page.model.style_range.map(() => u) });
-    markCell(col, row);
+  // Explore cell (col, row), mark it, and bring the explorer into view (it may be a screen above).
+  explore(col, row) {
+    if (!page.model) return;
+    this.onExplore(col, row);
+    this.mark(col, row);
     const smooth = !matchMedia('(prefers-reduced-motion: reduce)').matches;
     document.querySelector('.viewer').scrollIntoView({ behavior: smooth ? 'smooth' : 'auto', block: 'nearest' });
-  };
-  const box = $('grid-cells');
-  for (let r = 0; r < GRID_ROWS; r++) {
-    const row = document.createElement('div');
-    row.setAttribute('role', 'row');
-    row.className = 'grid-row';
-    row.style.setProperty('--row', r);
-    for (let c = 0; c < NUM_CLASSES; c++) {
-      const cell = newGridCell(r, c);
-      cell.style.setProperty('--col', c);
-      row.append(cell);
-    }
-    box.append(row);
   }
-  const cellOf = (e) => e.target.closest('[role="gridcell"]');
-  box.addEventListener('click', (e) => {
-    const cell = cellOf(e);
-    if (cell && page.model) exploreCell(Number(cell.dataset.col), Number(cell.dataset.row));
-  });
-  box.addEventListener('keydown', (e) => {
-    const cell = cellOf(e);
+
+  mark(col, row) {
+    this.placeMark(this.markEl, col, row);
+    this.markEl.hidden = false;
+    this.box.querySelector('[aria-selected="true"]')?.setAttribute('aria-selected', 'false');
+    this.cell(col, row).setAttribute('aria-selected', 'true');
+    this.marked = JSON.stringify(page.explorer);
+  }
+
+  unmark() {
+    this.marked = null;
+    this.markEl.hidden = true;
+    this.box.querySelector('[aria-selected="true"]')?.setAttribute('aria-selected', 'false');
+  }
+
+  key(e) {
+    const cell = e.target.closest('[role="gridcell"]');
     if (!cell) return;
     const col = Number(cell.dataset.col);
     const row = Number(cell.dataset.row);
     if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
-      if (page.model) exploreCell(col, row);
+      this.explore(col, row);
       return;
     }
+    const last = this.columns - 1;
     const move = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1],
-      Home: [-col, 0], End: [NUM_CLASSES - 1 - col, 0] }[e.key];
+      Home: [-col, 0], End: [last - col, 0] }[e.key];
     if (!move) return;
     e.preventDefault();
-    const next = gridCell(clamp(col + move[0], 0, NUM_CLASSES - 1), clamp(row + move[1], 0, GRID_ROWS - 1));
+    const next = this.cell(clamp(col + move[0], 0, last), clamp(row + move[1], 0, GRID_ROWS - 1));
     cell.tabIndex = -1;
     next.tabIndex = 0;
     next.focus();
+  }
+}
+
+// Decode and draw `codes` (GRID_ROWS rows of `columns`) into ctx, one batch a row, yielding to input
+// between rows; stops once superseded() (-> null). -> { ms, longestRowMs }
+export async function drawRows(ctx, decoder, codes, columns, superseded) {
+  const t0 = performance.now();
+  let longestRowMs = 0;
+  for (let r = 0; r < GRID_ROWS; r++) {
+    if (superseded()) return null;
+    const tRow = performance.now();
+    const pixels = await decoder.decode(codes.slice(r * columns, (r + 1) * columns));
+    if (superseded()) return null;
+    ctx.clearRect(0, r * PITCH, ctx.canvas.width, PITCH);
+    for (let c = 0; c < columns; c++) drawDigit(ctx, pixels, c, c * PITCH, r * PITCH, page.colours.ink, page.colours.paper);
+    longestRowMs = Math.max(longestRowMs, performance.now() - tRow);
+    await new Promise((resolve) => setTimeout(resolve, 0)); // let waiting input and frames run
+  }
+  return { ms: performance.now() - t0, longestRowMs };
+}
+
+// The classes' grid (render.js draws it): a cell explores its class towards the next, so the morph
+// slider has somewhere to go, at its row's style.
+let classes = null;
+export function buildGridCells(take) {
+  classes = new KeyboardGrid({
+    box: $('grid-cells'), mark: $('grid-mark'), rowClass: 'grid-row',
+    explore: (col, row) => take({ mode: 'pair', from: col, to: (col + 1) % NUM_CLASSES, t: 0,
+      style: page.model.style_range.map(() => row / (GRID_ROWS - 1)) }),
+    placeMark: (mark, col, row) => { mark.style.setProperty('--col', col); mark.style.setProperty('--row', row); },
+    placeRow: (row, r) => row.style.setProperty('--row', r),
+    placeCell: (cell, c) => cell.style.setProperty('--col', c),
   });
-  subscribe((state) => {
-    if (marked && marked !== JSON.stringify(state)) unmarkCell();
-  });
+  classes.build(NUM_CLASSES);
 }
 
 // Each cell says what it holds: "3, 30th percentile of style"
@@ -98,7 +136,7 @@ export function labelGridCells(meta) {
   for (let r = 0; r < GRID_ROWS; r++) {
     for (let c = 0; c < NUM_CLASSES; c++) {
       const p = Math.round(percentileOf(scales[c][0], r / (GRID_ROWS - 1)));
-      gridCell(c, r).setAttribute('aria-label', `${meta.class_names[c]}, ${ordinal(p)} percentile of style`);
+      classes.cell(c, r).setAttribute('aria-label', `${meta.class_names[c]}, ${ordinal(p)} percentile of style`);
     }
   }
 }

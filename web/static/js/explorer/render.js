@@ -4,7 +4,8 @@
 import { NUM_CLASSES, gridCodes, stateCode, styleScales } from './codes.js';
 import { GRID_ROWS, IMAGE_SIDE } from '../contract.js';
 import { drawCode } from './bars.js';
-import { PITCH, drawDigit } from '../runtime/draw.js';
+import { drawDigit } from '../runtime/draw.js';
+import { drawRows } from './grid.js';
 import { page } from './state.js';
 import { $ } from '../dom.js';
 
@@ -152,22 +153,7 @@ export async function drawGrid(waiting = () => false) {
   const token = ++gridToken;
   const decoder = page.decoder;
   if (!decoder) return null; // a model is loading; it draws its own grid
-  const t0 = performance.now();
-  const ctx = $('grid').getContext('2d');
-  const codes = gridCodes(styleScales(page.model), GRID_ROWS);
-  let longestRowMs = 0;
-  // a newer grid, another model, or a load waiting to start: this grid stops (before a decode too,
-  // as the model may have been replaced while this yielded)
+  // a newer grid, another model, or a load waiting to start: this grid stops
   const superseded = () => token !== gridToken || decoder !== page.decoder || waiting();
-  for (let r = 0; r < GRID_ROWS; r++) {
-    if (superseded()) return null;
-    const tRow = performance.now();
-    const pixels = await decoder.decode(codes.slice(r * NUM_CLASSES, (r + 1) * NUM_CLASSES));
-    if (superseded()) return null;
-    ctx.clearRect(0, r * PITCH, ctx.canvas.width, PITCH);
-    for (let c = 0; c < NUM_CLASSES; c++) drawDigit(ctx, pixels, c, c * PITCH, r * PITCH, page.colours.ink, page.colours.paper);
-    longestRowMs = Math.max(longestRowMs, performance.now() - tRow);
-    await new Promise((resolve) => setTimeout(resolve, 0)); // let waiting input and frames run
-  }
-  return { ms: performance.now() - t0, longestRowMs };
+  return drawRows($('grid').getContext('2d'), decoder, gridCodes(styleScales(page.model), GRID_ROWS), NUM_CLASSES, superseded);
 }
