@@ -38,7 +38,7 @@ def assert_parity(result, meta):
     assert result["encoder_probs_max_abs_diff"] <= bound["probs"], result
     assert result["encoder_style_max_abs_diff"] <= style_bound(meta), result
     assert result["decoder_tensors_leaked"] == 0 and result["encoder_tensors_leaked"] == 0, result
-    # the page's runner (web/static/js/net.js), on the same inputs: as close to Keras, and to tf-layers
+    # the page's runner (web/static/js/runtime/net.js), on the same inputs: as close to Keras, and to tf-layers
     assert result["net_decoder_max_abs_diff"] <= bound["pixels"], result
     assert result["net_encoder_probs_max_abs_diff"] <= bound["probs"], result
     assert result["net_encoder_style_max_abs_diff"] <= style_bound(meta), result

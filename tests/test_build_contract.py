@@ -1,4 +1,4 @@
-"""build.py refuses, in one line, a model.json the page's model interpreter (web/static/js/net.js)
+"""build.py refuses, in one line, a model.json the page's model interpreter (web/static/js/runtime/net.js)
 cannot run and a meta.json outside the contract (training/meta.py): whatever the JSON holds, never a
 traceback (model_json.py, model_folder.py)."""
 import json

@@ -1,5 +1,5 @@
-"""Issue 16, on every committed model: the grid with in-between columns (figure8.js), the reader along
-the way (reader.js) and your style on every class (stylerow.js)."""
+"""Issue 16, on every committed model: the grid with in-between columns (inbetween_grid.js), the reader along
+the way (classifier.js) and your style on every class (stylerow.js)."""
 import io
 import json
 

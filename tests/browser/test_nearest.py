@@ -1,4 +1,4 @@
-"""The nearest real training images beside the explorer's image (web/static/js/nearest.js, issue 16):
+"""The nearest real training images beside the explorer's image (web/static/js/explorer/nearest.js, issue 16):
 on every committed model the three shown are real images of the model's shipped index, the three
 nearest to the decoded image (as NumPy finds them), nearest first; the index is fetched only once
 the box is opened after the first frame, once; a model without an index says so."""

@@ -1,7 +1,7 @@
-// web/static/js/backend.js: which backend a device gets (loading the scripts needs a browser).
+// web/static/js/runtime/backend.js: which backend a device gets (loading the scripts needs a browser).
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
-import { BACKENDS, preferredBackend, webglInfo } from '../../web/static/js/backend.js';
+import { BACKENDS, preferredBackend, webglInfo } from '../../web/static/js/runtime/backend.js';
 
 const saved = globalThis.document;
 afterEach(() => { globalThis.document = saved; });

@@ -1,10 +1,10 @@
-// web/static/js/codes.js: the explorer's code vectors, the percentile style scale, the grid, Play.
+// web/static/js/explorer/codes.js: the explorer's code vectors, the percentile style scale, the grid, Play.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   NUM_CLASSES, code, cyclePhases, gridCodes, morphClasses, percentileOf, phasesOf, playPatch, positionOf,
   stateClasses, stateCode, styleAt, styleScales, styleValues, walkClasses, wave,
-} from '../../web/static/js/codes.js';
+} from '../../web/static/js/explorer/codes.js';
 import { PERCENTILES } from '../../web/static/js/contract.js';
 
 const close = (a, b, tol = 1e-9, what = '') => assert.ok(Math.abs(a - b) <= tol, `${what}${a} is not within ${tol} of ${b}`);

@@ -1,9 +1,9 @@
-// web/static/js/draw.js: decoded pixels onto a 2-D context (inkColours needs the DOM and is tested
+// web/static/js/runtime/draw.js: decoded pixels onto a 2-D context (inkColours needs the DOM and is tested
 // in the browser).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { IMAGE_SIDE } from '../../web/static/js/contract.js';
-import { drawDigit } from '../../web/static/js/draw.js';
+import { drawDigit } from '../../web/static/js/runtime/draw.js';
 
 // a context that records putImageData
 function fakeContext() {

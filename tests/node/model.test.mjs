@@ -1,9 +1,9 @@
-// web/static/js/weights.js and model.js without a worker or the network: the weights' byte count,
+// web/static/js/runtime/weights.js and model.js without a worker or the network: the weights' byte count,
 // and the rule that a model switched away from mid-frame is disposed only after its calls end.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Decoder } from '../../web/static/js/model.js';
-import { manifestBytes } from '../../web/static/js/weights.js';
+import { Decoder } from '../../web/static/js/runtime/model.js';
+import { manifestBytes } from '../../web/static/js/runtime/weights.js';
 
 test('manifestBytes counts each weight in the dtype it is stored in', () => {
   const manifest = [

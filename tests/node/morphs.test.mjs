@@ -1,13 +1,13 @@
-// web/static/js/morphs.js: the in-between grid's columns and codes, the morph the explorer is on,
+// web/static/js/explorer/morphs.js: the in-between grid's columns and codes, the morph the explorer is on,
 // the reader's words and series, and a drawing's style on every class.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { NUM_CLASSES, gridCodes, stateCode, styleScales } from '../../web/static/js/codes.js';
+import { NUM_CLASSES, gridCodes, stateCode, styleScales } from '../../web/static/js/explorer/codes.js';
 import { PERCENTILES } from '../../web/static/js/contract.js';
 import {
   inbetweenCodes, inbetweenColumns, morphOf, readSegments, readingOf, rowPosition, stripCodes, stripSeries,
   stripText, stripTs, styleRow,
-} from '../../web/static/js/morphs.js';
+} from '../../web/static/js/explorer/morphs.js';
 
 const close = (a, b, tol = 1e-6) => assert.ok(Math.abs(a - b) <= tol, `${a} is not within ${tol} of ${b}`);
 const NAMES = Array.from({ length: NUM_CLASSES }, (_, i) => String(i));

@@ -1,9 +1,9 @@
-// web/static/js/nearest.js: the nearest index images to a decoded one, and the sprite's pixels
+// web/static/js/explorer/nearest.js: the nearest index images to a decoded one, and the sprite's pixels
 // (the DOM part, fetching and drawing, is tested in the browser: tests/browser/test_nearest.py).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { IMAGE_SIDE } from '../../web/static/js/contract.js';
-import { K, nearest, spritePixels } from '../../web/static/js/nearest.js';
+import { K, nearest, spritePixels } from '../../web/static/js/explorer/nearest.js';
 
 const AREA = IMAGE_SIDE * IMAGE_SIDE;
 

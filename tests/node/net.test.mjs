@@ -1,10 +1,10 @@
-// web/static/js/net.js against the contract (contract.js, written from training/meta.py): it runs every
+// web/static/js/runtime/net.js against the contract (contract.js, written from training/meta.py): it runs every
 // layer class, activation and weight dtype the contract lists and refuses, by name, any other, as the
 // site build does (model_json.py). No backend: a stand-in tf records the ops a prediction runs.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ACTIVATIONS, LAYER_CLASSES, QUANTIZED_DTYPE_BYTES, WEIGHT_DTYPE_BYTES } from '../../web/static/js/contract.js';
-import { buildNet, weightsOf } from '../../web/static/js/net.js';
+import { buildNet, weightsOf } from '../../web/static/js/runtime/net.js';
 
 // each op returns [its name, its inputs]: a prediction's result is the graph of ops it ran
 const op = (name) => (...args) => [name, ...args];

@@ -2,14 +2,14 @@
 // are from what Keras computed. Usage: node tests/node/parity.mjs MODEL_DIR [cpu|wasm]
 // Prints one JSON line: {backend, decoder_max_abs_diff (pixels), encoder_probs_max_abs_diff,
 // encoder_style_max_abs_diff (in style units), *_tensors_leaked} for tf-layers, and the same with
-// net_ in front for the page's runner (web/static/js/net.js), plus net_*_vs_layers_max_abs_diff.
+// net_ in front for the page's runner (web/static/js/runtime/net.js), plus net_*_vs_layers_max_abs_diff.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { buildNet, weightsOf } from '../../web/static/js/net.js';
+import { buildNet, weightsOf } from '../../web/static/js/runtime/net.js';
 
 const [dir, backend = 'cpu'] = process.argv.slice(2);
 

@@ -1,10 +1,10 @@
-// web/static/js/preprocess.js: a drawing -> a 28x28 digit as MNIST was made (the ink's box fitted
+// web/static/js/explorer/preprocess.js: a drawing -> a 28x28 digit as MNIST was made (the ink's box fitted
 // to 20x20 keeping its aspect, then centred by its centre of mass). The pure steps are tested on
 // plain RGBA arrays; toMnist on a fake canvas whose drawImage averages the source area it covers.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, test } from 'node:test';
 import { IMAGE_SIDE } from '../../web/static/js/contract.js';
-import { fitBox, inkBox, placeByMass, toMnist } from '../../web/static/js/preprocess.js';
+import { fitBox, inkBox, placeByMass, toMnist } from '../../web/static/js/explorer/preprocess.js';
 
 const close = (a, b, tol, what = '') => assert.ok(Math.abs(a - b) <= tol, `${what}${a} is not within ${tol} of ${b}`);
 

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { NUM_CLASSES, styleAt, styleScales } from '../../web/static/js/codes.js';
-import { bce, fromLevels, toLevels } from '../../web/static/js/search.js';
+import { NUM_CLASSES, styleAt, styleScales } from '../../web/static/js/explorer/codes.js';
+import { bce, fromLevels, toLevels } from '../../web/static/js/explorer/search.js';
 
 const CASES = JSON.parse(readFileSync(new URL('../cases/rules.json', import.meta.url)));
 const close = (a, b, tol) => assert.ok(Math.abs(a - b) <= tol, `${a} is not within ${tol} of ${b}`);

@@ -1,10 +1,10 @@
-// web/static/js/search.js: 8-bit style levels, the searched lattice, and the drawing's best stored
+// web/static/js/explorer/search.js: 8-bit style levels, the searched lattice, and the drawing's best stored
 // code, found with a fake decoder whose images are known.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { IMAGE_SIDE } from '../../web/static/js/contract.js';
-import { NUM_CLASSES } from '../../web/static/js/codes.js';
-import { LEVELS, StyleSearch, bce, fromLevels, latticeLevels, storedCode, toLevels } from '../../web/static/js/search.js';
+import { NUM_CLASSES } from '../../web/static/js/explorer/codes.js';
+import { LEVELS, StyleSearch, bce, fromLevels, latticeLevels, storedCode, toLevels } from '../../web/static/js/explorer/search.js';
 
 const PIXELS = IMAGE_SIDE * IMAGE_SIDE;
 const META1 = { style_dims: 1, style_range: [[-2, 3]] };

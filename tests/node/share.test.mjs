@@ -1,7 +1,7 @@
-// web/static/js/share.js: the explorer's state in the URL hash, and defensive parsing of it.
+// web/static/js/explorer/share.js: the explorer's state in the URL hash, and defensive parsing of it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatHash, parseHash } from '../../web/static/js/share.js';
+import { formatHash, parseHash } from '../../web/static/js/explorer/share.js';
 
 const MODELS = ['mnist', 'fashion', 'mnist_2style'];
 const SHARED = {

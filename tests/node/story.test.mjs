@@ -1,14 +1,14 @@
 // The figures below the explorer, their pure parts: plot.js (scales, ticks), architecture.js (the
 // layers read from every committed model.json), watched.js (the scrubber's points), baselines.js
-// (the scale's labels), squeeze.js.
+// (the scale's labels), compression.js.
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { test } from 'node:test';
-import { describeModel, outputShape, shapeText } from '../../web/static/js/architecture.js';
-import { extent, logTicks, scale, ticks } from '../../web/static/js/plot.js';
-import { labelRows, longName, shortName } from '../../web/static/js/baselines.js';
-import { chartSeries, rowText } from '../../web/static/js/squeeze.js';
-import { pointText, watchedPoints } from '../../web/static/js/watched.js';
+import { describeModel, outputShape, shapeText } from '../../web/static/js/figures/architecture.js';
+import { extent, logTicks, scale, ticks } from '../../web/static/js/figures/plot.js';
+import { labelRows, longName, shortName } from '../../web/static/js/figures/baselines.js';
+import { chartSeries, rowText } from '../../web/static/js/figures/compression.js';
+import { pointText, watchedPoints } from '../../web/static/js/figures/watched.js';
 
 const MODELS = new URL('../../converted_model/', import.meta.url);
 const committed = readdirSync(MODELS).filter((n) => existsSync(new URL(`${n}/meta.json`, MODELS)));

@@ -1,17 +1,9 @@
-// The page's scripts as it ships them, built by esbuild (pinned in package.json):
-//
-//     node web/runtime/build.mjs SITE_DIR      (build.py runs it)
-//
-// SITE_DIR/static/js: the page's own modules (web/static/js) bundled and minified: main.js (the
-// page), so a phone makes a few requests where it made thirty, one round trip each on a slow
-// network, and what only a click or a figure lower down needs stays in its own chunk, loaded when
-// it is asked for; worker.js (TF.js, in a Web Worker) in one file of its own: a worker has its own
-// module map, so a chunk it shared with the page would be one more round trip before the first digit.
-// SITE_DIR/vendor/tfjs: the TF.js runtime, from the pinned npm packages:
-// core.js is tfjs-core without its gradients and chained ops: only the ops net.js calls. Each
-// backend-NAME.js registers that backend with only the kernels in KERNELS, the ones the shipped
-// models' layers run (tests/browser/test_runtime.py loads every committed model on every backend,
-// so a kernel missing here fails there, not on a user's page). Shared code lands in chunk-*.js.
+// The page's scripts as it ships them, built by esbuild (pinned in package.json); build.py runs
+// `node web/runtime/build.mjs SITE_DIR`. SITE_DIR/static/js: the page's modules bundled: main.js
+// (chunks for what only a click or a figure lower down needs) and runtime/worker.js as worker.js, in
+// one file (a worker has its own module map). SITE_DIR/vendor/tfjs: core.js (tfjs-core with only the
+// ops net.js calls) and backend-NAME.js with only the KERNELS the shipped models run
+// (tests/browser/test_runtime.py loads every committed model on every backend).
 import { build } from 'esbuild';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,7 +54,7 @@ const COMMON = { bundle: true, splitting: true, format: 'esm', minify: true, tar
 export async function buildPage(outDir) {
   const page = { ...COMMON, outdir: outDir, chunkNames: 'chunk-[hash]', external: ['../../vendor/*'] };
   await build({ ...page, entryPoints: [resolve(ROOT, 'web', 'static', 'js', 'main.js')] });
-  await build({ ...page, splitting: false, entryPoints: [resolve(ROOT, 'web', 'static', 'js', 'worker.js')] });
+  await build({ ...page, splitting: false, entryPoints: [resolve(ROOT, 'web', 'static', 'js', 'runtime', 'worker.js')] });
 }
 
 export async function buildRuntime(outDir) {

@@ -1,9 +1,7 @@
-// The first thing the page runs, inlined into index.html's head by build.py (the CSP allows it by
-// its hash): the TF.js worker starts while the page's own script still downloads and compiles, so
-// the runtime's start-up (its thread, core.js) runs beside the page's instead of after it. Measured
-// on this project's 2-core machine, 10 visits each: the worker began its work 56-179 ms after
-// navigation instead of 75-539. loader.js adopts it (Runtime.start); where it cannot start here,
-// the page starts its own.
+// The first thing the page runs, inlined into index.html's head by build.py (the CSP allows it by its
+// hash): the TF.js worker starts while the page's own script still downloads, so the runtime's start-up
+// runs beside the page's. loader.js adopts it (Runtime.start); where it cannot start here, the page
+// starts its own.
 try {
   const worker = new Worker('static/js/worker.js', { type: 'module' });
   const boot = { worker, error: null };

@@ -1,26 +1,29 @@
 // Start-up: wire the controls, the grid, the drawing and the URL hash to the page's state
 // (state.js), then pick a backend and load the model (loader.js). The flow from there on:
 // input -> state -> decode -> draw (render.js), on every change of the state.
-import { BACKENDS } from './backend.js';
-import { NUM_CLASSES, positionOf, stateClasses, stateCode, styleScales } from './codes.js';
+import { BACKENDS } from './runtime/backend.js';
+import { NUM_CLASSES, positionOf, stateClasses, stateCode, styleScales } from './explorer/codes.js';
 import { IMAGE_SIDE } from './contract.js';
-import { inkColours } from './draw.js';
-import { bindExports } from './export.js';
-import { showFirstLook } from './firstlook.js';
-import { buildGridCells, labelGridCells } from './grid.js';
-import { MODELS, decoderReady, encoderRuntime, firstBackend, loadModel, modelReady, newerJobWaiting, onLoad, runtime, settled, showPreview, switchBackend, wantedModel } from './loader.js';
-import { showMeaning } from './meaning.js';
-import { startMore } from './more.js';
-import { bindNearest } from './nearest.js';
-import { OwnDigit, loadEncoder } from './own.js';
-import { digitPixels, drawDigitsIn, drawGrid as drawGridRows, inputAt, schedule, showError, timings } from './render.js';
-import { formatHash, parseHash } from './share.js';
-import { startStory, storyCode, storyModel } from './story.js';
-import { page, subscribe } from './state.js';
-import { Controls } from './ui.js';
-import { pageTexts } from './words.js';
+import { inkColours } from './runtime/draw.js';
+import { bindExports } from './explorer/export.js';
+import { showFirstLook } from './explorer/firstlook.js';
+import { buildGridCells, labelGridCells } from './explorer/grid.js';
+import { decoderReady, firstBackend, startRuntime, loadModel, modelReady, newerJobWaiting, onLoad, runtime, settled, showPreview, switchBackend, wantedModel } from './explorer/loader.js';
+import { showMeaning } from './explorer/meaning.js';
+import { bindNearest } from './explorer/nearest.js';
+import { DrawingPad } from './explorer/drawing_pad.js';
+import { loadEncoder } from './runtime/encoder.js';
+import { digitPixels, drawDigitsIn, drawGrid as drawGridRows, inputAt, schedule, showError, timings } from './explorer/render.js';
+import { formatHash, parseHash } from './explorer/share.js';
+import { startStory, storyCode, storyModel } from './figures/sections.js';
+import { page, subscribe } from './explorer/state.js';
+import { Classifier } from './explorer/classifier.js';
+import { Controls } from './explorer/controls.js';
+import { InbetweenGrid } from './explorer/inbetween_grid.js';
+import { StyleRow } from './explorer/stylerow.js';
+import { pageTexts } from './explorer/words.js';
+import { $, onColourScheme } from './dom.js';
 
-const $ = (id) => document.getElementById(id);
 // Navigations: an opened link, a hash change, a model pick, the user setting a control. Each is
 // numbered; one that waits (for the page's first load, for its model) applies its state only if it
 // is still the newest when the wait ends (applyShared), and until then a link's URL stays (hashNow).
@@ -28,6 +31,8 @@ const nav = { latest: 0, waiting: 0, firstLoad: null };
 const navigate = () => ++nav.latest;
 const query = new URLSearchParams(location.search);
 const drawGrid = () => drawGridRows(newerJobWaiting);
+const MODELS = JSON.parse($('models').textContent);
+startRuntime(MODELS, self.digitMorphBoot); // first: the worker index.html's head started (boot.js)
 
 // Input: the controls and the grid set the explorer; every change is decoded and drawn, goes into
 // the URL hash, and says what the style means for the class on screen.
@@ -36,8 +41,11 @@ subscribe(schedule);
 drawDigitsIn(runtime);
 const controls = new Controls({ moved: navigate });
 buildGridCells((patch) => controls.take(patch));
-// the in-between grid, the reader along the way, your style on every class (issue 16)
-const more = startMore({ decoderReady, take: (patch) => controls.take(patch), drawing: () => own.result });
+// the in-between grid, the model's own classifier along the way, your style on every class
+const beside = { decoderReady, take: (patch) => controls.take(patch), drawing: () => pad.result };
+const inbetween = new InbetweenGrid(beside);
+const classifier = new Classifier(beside);
+const styleRow = new StyleRow(beside);
 bindNearest(); // the nearest real training images, fetched once their box is opened
 subscribe((state) => {
   writeHash();
@@ -51,9 +59,9 @@ for (const type of ['change', 'click']) document.querySelector('.controls').addE
 function showModel(meta) {
   controls.setModel(meta);
   showTexts(meta);
-  own.showEmpty();
+  pad.showEmpty();
   labelGridCells(meta);
-  more.showModel(meta);
+  styleRow.showModel(meta);
   showFigures(meta);
   storyModel(meta);
 }
@@ -87,7 +95,7 @@ function hashNow() {
   if (!page.model || nav.waiting === nav.latest) return;
   history.replaceState(null, '', formatHash({
     model: page.model.name, state: page.explorer, play: page.play.playing,
-    what: page.play.what, speed: page.play.speed, between: more.api.figure8.steps,
+    what: page.play.what, speed: page.play.speed, between: inbetween.steps,
   }));
 }
 
@@ -127,8 +135,8 @@ async function applyShared(shared, mine = navigate()) {
   controls.set(patch);
   if (shared.play !== undefined) controls.togglePlay(shared.play);
   const offered = [...$('grid-steps').options].map((o) => Number(o.value)); // (the menu's numbers only)
-  if (offered.includes(shared.between) && shared.between !== more.api.figure8.steps) {
-    more.api.figure8.setSteps(shared.between)?.catch(() => {}); // (not awaited: the grid draws row by row)
+  if (offered.includes(shared.between) && shared.between !== inbetween.steps) {
+    inbetween.setSteps(shared.between)?.catch(() => {}); // (not awaited: the grid draws row by row)
   }
 }
 
@@ -168,7 +176,7 @@ async function start() {
   await loaded;
   await settled(); // (on 'auto': the move from the first digit's backend to the fast one)
   await opened;
-  matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
+  onColourScheme(() => {
     page.colours = inkColours(document.body);
     schedule();
     drawGrid();
@@ -177,17 +185,16 @@ async function start() {
 
 bindExports({
   decoder: decoderReady, meta: () => page.model, state: () => page.explorer, what: () => page.play.what,
-  gridLayout: () => more.gridLayout(),
+  gridLayout: () => inbetween.layout(),
 });
 
-const own = new OwnDigit({
-  encoderRuntime,
+const pad = new DrawingPad({
   meta: () => page.model,
   backend: () => page.backend,
   modelReady,
   decoderReady,
   colours: () => page.colours,
-  changed: (result) => more.drawingChanged(result),
+  changed: (result) => styleRow.drawingChanged(result),
   // set the explorer to a drawing's compressed code: its class, its style within that class's range
   explore({ cls, code: c }) {
     const style = styleScales(page.model)[cls].map((scale, d) => positionOf(scale, c[NUM_CLASSES + d]));
@@ -195,7 +202,7 @@ const own = new OwnDigit({
     $('digit').scrollIntoView({ behavior: 'smooth', block: 'center' });
   },
 });
-onLoad({ showModel, modelChanged: () => { own.modelChanged(); more.modelChanged(); } });
+onLoad({ showModel, modelChanged: () => [pad, inbetween, classifier, styleRow].forEach((f) => f.modelChanged()) });
 
 const ready = start().catch((e) => {
   if (!page.model) {
@@ -237,11 +244,12 @@ window.digitMorph = {
   // draw-your-own: paste a side x side grey image as the drawing; resolves to its encoding
   // (if a model is loading, it waits for it)
   async encodeDrawing(pixels, side = IMAGE_SIDE) {
-    own.sketch.paste(Float32Array.from(pixels), side);
-    return own.update();
+    pad.sketch.paste(Float32Array.from(pixels), side);
+    return pad.update();
   },
   // the drawing's current result ({ model, cls, code, … }), or null
-  get drawing() { return own.result && structuredClone(own.result); },
+  get drawing() { return pad.result && structuredClone(pad.result); },
+  figure8: inbetween.api, // { setSteps(n), steps, layout }
+  reader: classifier.api, // { loaded, reading, strip, made, read(pixels) }
+  styleRow: styleRow.api, // { make(), row }
 };
-// figure8 { setSteps(n), steps, layout }, reader { loaded, reading, strip, read(pixels) }, styleRow { make() }
-Object.defineProperties(window.digitMorph, Object.getOwnPropertyDescriptors(more.api));

@@ -1,0 +1,93 @@
+// The figures below the explorer — training watched, the architecture, the baselines, the code as a compressor —
+// each loaded only when its section nears the viewport, and never before the page's first frame
+// (start() waits for it), so they cost the first frame nothing: their code too is imported then
+// (its own chunks in the built site). A model switch redraws the ones already shown. No TensorFlow
+// here: they read the converted model's files as JSON and images.
+
+const sections = [
+  { box: 'watched', show: async (box, meta) => (meta.training
+    ? (await import('./watched.js')).showWatched(box, meta)
+    : missing(box, 'This model was converted without its training record (samples and loss curves); ' +
+      `python -m training.watched runs/${meta.name} converted_model/${meta.name} adds it.`)) },
+  { box: 'architecture', show: async (box, meta) => (await import('./architecture.js')).showArchitecture(box, meta) },
+  { box: 'baselines', show: async (box, meta) => (await import('./baselines.js')).showBaselines(box, meta, fullMeta) },
+  { box: 'squeeze', show: async (box, meta) => (await import('./compression.js')).showSqueeze(box, meta, fullMeta) },
+];
+const fetched = new Map();
+
+// The model's whole meta.json (the page embeds only part of it), fetched once for the figures that need it.
+import { $ } from '../dom.js';
+function fullMeta(meta) {
+  if (!fetched.has(meta.name)) {
+    const url = `models/${meta.name}/meta.json`;
+    const loading = fetch(url).then((r) => {
+      if (!r.ok) throw new Error(`${url}: ${r.status}`);
+      return r.json();
+    });
+    loading.catch(() => fetched.delete(meta.name)); // a failure is tried again next time
+    fetched.set(meta.name, loading);
+  }
+  return fetched.get(meta.name);
+}
+let model = null;
+let code = null;
+let codeShown = null;
+
+function missing(box, text) {
+  const p = Object.assign(document.createElement('p'), { className: 'story-missing', textContent: text });
+  box.replaceChildren(p);
+}
+
+async function fill(section) {
+  const box = $(section.box);
+  const meta = model;
+  if (!box || !meta || box.dataset.model === meta.name) return;
+  box.dataset.model = meta.name;
+  box.setAttribute('aria-busy', 'true');
+  if (section.box === 'architecture') codeShown = null;
+  // drawn aside and swapped in whole, unless another model was picked meanwhile
+  const scratch = document.createElement('div');
+  let result;
+  try {
+    result = await section.show(scratch, meta);
+  } catch (e) {
+    missing(scratch, `Could not show this: ${e.message}`);
+  }
+  if (box.dataset.model !== meta.name) return;
+  box.replaceChildren(...scratch.childNodes);
+  if (section.box === 'architecture' && typeof result === 'function') {
+    codeShown = result;
+    if (code) codeShown(code());
+  }
+  box.removeAttribute('aria-busy');
+  box.dataset.ready = meta.name;
+}
+
+// The model on the page changed (its meta): sections already in view redraw for it.
+export function storyModel(meta) {
+  model = meta;
+  for (const s of sections) if (s.near) fill(s);
+}
+
+// The explorer's code changed (makeCode() gives it): the architecture's code strip, once shown, follows it.
+export function storyCode(makeCode) {
+  code = makeCode;
+  if (codeShown) codeShown(makeCode());
+}
+
+// Watch the sections once `firstFrame` settles (resolved or not: they need no decoder).
+export function startStory(firstFrame) {
+  const begin = () => {
+    const observer = new IntersectionObserver((entries) => {
+      for (const entry of entries) {
+        const s = sections.find((x) => x.box === entry.target.id);
+        if (s && entry.isIntersecting && !s.near) {
+          s.near = true;
+          fill(s);
+        }
+      }
+    }, { rootMargin: '300px 0px' });
+    for (const s of sections) if ($(s.box)) observer.observe($(s.box));
+  };
+  firstFrame.then(begin, begin);
+}

@@ -1,0 +1,152 @@
+// Training, watched (the proposal's figures 4-7): the samples the run drew after every stage-2 epoch
+// and stage-3 round (one sprite, training.png) and its loss curves (training.json), both written by
+// training/watched.py at conversion. A scrubber walks the frames; the curve marks where it is.
+import { extent, frame, path, svg, ticks } from './plot.js';
+import { el } from '../dom.js';
+
+const STAGES = { autoencoder: { unit: 'epoch', stage: 2 }, refine: { unit: 'round', stage: 3 } };
+const at = (column, i) => (column && i >= 0 && i < column.length ? column[i] : null);
+
+// The scrubber's points in training order: {stage, number, of, label, frame, train, val} (reconstruction
+// BCE on training and validation data; docs/ARCHITECTURE.md says which codes each stage scores), and
+// `searched`: stage 3's round 0. Without samples the curves alone give the points.
+export function watchedPoints(data) {
+  const ae = data.curves?.autoencoder ?? {};
+  const rf = data.curves?.refine ?? {};
+  let frames = data.frames ?? [];
+  const hasSprite = Boolean(data.sprite) && frames.length > 0;
+  if (!frames.length) {
+    const epochs = (ae.epoch ?? []).map((_, i) => ({ stage: 'autoencoder', number: i + 1 }));
+    const rounds = (rf.round ?? []).filter((r) => r >= 1).map((r) => ({ stage: 'refine', number: r }));
+    frames = [...epochs, ...rounds];
+    for (const f of frames) f.of = frames.filter((g) => g.stage === f.stage).length;
+  }
+  const points = frames.map((f, i) => {
+    const row = f.stage === 'refine' ? (rf.round ?? []).indexOf(f.number) : f.number - 1;
+    const [train, val] = f.stage === 'refine'
+      ? [at(rf.train_bce_searched, row), at(rf.val_bce_searched, row)]
+      : [at(ae.loss, row), at(ae.val_loss, row)];
+    const { unit, stage } = STAGES[f.stage] ?? { unit: 'step', stage: '?' };
+    return { stage, number: f.number, of: f.of, label: `${unit} ${f.number} of ${f.of}`, frame: hasSprite ? i : null, train, val };
+  });
+  const zero = (rf.round ?? []).indexOf(0);
+  return { points, searched: zero >= 0 ? at(rf.val_bce_searched, zero) : null };
+}
+
+const fmt = (v) => (v == null ? '–' : v.toFixed(4));
+export const pointText = (p) => `${p.label} (stage ${p.stage}): training BCE ${fmt(p.train)}, validation BCE ${fmt(p.val)}`;
+
+// The reconstruction curve over the scrubber's points, with a marker the scrubber moves.
+function curvePlot(points, searched) {
+  const values = [...points.flatMap((p) => [p.train, p.val]), searched];
+  const [lo, hi] = extent(values.filter((v) => v != null), 0.08);
+  const n = points.length;
+  const size = { width: 420, height: 220, left: 52, right: 12, top: 24, bottom: 34 };
+  const { root, x, y } = frame(size, [0.5, n + 0.5], [lo, hi], {
+    xTicks: ticks(1, n, Math.min(n, 8)).filter((v) => Number.isInteger(v)), yTicks: ticks(lo, hi, 4),
+    yFormat: (v) => v.toFixed(3), xLabel: 'epoch, then round', yLabel: 'BCE per pixel',
+  });
+  root.setAttribute('role', 'img');
+  const first = points[0];
+  const last = points[n - 1];
+  root.setAttribute('aria-label', `Reconstruction BCE per pixel over ${n} steps: validation ${fmt(first.val)} after ` +
+    `${first.label}, ${fmt(last.val)} after ${last.label}`);
+  const stage3 = points.findIndex((p) => p.stage === 3);
+  if (stage3 > 0) {
+    root.append(svg('line', { x1: x(stage3 + 0.5), x2: x(stage3 + 0.5), y1: size.top, y2: size.height - size.bottom, class: 'stage-line' }),
+      svg('text', { x: x(stage3 + 0.5) + 4, y: size.top + 10, class: 'label' }, 'stage 3'));
+  }
+  const xy = (key) => points.map((p, i) => [i + 1, p[key]]);
+  root.append(path(xy('train'), x, y, 'train'), path(xy('val'), x, y, 'val'));
+  if (searched != null && stage3 > 0) {
+    root.append(svg('circle', { cx: x(stage3), cy: y(searched), r: 4, class: 'searched' },
+      svg('title', {}, `after stage 2, codes found by search: validation BCE ${fmt(searched)}`)));
+  }
+  const marker = svg('g', { class: 'marker' }, svg('line', { y1: size.top, y2: size.height - size.bottom }),
+    svg('circle', { r: 4, class: 'train' }), svg('circle', { r: 4, class: 'val' }));
+  root.append(marker);
+  const move = (i) => {
+    const p = points[i];
+    marker.setAttribute('transform', `translate(${x(i + 1).toFixed(1)},0)`);
+    const [t, v] = marker.querySelectorAll('circle');
+    for (const [dot, value] of [[t, p.train], [v, p.val]]) {
+      dot.setAttribute('cy', value == null ? -99 : y(value).toFixed(1));
+    }
+  };
+  return { root, move };
+}
+
+// Stage 1, the classifier: accuracy by epoch (it is frozen after this).
+function classifierPlot(curve) {
+  const keys = ['accuracy', 'val_accuracy'].filter((k) => curve[k]?.some((v) => v != null));
+  if (!keys.length) return null;
+  const n = curve[keys[0]].length;
+  const [lo, hi] = extent(keys.flatMap((k) => curve[k]).filter((v) => v != null), 0.1);
+  const size = { width: 420, height: 150, left: 52, right: 12, top: 24, bottom: 34 };
+  const { root, x, y } = frame(size, [0.5, n + 0.5], [lo, Math.min(1, hi)], {
+    xTicks: ticks(1, n, Math.min(n, 8)).filter(Number.isInteger), yTicks: ticks(lo, Math.min(1, hi), 3),
+    yFormat: (v) => `${(v * 100).toFixed(1)}%`, xLabel: 'stage 1 epoch', yLabel: 'accuracy',
+  });
+  for (const k of keys) root.append(path(curve[k].map((v, i) => [i + 1, v]), x, y, k === 'accuracy' ? 'train' : 'val'));
+  const val = curve.val_accuracy ?? curve.accuracy;
+  root.setAttribute('role', 'img');
+  root.setAttribute('aria-label', `Stage 1, the classifier: validation accuracy ${(val[0] * 100).toFixed(2)}% after epoch 1, ` +
+    `${(val[n - 1] * 100).toFixed(2)}% after epoch ${n}`);
+  return root;
+}
+
+// Fill `box` with the record of `meta`'s run: fetched now (the caller waits until it nears the viewport).
+export async function showWatched(box, meta) {
+  const base = `models/${meta.name}/`;
+  const response = await fetch(base + meta.training.data);
+  if (!response.ok) throw new Error(`${base}${meta.training.data}: ${response.status}`);
+  const data = await response.json();
+  const { points, searched } = watchedPoints(data);
+  const parts = [];
+  let show = () => {};
+  if (points.length) {
+    const curve = curvePlot(points, searched);
+    const output = el('output', { className: 'watched-now' });
+    const slider = el('input', { type: 'range', min: 0, max: points.length - 1, step: 1, value: points.length - 1, id: 'watched-slider' });
+    slider.setAttribute('aria-label', 'Training step: stage 2 epochs, then stage 3 rounds');
+    let canvas = null;
+    let sprite = null;
+    const layout = data.sprite;
+    if (layout && meta.training.sprite) {
+      canvas = el('canvas', { width: layout.width, height: layout.frame_height, className: 'watched-sprite' });
+      canvas.setAttribute('role', 'img');
+      sprite = new Image();
+      sprite.src = base + meta.training.sprite;
+      sprite.decode().then(() => show(+slider.value), () => {});
+    }
+    show = (i) => {
+      const p = points[i];
+      slider.setAttribute('aria-valuetext', pointText(p));
+      output.textContent = pointText(p);
+      curve.move(i);
+      if (canvas) {
+        canvas.setAttribute('aria-label', `The ten classes at low, middle and high style (rows), drawn after ${p.label} of stage ${p.stage}`);
+        if (sprite.complete && sprite.naturalWidth && p.frame != null) {
+          const ctx = canvas.getContext('2d');
+          ctx.drawImage(sprite, 0, p.frame * layout.frame_height, layout.width, layout.frame_height, 0, 0, layout.width, layout.frame_height);
+          canvas.dataset.frame = p.frame; // (which frame is shown: the sprite decodes after the section opens)
+        }
+      }
+    };
+    slider.addEventListener('input', () => show(+slider.value));
+    const scrub = el('label', { className: 'watched-scrub' }, 'step ', slider);
+    parts.push(el('div', { className: 'watched-pair' },
+      canvas ? el('figure', {}, canvas, el('figcaption', {}, 'rows: low, middle, high style; a column per class')) : '',
+      el('figure', {}, curve.root, el('figcaption', { className: 'legend' },
+        el('span', { className: 'key train' }, 'training'), ' ', el('span', { className: 'key val' }, 'validation'),
+        searched != null ? el('span', { className: 'key searched' }, ' after stage 2, codes found by search') : ''))),
+    scrub, output);
+  }
+  const cls = data.curves?.classifier && classifierPlot(data.curves.classifier);
+  if (cls) parts.push(el('figure', { className: 'watched-classifier' }, cls, el('figcaption', { className: 'legend' },
+    el('span', { className: 'key train' }, 'training'), ' ', el('span', { className: 'key val' }, 'validation'),
+    ' accuracy of the classifier (stage 1; frozen afterwards)')));
+  if (!parts.length) parts.push(el('p', {}, 'The run recorded no samples or curves.'));
+  box.replaceChildren(...parts);
+  if (points.length) show(points.length - 1);
+}
