@@ -27,7 +27,7 @@ def style_bound(meta):
     run's digit near a tie: 4.7e-4 on the page's runner, of a width of 13.5)."""
     width = max(hi - lo for lo, hi in meta["style_range"])
     if meta.get("style_head", {}).get("shipped") == "picker":
-        from training.style_picker import SHARPNESS
+        from training.pipeline.style_picker import SHARPNESS
         width *= SHARPNESS
     return PARITY_BOUND["style_fraction"] * width
 

@@ -4,7 +4,7 @@ import json
 from helpers import FIXTURE, FIXTURE_VAL, run_cli
 
 from training import baselines
-from training import data as data_lib
+from training.pipeline import data as data_lib
 
 
 def test_baselines_are_ordered_from_the_mean_image_down_to_the_entropy_floor():

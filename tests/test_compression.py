@@ -4,7 +4,7 @@ from helpers import FIXTURE
 
 from training import compression
 from training.baselines import bce
-from training import data as data_lib
+from training.pipeline import data as data_lib
 from training.meta import NUM_CLASSES
 
 

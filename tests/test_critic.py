@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from training import critic
+from training.pipeline import critic
 from training.meta import NUM_CLASSES
 
 
@@ -25,7 +25,8 @@ def test_critic_codes_are_the_pages_codes_with_the_class_they_stand_for():
 
 
 def test_the_presets_the_cli_offers_are_the_models_presets():
-    from training import model, train
+    from training.pipeline import model
+    from training import train
     assert set(train.PRESETS) == set(model.PRESETS)
     assert model.PRESETS["default"].critic_weight > 0 and model.PRESETS["seed"].critic_weight == 0
 
@@ -88,7 +89,7 @@ def test_the_likeness_loss_is_the_distance_to_the_nearest_of_the_neighbours_on_p
 def test_a_rounds_losses_are_the_mean_over_its_batches_not_the_last_batch():
     import tensorflow as tf
     import tf_keras as keras
-    from training import model as model_lib
+    from training.pipeline import model as model_lib
     p = model_lib.preset("default")
     models = model_lib.build(p)
     rng = np.random.default_rng(0)

@@ -3,7 +3,7 @@ import numpy as np
 import tf_keras as keras
 
 from helpers import FIXTURE, run_cli
-from training import encoding
+from training.pipeline import encoding
 from training.meta import NUM_CLASSES
 
 

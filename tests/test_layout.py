@@ -19,8 +19,12 @@ def imports_of(path):
     return found
 
 
+def module_name(path):
+    return ".".join(path.relative_to(ROOT).with_suffix("").parts)
+
+
 def graph():
-    return {f"training.{p.stem}": imports_of(p) for p in sorted((ROOT / "training").glob("*.py")) if p.stem != "__init__"}
+    return {module_name(p): imports_of(p) for p in sorted((ROOT / "training").rglob("*.py")) if p.stem != "__init__"}
 
 
 def test_training_has_no_import_circle():

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from training import model as model_lib
+from training.pipeline import model as model_lib
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +78,7 @@ def test_default_encoder_fits_the_drawing_pads_download(keras, style_dims):
 
 
 def test_stage_one_augments_only_what_the_preset_asks(keras):
-    from training.stages import _augmenter
+    from training.pipeline.stages import _augmenter
     assert _augmenter(keras, model_lib.preset("seed"), 0) is None
     steps = _augmenter(keras, model_lib.preset("default"), 0).layers
     assert {type(s).__name__ for s in steps} == {"RandomRotation", "RandomZoom", "RandomTranslation"}

@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from training import runs
+from training.pipeline import runs
 
 
 def test_a_file_written_whole_is_never_half_there(tmp_path):
@@ -74,7 +74,7 @@ def test_a_checkpoint_that_cannot_be_read_says_the_folder_is_damaged(tmp_path, c
     was a JSONDecodeError, or an OSError the CLI called 'cannot write the run')."""
     import tf_keras as keras
 
-    from training.checkpoints import Checkpoints
+    from training.pipeline.checkpoints import Checkpoints
     model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
     model.compile(keras.optimizers.Adam(), "mse")
     model.fit(np.zeros((4, 2)), np.zeros((4, 1)), verbose=0)  # the optimizer's state exists

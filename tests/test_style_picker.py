@@ -1,11 +1,11 @@
-"""Stage 4's style head (training/style_picker.py): its bins, the style it outputs, what it leaves
+"""Stage 4's style head (training/pipeline/style_picker.py): its bins, the style it outputs, what it leaves
 alone, and the run's choice between it and the regression head."""
 import json
 
 import numpy as np
 import pytest
 
-from training import style_picker
+from training.pipeline import style_picker
 
 
 def test_bins_are_quantiles_and_each_holds_its_median():
@@ -34,7 +34,7 @@ def test_two_style_values_are_binned_row_major_and_an_empty_cell_gets_its_middle
 
 @pytest.fixture(scope="module")
 def small_encoder():
-    from training import model as model_lib
+    from training.pipeline import model as model_lib
     p = model_lib.Preset(conv_channels=(4, 4, 4), classifier_dense=8, squeeze_channels=2, style_hidden=8,
                          decoder_start=4, decoder_blocks=("up", 4, "up"))
     models = model_lib.build(p, 1)

@@ -23,7 +23,7 @@ def test_run_folder_holds_models_history_samples_and_metrics(tiny_run):
     grid = m["style_search"]
     assert grid["points"] == 1024 and len(grid["low"]) == len(grid["high"]) == 1 and grid["low"][0] < grid["high"][0]
     assert m["versions"]["tensorflow"] and m["versions"]["tf_keras"] and m["seed"] == 0
-    from training.data import sha256_of
+    from training.pipeline.data import sha256_of
     assert m["data_sha256"] == sha256_of(FIXTURE)
     p = m["parameters"]
     assert p["encoder"] > 0 and p["decoder"] > 0 and p["autoencoder_trainable"] < p["encoder"] + p["decoder"]
@@ -106,7 +106,7 @@ def test_a_finished_run_is_not_overwritten(tiny_run):
 def test_the_largest_seed_gives_every_epoch_a_seed_numpy_takes():
     """--seed goes up to stages.MAX_SEED: every epoch of every stage then has a seed below 2**32 (one
     above it stopped stage 1 with a traceback, after run.json was written)."""
-    from training import stages
+    from training.pipeline import stages
     from training.meta import STAGES
     largest = max(stages._epoch_seed(stages.MAX_SEED, stage, 999) for stage in STAGES)
     np.random.seed(largest)

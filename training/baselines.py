@@ -22,8 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
-from training import data as data_lib
-from training import runs
+from training.pipeline import data as data_lib
+from training.pipeline import runs
 from training import meta as meta_lib
 from training.meta import BCE_EPSILON, NUM_CLASSES, MetaError, read_json
 

@@ -24,8 +24,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np  # noqa: E402
 
-from training import data as data_lib  # noqa: E402
-from training import encoding, runs  # noqa: E402
+from training.pipeline import data as data_lib  # noqa: E402
+from training.pipeline import encoding, runs  # noqa: E402
 from training import meta as meta_lib  # noqa: E402
 from training.baselines import bce  # noqa: E402
 from training import reader as reader_lib  # noqa: E402

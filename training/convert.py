@@ -28,8 +28,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np  # noqa: E402
 
-from training import analysis, encoding, runs, samples, watched  # noqa: E402
-from training import data as data_lib  # noqa: E402
+from training.export import analysis  # noqa: E402
+from training.pipeline import encoding, runs, samples  # noqa: E402
+from training import watched  # noqa: E402
+from training.pipeline import data as data_lib  # noqa: E402
 from training import neighbours  # noqa: E402
 from training.folders import FolderError, check_replaceable, written_whole  # noqa: E402
 from training.meta import ATLAS_QUANTILES, GRID_GAP, GRID_ROWS, IMAGE_SIDE, NUM_CLASSES, MetaError  # noqa: E402
@@ -167,7 +169,7 @@ def convert(run, out, quantize="mixed", data_path=None):
     encoder, decoder = runs.load_run_models(run, metrics["style_dims"])
     import tensorflowjs
 
-    from training import model as model_lib
+    from training.pipeline import model as model_lib
 
     # nothing half-written: the old folder stays until the end; a folder convert did not make is refused
     with written_whole(out, OUTPUT_ENTRIES, "meta.json", "training.convert") as tmp:
@@ -192,7 +194,7 @@ def convert(run, out, quantize="mixed", data_path=None):
                   "digits": digits, "encoded": shipped_encoder.predict(digits, verbose=0)}
         for name, array in arrays.items():
             _write_f32(tmp / "parity" / f"{name}.f32", array)
-        # the styles the page's codes have: searched (training/encoding.py)
+        # the styles the page's codes have: searched (training/pipeline/encoding.py)
         searched = encoding.encode(encoder, encoding.Curves(decoder, metrics["style_search"]), ds.test.x)[2]
         style = searched[:, NUM_CLASSES:]
         meaning = analysis.describe(ds.test.x, style, ds.test.y)

@@ -5,7 +5,7 @@
 Decodes, with the shipped (quantised) weights, what the page can show, and has the reader
 (training/reader.py: never part of training) read each image:
 - the style grid: every class at GRID_POSITIONS slider positions from its 1st to its 99th percentile,
-  walked as the page walks them (training/samples.style_at); for two style values a LATTICE x
+  walked as the page walks them (training/pipeline/samples.style_at); for two style values a LATTICE x
   LATTICE lattice over the pad's whole area;
 - the morph ends: every ordered pair a -> b at the page's default style (the slider's middle), where
   t <= 0.25 must read as a and t >= 0.75 as b.
@@ -29,11 +29,11 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np  # noqa: E402
 
-from training import data as data_lib  # noqa: E402
-from training import encoding  # noqa: E402
+from training.pipeline import data as data_lib  # noqa: E402
+from training.pipeline import encoding  # noqa: E402
 from training import meta as meta_lib  # noqa: E402
 from training import reader as reader_lib  # noqa: E402
-from training import runs, samples  # noqa: E402
+from training.pipeline import runs, samples  # noqa: E402
 from training.meta import NUM_CLASSES  # noqa: E402
 
 GRID_POSITIONS = 41
@@ -127,7 +127,7 @@ LOAD_ERRORS = (OSError, ValueError, KeyError, runs.RunError, data_lib.DataError,
 
 def load(model, reader_folder, data=None, validation_size=data_lib.VALIDATION_SIZE):
     """-> a converted model's meta.json, the reader (reader_folder None: the committed one of the model's
-    dataset), what reader.json says of it, the model's own data (training/data.py's Dataset; None
+    dataset), what reader.json says of it, the model's own data (training/pipeline/data.py's Dataset; None
     without `data`) and its decoder with the shipped weights. Every refusal (a reader of another
     dataset, data the model was not trained on, a damaged file) raises one of LOAD_ERRORS."""
     meta = json.loads((model / "meta.json").read_text())

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from training import data as data_lib
+from training.pipeline import data as data_lib
 from training.meta import IMAGE_SIDE, NUM_CLASSES, MetaError, read_json, trained_on
 
 SPRITE, INDEX = "neighbours.png", "neighbours.json"

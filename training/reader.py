@@ -17,8 +17,8 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from training import data as data_lib  # noqa: E402
-from training import runs  # noqa: E402
+from training.pipeline import data as data_lib  # noqa: E402
+from training.pipeline import runs  # noqa: E402
 from training.folders import FolderError, written_whole  # noqa: E402
 from training.meta import IMAGE_SIDE, NUM_CLASSES  # noqa: E402
 
@@ -47,7 +47,7 @@ def build(keras):
 
 def train(ds, epochs=EPOCHS, verbose=1):
     """-> (the trained reader, its test accuracy)."""
-    from training import quiet_tensorflow  # noqa: F401
+    from training.pipeline import quiet_tensorflow  # noqa: F401
     import numpy as np
     import tensorflow as tf
     import tf_keras as keras
@@ -68,7 +68,7 @@ def train(ds, epochs=EPOCHS, verbose=1):
 
 def load(folder):
     """The reader in `folder` (reader.h5) and what reader.json says of it."""
-    from training import quiet_tensorflow  # noqa: F401
+    from training.pipeline import quiet_tensorflow  # noqa: F401
     import tf_keras as keras
     folder = Path(folder)
     try:

@@ -20,7 +20,7 @@ dataset (training/reader.py: never the model's own classifier, never part of tra
   largest frame-to-frame change (L2) over the mean one: a hard switch scores MORPH_STEPS - 1, a
   cross-fade 1; detour: the reader's mean probability on neither end's class along a morph.
 Prints the figures and what falls short of GOALS (exit 1 then); --write records them in meta.json
-under "realism" by split; --sheet DIR also writes contact sheets (training/realism_sheet.py).
+under "realism" by split; --sheet DIR also writes contact sheets (training/measure/realism_sheet.py).
 """
 import argparse
 import json
@@ -29,8 +29,9 @@ from pathlib import Path
 
 import numpy as np
 
-from training import data as data_lib
-from training import legibility, runs, samples
+from training.pipeline import data as data_lib
+from training import legibility
+from training.pipeline import runs, samples
 from training.meta import NUM_CLASSES
 
 GRID_STYLES = 21
@@ -185,7 +186,7 @@ def main(argv=None):
         realism = meta.get("realism") if isinstance(meta.get("realism"), dict) else {}
         runs.write_json(args.model / "meta.json", {**meta, "realism": {**realism, args.split: result}})
     if args.sheet:
-        from training import realism_sheet
+        from training.measure import realism_sheet
         realism_sheet.write(decoder, meta, args.sheet / args.model.name)
     print(json.dumps(result, indent=1))
     short = shortfalls(result, meta["dataset"])

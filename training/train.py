@@ -4,8 +4,8 @@
 
 Stage 1 trains the classifier, stage 2 the style head and the decoder, stage 3 (the default
 preset's refine rounds) the decoder on the codes the style search finds, stage 4 (the preset's
-style_bins) a style head that picks among those codes' styles (training/stages.py). Every
-figure encodes an image as the search does (training/encoding.py). The run folder (training/runs.py)
+style_bins) a style head that picks among those codes' styles (training/pipeline/stages.py). Every
+figure encodes an image as the search does (training/pipeline/encoding.py). The run folder (training/pipeline/runs.py)
 gets encoder.h5, decoder.h5, history_*.csv, samples/*.png and, last of all, metrics.json.
 An interrupted run resumes from its last finished epoch or round when the same command is run
 again; a command with other arguments is refused, so metrics.json always says how the run was made.
@@ -23,11 +23,11 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # keep TensorFlow's C++ start-up chatter out of the log
 
-from training import data as data_lib  # noqa: E402
-from training import runs, stages  # noqa: E402  (neither loads TensorFlow)
+from training.pipeline import data as data_lib  # noqa: E402
+from training.pipeline import runs, stages  # noqa: E402  (neither loads TensorFlow)
 from training.meta import GRID_ROWS, NUM_CLASSES, STYLE_DIMS  # noqa: E402
 
-PRESETS = ("default", "seed")  # training/model.py defines them; named here to check before TensorFlow loads
+PRESETS = ("default", "seed")  # training/pipeline/model.py defines them; named here to check before TensorFlow loads
 
 
 def parse_args(argv=None):
@@ -75,8 +75,8 @@ def run(args):
     check_args(args)
     out = Path(args.out)
     ds = data_lib.load(args.dataset, args.data, args.validation_size)
-    from training import model as model_lib  # TensorFlow loads here, after the cheap checks
-    from training import encoding, samples
+    from training.pipeline import model as model_lib  # TensorFlow loads here, after the cheap checks
+    from training.pipeline import encoding, samples
     p = model_lib.preset(args.preset, epochs_classifier=args.epochs_classifier,
                          epochs_autoencoder=args.epochs_autoencoder, refine_rounds=args.refine_rounds,
                          batch_size=args.batch_size, learning_rate=args.learning_rate)
@@ -99,7 +99,7 @@ def run(args):
     print("parameters:", json.dumps(parameters))
     sample_grid = stages.SampleGrid(models, data_lib.Split(ds.train.x[:2000], ds.train.y[:2000]), out / "samples")
 
-    # each stage's seconds, of every process that worked on it (a resumed run's too: training/checkpoints.py)
+    # each stage's seconds, of every process that worked on it (a resumed run's too: training/pipeline/checkpoints.py)
     seconds = {"classifier": stages.train_classifier(models, ds, p, out, args.seed, verbose),
                "autoencoder": stages.train_autoencoder(models, ds, p, out, args.seed, sample_grid, verbose)}
     curves, codes, seconds["refine"] = stages.refine(models, ds, p, out, args.seed, sample_grid, verbose)

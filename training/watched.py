@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from training import runs
+from training.pipeline import runs
 from training.meta import GRID_GAP, IMAGE_SIDE
 
 SPRITE = "training.png"

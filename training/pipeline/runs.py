@@ -17,7 +17,7 @@ import os
 import signal
 from pathlib import Path
 
-from training import data as data_lib
+from training.pipeline import data as data_lib
 
 RUN_RECORD = "run.json"
 FINISHED = ("metrics.json", "encoder.h5", "decoder.h5")
@@ -182,7 +182,7 @@ def load_run_data(run, metrics, data_path=None):
 def load_run_models(run, style_dims):
     """-> (encoder, decoder) of a run as Keras models. A file Keras cannot read, or models that do
     not take and give what the run says (28x28 images <-> codes of 10 + style_dims), is a RunError."""
-    from training import quiet_tensorflow  # noqa: F401
+    from training.pipeline import quiet_tensorflow  # noqa: F401
     import tf_keras as keras
 
     from training.meta import IMAGE_SIDE, NUM_CLASSES

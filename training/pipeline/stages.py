@@ -3,19 +3,19 @@
 Stage 1 trains the classifier (image -> 10 probabilities), then freezes it. Stage 2 trains the style
 head and the decoder to reproduce the image from [probabilities, style]. Stage 3 (the default
 preset's refine rounds) trains the decoder alone on the codes the search finds
-(training/encoding.py), then searches them again with the new decoder. Stage 4 (the preset's
-style_bins) trains a second style head that picks a bin of the searched styles (training/style_picker.py).
+(training/pipeline/encoding.py), then searches them again with the new decoder. Stage 4 (the preset's
+style_bins) trains a second style head that picks a bin of the searched styles (training/pipeline/style_picker.py).
 
 Every epoch (or round) starts from a seed of its own and a freshly traced training step, and ends
-with a checkpoint of the weights and the optimizer's state (training/runs.py writes it whole): so a
+with a checkpoint of the weights and the optimizer's state (training/pipeline/runs.py writes it whole): so a
 run stopped and resumed gives the very figures of a run never stopped.
 """
 import time
 
 import numpy as np
 
-from training import critic, encoding, runs, samples
-from training.checkpoints import Checkpoints, TrainingError  # noqa: F401  (TrainingError: for train.py)
+from training.pipeline import critic, encoding, runs, samples
+from training.pipeline.checkpoints import Checkpoints, TrainingError  # noqa: F401  (TrainingError: for train.py)
 from training.meta import IMAGE_SIDE, NUM_CLASSES, STAGES
 
 SAMPLE_ROWS = 3  # the per-epoch figure: the 10 digits at low, middle and high style
@@ -125,7 +125,7 @@ def train_classifier(models, ds, p, out, seed, verbose=1):
     import tensorflow as tf
     import tf_keras as keras
 
-    from training import model as model_lib
+    from training.pipeline import model as model_lib
     clf = models.classifier
     clf.compile(_optimizer(keras, p, p.epochs_classifier, len(ds.train.x)),
                 "sparse_categorical_crossentropy", metrics=["accuracy"])
@@ -233,7 +233,7 @@ def pick_styles(models, ds, p, out, seed, codes, curves, verbose=1):
     import tensorflow as tf
     import tf_keras as keras
 
-    from training import style_picker
+    from training.pipeline import style_picker
     started = time.monotonic()  # the stage's time: the bins, the features and the choice too
     decoder, val = models.decoder, ds.val
     edges = style_picker.bin_edges(codes[:, NUM_CLASSES:], p.style_bins)

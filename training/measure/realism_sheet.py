@@ -9,7 +9,8 @@ Written by python -m training.realism ... --sheet DIR.
 """
 import numpy as np
 
-from training import legibility, realism, samples
+from training import legibility, realism
+from training.pipeline import samples
 from training.meta import NUM_CLASSES
 
 SCALE = 2  # each pixel drawn as SCALE x SCALE, so the strokes can be seen

@@ -9,7 +9,7 @@ style head, dec_* the decoder. The decoder is a separate Model so it converts on
 """
 from dataclasses import dataclass, field, replace
 
-from training import quiet_tensorflow  # noqa: F401  (before tf_keras: TensorFlow's start-up noise)
+from training.pipeline import quiet_tensorflow  # noqa: F401  (before tf_keras: TensorFlow's start-up noise)
 import tf_keras as keras  # noqa: E402
 from tf_keras import layers  # noqa: E402
 
@@ -39,11 +39,11 @@ class Preset:
     batch_size: int = 128
     learning_rate: float = 1e-3
     cosine: bool = False                  # cosine-decay the learning rate to 1% over the stage
-    refine_rounds: int = 0                # stage 3: decoder epochs on searched codes (training/stages.py)
+    refine_rounds: int = 0                # stage 3: decoder epochs on searched codes (training/pipeline/stages.py)
     refine_learning_rate: float = 1.2e-3
-    critic_weight: float = 0.0            # stage 3: the frozen classifier reads what the page can show (training/critic.py)
+    critic_weight: float = 0.0            # stage 3: the frozen classifier reads what the page can show (training/pipeline/critic.py)
     real_weight: float = 0.0              # stage 3: ... and each pure critic code draws one of its real neighbours
-    style_bins: int = 0                   # stage 4: a style head that picks one of this many bins (training/style_picker.py)
+    style_bins: int = 0                   # stage 4: a style head that picks one of this many bins (training/pipeline/style_picker.py)
     picker_epochs: int = 8
 
 
@@ -58,7 +58,7 @@ PRESETS = {
     # a style head with a hidden layer, and a decoder that does its heavy work at 7x7 and 14x14
     # and keeps only 16 channels at 28x28, so one image costs ~16 M multiply-adds; then rounds of
     # the decoder learning from searched codes (stage 3), which stage-2 epochs did not match, with
-    # the frozen classifier reading what the page can show (training/critic.py): no ghosts at the ends.
+    # the frozen classifier reading what the page can show (training/pipeline/critic.py): no ghosts at the ends.
     "default": Preset(
         conv_channels=(32, 64, 128), classifier_dense=128, dropout=0.3, augment_shift=2,
         augment_rotate=10.0, augment_zoom=0.1, squeeze_channels=16,
