@@ -1,17 +1,11 @@
-"""The proposal's future work, measured: the code as a lossy compressor, against PNG, JPEG and WebP.
+"""The code as a lossy compressor, measured against PNG, JPEG and WebP.
 
     python -m training.compression converted_model/mnist --data ../shared/data/mnist.npz [--reader readers/mnist] [--write]
 
-A digit stored as the page stores a drawing: its class (CLASS_BITS) and each style value in
-STYLE_BITS over style_range, the level chosen by search as the page's search.js does (the best of
-all levels of the class; a lattice for two style values), decoded with the shipped weights. Against
-it, every test digit saved by Pillow as PNG (lossless) and as JPEG and WebP at a ladder of qualities.
-For each: bits per digit (the whole file, as it would be stored), BCE per pixel against the original,
-and how many reconstructions the independent reader (training/reader.py) still reads as the true
-class. "Usable" = the reader reads at least USABLE of them right; the smallest usable quality is
-marked. Prints JSON (the README's table comes from it); --write also records it in the model's
-meta.json -> "compression", which the page draws as a chart of bits per digit against BCE.
-Data other than the model's own (its sha256 is in meta.json's source) is refused, and nothing written.
+A digit stored as the page stores a drawing (class and style levels, found by search), decoded with the
+shipped weights, against Pillow's files at a ladder of qualities: bits per digit, BCE per pixel, and
+how many the independent reader still reads right. --write records it in meta.json -> "compression".
+See docs/ARCHITECTURE.md, "Notes by module".
 """
 import argparse
 import io

@@ -2,17 +2,10 @@
 
     python -m training.convert runs/mnist converted_model/mnist
 
-Writes decoder/ and encoder/ (TF.js Layers models made by the official tensorflowjs converter),
-meta.json (with style_meaning: how each style value correlates with measured traits of the test
-digits), preview.png (the digits x styles grid as Keras draws it, for the page to show before or
-without a working backend), atlasN.png (real test digits at quantiles of style N) and parity/
-(inputs, and the outputs of Keras running the shipped weights, for the parity tests; the site build
-does not copy it). training.png and training.json: the run's per-epoch samples and
-loss curves (training/watched.py). meta.json records the test figures of the trained and of the shipped weights;
-quantisation that costs more than MAX_BCE_INCREASE or MAX_ACCURACY_DROP is an error.
-Everything is written to a temporary folder first, meta.json is checked as the build checks it
-(training/meta.py), and the folder is swapped in at the end. Ctrl-C or SIGTERM before the swap
-leaves `out` as it was; from the swap on, the conversion has succeeded and finishes.
+Writes decoder/, encoder/ (TF.js Layers models), meta.json, preview.png, atlasN.png, parity/, the
+watched figures and the neighbours index into a temporary folder, checks meta.json as the build does
+and swaps the folder in; Ctrl-C or SIGTERM before the swap leaves `out` as it was. Quantisation that
+costs more than MAX_BCE_INCREASE or MAX_ACCURACY_DROP is an error. See docs/ARCHITECTURE.md.
 """
 import argparse
 import hashlib
@@ -39,10 +32,9 @@ from training.meta import check as check_meta  # noqa: E402
 
 QUANTIZE_FLAGS = {"none": [], "float16": ["--quantize_float16=*"], "uint16": ["--quantize_uint16=*"],
                   "uint8": ["--quantize_uint8=*"], "mixed": None}  # mixed: flags made per model
-# "mixed": uint8 (256 steps across each tensor's range) for kernels of at least this many weights,
-# uint16 for the rest: the large kernels are nearly all the bytes, the small tensors (biases,
-# BatchNorm statistics, the output kernel) a few KB that every pixel depends on. The cost is measured
-# on the test set at every conversion (meta.json -> shipped_metrics) and bounded below.
+# "mixed": uint8 for kernels of at least this many weights (nearly all the bytes), uint16 for the small
+# tensors every pixel depends on (biases, BatchNorm statistics, the output kernel); its cost is
+# measured at every conversion (meta.json -> shipped_metrics) and bounded below.
 UINT8_MIN_WEIGHTS = 4096
 # What quantisation may cost, measured on the test set with the shipped weights; more is an error.
 MAX_BCE_INCREASE = 1e-3

@@ -2,11 +2,9 @@
 
     python -m training.reader --data ../shared/data/mnist.npz --out readers/mnist
 
-training/legibility.py has it read everything the page can show. It must not be the model's own
-classifier, nor take part in training or in choosing a model, or a decoder could learn to please
-it: so it has its own architecture (5x5 then 3x3 convolutions in pairs, no BatchNorm, dropout), its
-own seed and its own command, and it learns from the training split only (the validation split
-picks nothing here; the test split is only scored).
+It must not be the model's own classifier, nor take part in training or in choosing a model: its own
+architecture (5x5 then 3x3 convolutions in pairs, no BatchNorm, dropout), seed and command; it learns
+from the training split only. training/legibility.py has it read everything the page can show.
 """
 import argparse
 import json

@@ -1,14 +1,10 @@
-"""Train the auto-encoder and write a run folder.
+"""Train the auto-encoder and write a run folder (training/pipeline/stages.py: the four stages).
 
     python -m training.train --data ../shared/data/mnist.npz --out runs/mnist
 
-Stage 1 trains the classifier, stage 2 the style head and the decoder, stage 3 (the default
-preset's refine rounds) the decoder on the codes the style search finds, stage 4 (the preset's
-style_bins) a style head that picks among those codes' styles (training/pipeline/stages.py). Every
-figure encodes an image as the search does (training/pipeline/encoding.py). The run folder (training/pipeline/runs.py)
-gets encoder.h5, decoder.h5, history_*.csv, samples/*.png and, last of all, metrics.json.
-An interrupted run resumes from its last finished epoch or round when the same command is run
-again; a command with other arguments is refused, so metrics.json always says how the run was made.
+The run folder (training/pipeline/runs.py) gets encoder.h5, decoder.h5, history_*.csv, samples/*.png
+and, last of all, metrics.json. An interrupted run resumes from its last finished epoch or round when
+the same command is run again; other arguments or settings are refused, so run.json says how it was made.
 """
 import argparse
 import json

@@ -1,19 +1,10 @@
 """Stage 3's second teacher: the frozen classifier reads what the decoder draws where the page goes.
 
-Reconstruction alone teaches the decoder only at the styles real digits are found at. At a class's
-rare styles (the tails the slider's ends reach) few and very different digits are found, and the
-decoder draws their average: a ghost. So each stage-3 step also decodes a few codes the page can
-show -- every class at a slider position between its 1st and its 99th percentile (END_WEIGHT), and
-morphs a -> b near either end -- and the frozen classifier must read them as the class they stand
-for (cross-entropy, weighted by the preset's critic_weight). The classifier only judges; it does not
-learn. The legibility figures come from another network (training/reader.py), which nothing here sees.
-
-Being read as the right class is not enough: a faint smear can be read as a 2. So each pure-class
-critic code also has the NEIGHBOURS real training digits of its class whose searched styles lie
-nearest to its own, and the decoder's image must come close to one of them (the least binary
-cross-entropy of the few, weighted by the preset's real_weight): it draws one real digit from there,
-not the average of all of them. Where digits are many (the slider's middle) reconstruction already
-decides; in the tails, where they are few and different, this decides.
+Each stage-3 step also decodes codes the page can show (every class along its slider, morphs near
+either end) and the frozen classifier must read them as their class (weight: critic_weight); each
+pure-class code must also come close to one of its real neighbours (weight: real_weight), so the tails
+draw one real digit, not a ghost. The classifier only judges; the legibility figures come from another
+network (training/reader.py). See docs/TRAINING.md.
 """
 import numpy as np
 

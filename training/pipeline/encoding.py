@@ -1,13 +1,9 @@
 """Encoding by search, and the figures it gives: the only place an image gets its code and a score.
 
-With one style value per class, the decoder draws one curve of images per class, and the best point
-on that curve for an image can jump from one end to the other as the image changes a little: no
-forward pass can follow such jumps. So an image's code is its class probabilities and the style
-found here: the style head's value is one candidate; the other is the point of the curve of the
-image's most likely class (its one-hot code at a fixed grid of style values) that scores best,
-scored for every image at once, then decoded with the image's real probabilities. Training uses it (stage 3 and
-every figure, conversion's check of the shipped weights); `python -m training.encoding` prints what
-it gains over the style head alone on a split of a finished run.
+An image's code is its class probabilities and the best of two styles: the style head's, and the best
+point of its most likely class's curve (its one-hot code on a fixed grid of styles), scored for every
+image at once. Training uses it (stage 3, every figure, conversion's check of the shipped weights);
+`python -m training.encoding` prints what it gains. See docs/TRAINING.md, "Encoding by search".
 """
 import os
 
@@ -19,9 +15,7 @@ from training.meta import BCE_EPSILON as EPS  # noqa: E402
 from training.meta import NUM_CLASSES, STYLE_BITS  # noqa: E402
 
 POINTS = 1024  # grid points per class curve (32 x 32 for two style values)
-# curve points re-scored with the image's real probabilities: a second one cost ~10 s per search of
-# the training set (~1.6 min of a default run) and, with the committed decoders, changed the searched
-# test BCE by 0.00000 (mnist), 0.00001 (mnist_2style) and 0.0001 (fashion)
+# curve points re-scored with the image's real probabilities (docs/ARCHITECTURE.md: why one)
 KEEP = 1
 
 
@@ -90,7 +84,7 @@ def improve(curves, codes, x, keep=KEEP, codes_bce=None):
     best = codes.copy()
     best_bce = (decode_bce(decoder, codes, x) if codes_bce is None else codes_bce).copy()
     for k in range(keep):
-        # decoded only where the candidate is a new style: late in stage 3, ~85% of the best
+        # decoded only where the candidate is a new style: late in stage 3 most of the best
         # candidates are the style the image has, whose BCE is known (no better than its own)
         new = np.flatnonzero(np.any(candidates[:, k] != codes[:, NUM_CLASSES:], 1)
                              & np.any(candidates[:, k] != best[:, NUM_CLASSES:], 1))

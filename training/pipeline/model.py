@@ -54,11 +54,9 @@ PRESETS = {
         decoder_dense=128, decoder_start=64, decoder_blocks=(64, "up", 64, "up", 32),
         epochs_classifier=3, epochs_autoencoder=25,
     ),
-    # What the site ships: a stronger classifier (shift augmentation, dropout, cosine schedule),
-    # a style head with a hidden layer, and a decoder that does its heavy work at 7x7 and 14x14
-    # and keeps only 16 channels at 28x28, so one image costs ~16 M multiply-adds; then rounds of
-    # the decoder learning from searched codes (stage 3), which stage-2 epochs did not match, with
-    # the frozen classifier reading what the page can show (training/pipeline/critic.py): no ghosts at the ends.
+    # What the site ships: a stronger classifier, a style head with a hidden layer, a decoder that works
+    # at 7x7 and 14x14 and keeps 16 channels at 28x28 (cheap per image); then stage 3's rounds on the
+    # searched codes with the critic (training/pipeline/critic.py) and stage 4's picker. See docs/TRAINING.md.
     "default": Preset(
         conv_channels=(32, 64, 128), classifier_dense=128, dropout=0.3, augment_shift=2,
         augment_rotate=10.0, augment_zoom=0.1, squeeze_channels=16,

@@ -1,14 +1,10 @@
 """What a run folder is: the files training writes and resumes from, and how they are read.
 
-    runs/NAME/run.json         how the run was made (data, preset, seed...): a resume must match it
-    runs/NAME/checkpoints/     after each finished epoch or round: weights, optimizer state, history
-    runs/NAME/history_*.csv    the same history, for people
-    runs/NAME/encoder.h5, decoder.h5, samples/, grid.png
-    runs/NAME/metrics.json     written last: a folder that has it is a finished run
+    runs/NAME/run.json (how the run was made: a resume must match it), checkpoints/ (after each finished
+    epoch or round), history_*.csv, encoder.h5, decoder.h5, samples/, grid.png, metrics.json (last)
 
-Every file a resume reads is written whole or not at all (a temporary name, then a rename), and a
-checkpoint's json is written after the files it names, so a Ctrl-C at any moment leaves the last
-finished epoch readable. TensorFlow is imported only by the functions that load models.
+Every file a resume reads is written whole or not at all, a checkpoint's json after the files it names,
+so a Ctrl-C at any moment leaves the last finished epoch readable. TensorFlow loads only with models.
 """
 import csv
 import io

@@ -1,14 +1,9 @@
-"""The three training stages, each resumable after any finished epoch and deterministic across a resume.
+"""The four training stages, each resumable after any finished epoch and deterministic across a resume.
 
-Stage 1 trains the classifier (image -> 10 probabilities), then freezes it. Stage 2 trains the style
-head and the decoder to reproduce the image from [probabilities, style]. Stage 3 (the default
-preset's refine rounds) trains the decoder alone on the codes the search finds
-(training/pipeline/encoding.py), then searches them again with the new decoder. Stage 4 (the preset's
-style_bins) trains a second style head that picks a bin of the searched styles (training/pipeline/style_picker.py).
-
-Every epoch (or round) starts from a seed of its own and a freshly traced training step, and ends
-with a checkpoint of the weights and the optimizer's state (training/pipeline/runs.py writes it whole): so a
-run stopped and resumed gives the very figures of a run never stopped.
+1: the classifier, then frozen; 2: the style head and the decoder; 3 (refine rounds): the decoder on the
+searched codes (encoding.py), searched again; 4 (style_bins): a style head that picks a bin (style_picker.py).
+Every epoch or round starts from a seed of its own and a fresh training step, and ends with a checkpoint
+(runs.py): a run stopped and resumed gives the very figures of a run never stopped.
 """
 import time
 
@@ -21,7 +16,7 @@ from training.meta import IMAGE_SIDE, NUM_CLASSES, STAGES
 SAMPLE_ROWS = 3  # the per-epoch figure: the 10 digits at low, middle and high style
 REFINE_RATE_END = 0.1  # stage 3's rate decays (cosine) to this share of the start over the rounds
 # stage 3's per-round training BCE is measured on a fixed sample of this many training images: the
-# search needs no BCE of its own (encoding.refresh), and decoding the whole set cost ~12 s a round
+# search needs no BCE of its own (encoding.refresh), and decoding the whole set is slow
 TRAIN_FIGURE_IMAGES = 5000
 
 
