@@ -30,6 +30,8 @@ def test_a_run_folder_records_its_arguments_and_a_resume_must_match(tmp_path):
     assert runs.start_or_resume(out, record) is True
     with pytest.raises(runs.RunError, match=r"other arguments: seed 0 -> 7; config.batch_size 128 -> 64; run the same"):
         runs.start_or_resume(out, {**record, "seed": 7, "config": {"batch_size": 64}})
+    with pytest.raises(runs.RunError, match=r"other arguments: config.critic_per_batch \(not recorded\) -> 32; run"):
+        runs.start_or_resume(out, {**record, "config": {"batch_size": 128, "critic_per_batch": 32}})
     (out / "metrics.json").write_text("{}")
     with pytest.raises(runs.RunError, match="already holds a finished run"):
         runs.start_or_resume(out, record)

@@ -65,6 +65,25 @@ def test_a_resume_with_other_arguments_is_refused(tiny_run, tmp_path, changed, n
     assert not (stopped / "metrics.json").exists()
 
 
+@pytest.mark.parametrize("edit, named", [
+    (lambda config: config.update(critic_per_batch=16), "config.critic_per_batch 16 -> 32"),
+    (lambda config: config.pop("search_points"), "config.search_points (not recorded) -> 1024"),
+])
+def test_a_resume_with_other_settings_is_refused(tiny_run, tmp_path, edit, named):
+    """No flag sets these, but the preset in the code may change between a start and a resume (or the run
+    was started before a setting was recorded): run.json says what the run was made with."""
+    stopped = stopped_copy(tiny_run, tmp_path)
+    record = json.loads((stopped / "run.json").read_text())
+    edit(record["config"])
+    (stopped / "run.json").write_text(json.dumps(record))
+    done = run_cli(*train_args(stopped))
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 2 and len(lines) == 1, done.stderr[-2000:]
+    assert lines[0] == (f"error: {stopped} was started with other arguments: {named}; run the same command "
+                        f"to resume it, or choose another --out")
+    assert not (stopped / "metrics.json").exists()
+
+
 @pytest.mark.parametrize("flag, value", [("--validation-size", "0"), ("--validation-size", "-1"),
                                          ("--batch-size", "0"), ("--batch-size", "-5"),
                                          ("--epochs-classifier", "0"), ("--seed", "-1"),

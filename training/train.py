@@ -19,18 +19,16 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # keep TensorFlow's C++ start-up chatter out of the log
 
+from training.pipeline import config, runs, stages  # noqa: E402  (none loads TensorFlow)
 from training.pipeline import data as data_lib  # noqa: E402
-from training.pipeline import runs, stages  # noqa: E402  (neither loads TensorFlow)
 from training.meta import GRID_ROWS, NUM_CLASSES, STYLE_DIMS  # noqa: E402
-
-PRESETS = ("default", "seed")  # training/pipeline/model.py defines them; named here to check before TensorFlow loads
 
 
 def parse_args(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", help="local .npz in Keras' layout (default: download with keras.datasets)")
     ap.add_argument("--dataset", default="mnist", choices=sorted(data_lib.CLASS_NAMES))
-    ap.add_argument("--preset", default="default", choices=PRESETS)
+    ap.add_argument("--preset", default="default", choices=list(config.PRESETS))
     ap.add_argument("--style-dims", type=int, default=1, choices=STYLE_DIMS)
     ap.add_argument("--epochs-classifier", type=int, help="override the preset's stage-1 epochs")
     ap.add_argument("--epochs-autoencoder", type=int, help="override the preset's stage-2 epochs")
@@ -73,9 +71,9 @@ def run(args):
     ds = data_lib.load(args.dataset, args.data, args.validation_size)
     from training.pipeline import model as model_lib  # TensorFlow loads here, after the cheap checks
     from training.pipeline import encoding, samples
-    p = model_lib.preset(args.preset, epochs_classifier=args.epochs_classifier,
-                         epochs_autoencoder=args.epochs_autoencoder, refine_rounds=args.refine_rounds,
-                         batch_size=args.batch_size, learning_rate=args.learning_rate)
+    p = config.preset(args.preset, epochs_classifier=args.epochs_classifier,
+                      epochs_autoencoder=args.epochs_autoencoder, refine_rounds=args.refine_rounds,
+                      batch_size=args.batch_size, learning_rate=args.learning_rate)
     data_lib.check_for_training(ds, p.batch_size)
     record = {"dataset": ds.name, "data_sha256": ds.sha256 or ds.source, "validation_size": args.validation_size,
               "preset": args.preset, "config": json.loads(json.dumps(asdict(p))), "style_dims": args.style_dims,

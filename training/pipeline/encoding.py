@@ -14,10 +14,6 @@ import numpy as np  # noqa: E402
 from training.meta import BCE_EPSILON as EPS  # noqa: E402
 from training.meta import NUM_CLASSES, STYLE_BITS  # noqa: E402
 
-POINTS = 1024  # grid points per class curve (32 x 32 for two style values)
-# curve points re-scored with the image's real probabilities (docs/ARCHITECTURE.md: why one)
-KEEP = 1
-
 
 def bce_per_image(x, recon):
     """Binary cross-entropy per image, the mean over its pixels (Keras' loss, clip included)."""
@@ -25,11 +21,13 @@ def bce_per_image(x, recon):
     return tf.reduce_mean(tf.keras.losses.binary_crossentropy(x, recon), axis=[1, 2]).numpy()
 
 
-def make_grid(styles, points=POINTS):
-    """{"low", "high", "points"}: a grid spanning the given styles widened by a tenth each side."""
+def make_grid(styles, points, keep):
+    """{"low", "high", "points", "keep"}: a grid spanning the given styles widened by a tenth each side
+    (points, keep: the preset's search_points and search_keep)."""
     lo, hi = styles.min(0), styles.max(0)
     pad = 0.1 * (hi - lo)
-    return {"low": [float(v) for v in lo - pad], "high": [float(v) for v in hi + pad], "points": int(points)}
+    return {"low": [float(v) for v in lo - pad], "high": [float(v) for v in hi + pad], "points": int(points),
+            "keep": int(keep)}
 
 
 def grid_styles(grid):
@@ -51,6 +49,7 @@ class Curves:
 
     def __init__(self, decoder, grid):
         self.decoder, self.grid, self.styles = decoder, grid, grid_styles(grid)
+        self.keep = grid.get("keep", 1)  # a run from before search_keep was recorded kept one
         self._logs = {}
 
     def logs(self, c):
@@ -75,11 +74,12 @@ def log_likelihoods(flat, logs):
     return flat @ log_r.T + (1 - flat) @ log_not_r.T
 
 
-def improve(curves, codes, x, keep=KEEP, codes_bce=None):
+def improve(curves, codes, x, codes_bce=None):
     """-> (codes, BCE per image): each code's style replaced by a better one from the curves' grid where
     there is one, decoded by the curves' decoder. The probabilities never change; the result is never
     worse than `codes`. codes_bce: the BCE per image of `codes` with this decoder, when the caller has it."""
     decoder = curves.decoder
+    keep = curves.keep
     candidates = _candidates(curves, codes, x, keep)
     best = codes.copy()
     best_bce = (decode_bce(decoder, codes, x) if codes_bce is None else codes_bce).copy()

@@ -133,10 +133,13 @@ def damaged(path, problem):
 
 def _changes(earlier, now, name=""):
     """'field old -> new' for each field of `now` that `earlier` does not hold alike; a dict (the
-    preset's config) field by field, so that only what differs is named."""
+    preset's config) field by field, so that only what differs is named. A field `earlier` lacks (a run
+    started before the setting was recorded) differs too: what that run used is not known."""
     if isinstance(earlier, dict) and isinstance(now, dict):
         return [change for key, value in now.items()
-                for change in _changes(earlier.get(key), value, f"{name}.{key}" if name else key)]
+                for change in (_changes(earlier[key], value, f"{name}.{key}" if name else key) if key in earlier
+                               else [f"{name}.{key} (not recorded) -> {value!r}" if name else
+                                     f"{key} (not recorded) -> {value!r}"])]
     return [] if earlier == now else [f"{name} {earlier!r} -> {now!r}"]
 
 

@@ -8,8 +8,6 @@ layers, so TF.js runs it as it is. The run ships whichever head draws the valida
 """
 import numpy as np
 
-SHARPNESS = 100.0  # the bins' logits x this: the softmax picks, but stays smooth at near-ties
-LABEL_SMOOTHING = 0.1
 COPIED = ("style_norm", "style_dense")  # the regression head's layers between its features and its output
 PREFIX = "style_pick"
 
@@ -80,8 +78,9 @@ def build(keras, encoder, medians):
     return trainer, picker
 
 
-def sharpen(picker):
-    """Scale the bins' logits by SHARPNESS (once, after training): the softmax then all but picks."""
+def sharpen(picker, sharpness):
+    """Scale the bins' logits by `sharpness` (once, after training): the softmax then all but picks, but
+    stays smooth at near-ties."""
     bins = picker.get_layer(f"{PREFIX}_bins")
     kernel, bias = bins.get_weights()
-    bins.set_weights([kernel * SHARPNESS, bias * SHARPNESS])
+    bins.set_weights([kernel * sharpness, bias * sharpness])
