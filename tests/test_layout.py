@@ -131,3 +131,8 @@ def test_module_headers_and_comments_stay_short_and_carry_no_history():
                 faults.append(f"{name}:{line}: a comment block of {len(block)} lines")
             faults += [f"{name}:{line}: {text}" for text in block if HASH.search(text) or FIGURE.search(text)]
     assert not faults, "\n".join(faults)
+
+
+def test_only_the_module_that_imports_tensorflow_sets_its_log_level():
+    setting = [str(p.relative_to(ROOT)) for p in code_files() if "TF_CPP_MIN_LOG_LEVEL\", " in p.read_text()]
+    assert setting == ["training/pipeline/quiet_tensorflow.py"]

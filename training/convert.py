@@ -10,14 +10,11 @@ costs more than MAX_BCE_INCREASE or MAX_ACCURACY_DROP is an error. See docs/ARCH
 import argparse
 import hashlib
 import json
-import os
 import signal
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np  # noqa: E402
 

@@ -6,11 +6,8 @@ The search itself is training/pipeline/encoding.py.
 """
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np  # noqa: E402
 

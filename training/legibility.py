@@ -9,11 +9,8 @@ when a share is below its goal. See docs/ARCHITECTURE.md, "Notes by module".
 """
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np  # noqa: E402
 

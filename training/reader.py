@@ -8,12 +8,9 @@ from the training split only. training/legibility.py has it read everything the 
 """
 import argparse
 import json
-import os
 import sys
 import time
 from pathlib import Path
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from training.pipeline import data as data_lib  # noqa: E402
 from training.pipeline import runs  # noqa: E402

@@ -9,15 +9,12 @@ the same command is run again; other arguments or settings are refused, so run.j
 import argparse
 import json
 import math
-import os
 import platform
 import signal
 import sys
 import time
 from dataclasses import asdict
 from pathlib import Path
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # keep TensorFlow's C++ start-up chatter out of the log
 
 from training.pipeline import config, runs, stages  # noqa: E402  (none loads TensorFlow)
 from training.pipeline import data as data_lib  # noqa: E402

@@ -5,10 +5,6 @@ point of its most likely class's curve (its one-hot code on a fixed grid of styl
 image at once. Training uses it (stage 3, every figure, conversion's check of the shipped weights);
 `python -m training.encoding` prints what it gains. See docs/TRAINING.md, "Encoding by search".
 """
-import os
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-
 import numpy as np  # noqa: E402
 
 from training.meta import BCE_EPSILON as EPS  # noqa: E402
