@@ -136,3 +136,10 @@ def test_module_headers_and_comments_stay_short_and_carry_no_history():
 def test_only_the_module_that_imports_tensorflow_sets_its_log_level():
     setting = [str(p.relative_to(ROOT)) for p in code_files() if "TF_CPP_MIN_LOG_LEVEL\", " in p.read_text()]
     assert setting == ["training/pipeline/quiet_tensorflow.py"]
+
+
+def test_one_binary_cross_entropy_outside_tensorflow():
+    """NumPy's BCE is pipeline/encoding.py's (clipped_logs, log_likelihoods, bce); inside a TensorFlow graph
+    the loss is Keras' own, or critic.py's likeness, which needs gradients."""
+    computing = {str(p.relative_to(ROOT)) for p in code_files() if re.search(r"log\(1 - ", p.read_text())}
+    assert computing == {"training/pipeline/encoding.py", "training/pipeline/critic.py"}

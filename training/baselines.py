@@ -17,16 +17,11 @@ import numpy as np
 from training.pipeline import data as data_lib
 from training.pipeline import runs
 from training import meta as meta_lib
-from training.meta import BCE_EPSILON, NUM_CLASSES, MetaError, read_json
+from training.meta import NUM_CLASSES, MetaError, read_json
+from training.pipeline.encoding import bce
 
 PER_CLASS_COMPONENTS = (1, 2, 3)
 ALL_CLASS_COMPONENTS = 11
-
-
-def bce(x, recon):
-    """Mean per-pixel binary cross-entropy of reconstructions (both [n, pixels], in [0, 1])."""
-    r = np.clip(recon, BCE_EPSILON, 1 - BCE_EPSILON)
-    return float(np.mean(-(x * np.log(r) + (1 - x) * np.log(1 - r))))
 
 
 def pca(train, k):

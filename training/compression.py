@@ -18,7 +18,6 @@ import numpy as np  # noqa: E402
 from training.pipeline import data as data_lib  # noqa: E402
 from training.pipeline import encoding, runs  # noqa: E402
 from training import meta as meta_lib  # noqa: E402
-from training.baselines import bce  # noqa: E402
 from training import reader as reader_lib  # noqa: E402
 from training.meta import BCE_EPSILON, CLASS_BITS, IMAGE_SIDE, NUM_CLASSES, STYLE_BITS  # noqa: E402
 
@@ -45,9 +44,9 @@ def ours(decoder, encoder, meta, x):
         rows = np.flatnonzero(classes == c)
         codes = np.zeros((len(levels), NUM_CLASSES + meta["style_dims"]), np.float32)
         codes[:, c], codes[:, NUM_CLASSES:] = 1, styles
-        curve = np.clip(decoder.predict(codes, batch_size=512, verbose=0).reshape(len(levels), -1), BCE_EPSILON, 1 - BCE_EPSILON)
-        score = flat[rows] @ np.log(curve).T + (1 - flat[rows]) @ np.log(1 - curve).T  # -BCE x pixels
-        recon[rows] = curve[score.argmax(1)]
+        curve = decoder.predict(codes, batch_size=512, verbose=0).reshape(len(levels), -1)
+        score = encoding.log_likelihoods(flat[rows], encoding.clipped_logs(curve))  # -BCE x pixels
+        recon[rows] = np.clip(curve[score.argmax(1)], BCE_EPSILON, 1 - BCE_EPSILON)
     return recon, CLASS_BITS + STYLE_BITS * meta["style_dims"]
 
 
@@ -72,7 +71,7 @@ def measure(decoder, encoder, reader, meta, ds):
         read = reader.predict(recon.reshape(-1, IMAGE_SIDE, IMAGE_SIDE, 1).astype(np.float32),
                               batch_size=1000, verbose=0).argmax(1)
         return {"codec": name, "quality": quality, "bits_per_digit": round(bits, 1),
-                "bce": round(bce(flat, recon), 4), "reader_accuracy": round(float(np.mean(read == y)), 4)}
+                "bce": round(encoding.bce(flat, recon), 4), "reader_accuracy": round(float(np.mean(read == y)), 4)}
 
     rows = [{**row(f"class + {STYLE_BITS}-bit style (this model)", *ours(decoder, encoder, meta, x)), "ours": True},
             row("PNG (lossless)", *pillow_codec(x, "PNG"))]

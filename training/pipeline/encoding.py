@@ -63,6 +63,14 @@ def clipped_logs(images):
     return np.log(r), np.log(1 - r)
 
 
+def bce(x, recon):
+    """Mean per-pixel binary cross-entropy of reconstructions (both [n, ...], in [0, 1]): the NumPy BCE
+    every figure outside a TensorFlow graph uses (clipped_logs and log_likelihoods are its parts)."""
+    log_r, log_not_r = clipped_logs(recon)
+    flat = x.reshape(len(x), -1)
+    return float(np.mean(-(flat * log_r + (1 - flat) * log_not_r)))
+
+
 def log_likelihoods(flat, logs):
     """The sum over pixels of x log r + (1 - x) log(1 - r) for every image x [n, pixels] and every r of
     logs (clipped_logs) at once: [n, len(r)]; minus it over the pixel count is their BCE per pixel."""
