@@ -22,13 +22,13 @@ PARITY_BOUND = {"pixels": 1e-4, "probs": 1e-4, "style_fraction": 1e-5}
 
 def style_bound(meta):
     """How far a style value may be from Keras': a share of the style range's width. The picker's style
-    is its bins' medians weighted by a softmax of logits x SHARPNESS: near a tie of two bins it moves
-    SHARPNESS times as fast as the logits, and so does float32 arithmetic in another order (a tiny
+    is its bins' medians weighted by a softmax of logits x picker_sharpness: near a tie of two bins it moves
+    that many times as fast as the logits, and so does float32 arithmetic in another order (a tiny
     run's digit near a tie: 4.7e-4 on the page's runner, of a width of 13.5)."""
     width = max(hi - lo for lo, hi in meta["style_range"])
     if meta.get("style_head", {}).get("shipped") == "picker":
-        from training.style_picker import SHARPNESS
-        width *= SHARPNESS
+        from training.pipeline.config import PRESETS
+        width *= PRESETS[meta["source"]["preset"]].picker_sharpness
     return PARITY_BOUND["style_fraction"] * width
 
 

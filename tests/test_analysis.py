@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from training import analysis
+from training.export import analysis
 from training.meta import ATLAS_QUANTILES
 
 

@@ -4,7 +4,8 @@ import json
 from helpers import FIXTURE, FIXTURE_VAL, run_cli
 
 from training import baselines
-from training import data as data_lib
+from training.pipeline import data as data_lib
+from training.pipeline import encoding
 
 
 def test_baselines_are_ordered_from_the_mean_image_down_to_the_entropy_floor():
@@ -19,7 +20,7 @@ def test_baselines_are_ordered_from_the_mean_image_down_to_the_entropy_floor():
 def test_a_perfect_reconstruction_scores_the_entropy_floor_and_a_flat_one_more():
     import numpy as np
     x = np.random.default_rng(0).random((5, 784))
-    assert baselines.bce(x, x) < baselines.bce(x, np.full_like(x, 0.5))
+    assert encoding.bce(x, x) < encoding.bce(x, np.full_like(x, 0.5))
 
 
 def test_the_command_prints_json():

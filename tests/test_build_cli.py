@@ -183,3 +183,24 @@ def test_an_os_error_while_writing_the_site_names_the_right_file(tmp_path, case)
         with build.site_errors(tmp, out):
             raise error
     assert str(raised.value) == line.replace("OUT", str(out))
+
+
+def test_a_busy_port_or_a_read_only_folder_is_one_line(tmp_path):
+    import socket
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        done = run_cli(ROOT / "build.py", "--out", tmp_path / "dist", "--serve", "--port", port, timeout=60)
+    assert done.returncode == 2 and f"cannot serve on 127.0.0.1:{port}" in done.stderr
+    assert "Traceback" not in done.stderr
+    # /sys takes no new folder, even from root (a chmod'ed folder would not stop root)
+    done = run_cli(ROOT / "build.py", "--out", "/sys/digit-morph-dist")
+    assert done.returncode == 2 and "/sys: cannot write there" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_no_models_is_a_clear_error(tmp_path):
+    (tmp_path / "empty").mkdir()
+    done = run_cli(ROOT / "build.py", "--models", tmp_path / "empty", "--out", tmp_path / "dist")
+    assert done.returncode == 2 and "holds no converted model" in done.stderr
+    assert not (tmp_path / "dist").exists()

@@ -3,8 +3,8 @@ import numpy as np
 from helpers import FIXTURE
 
 from training import compression
-from training.baselines import bce
-from training import data as data_lib
+from training.pipeline import data as data_lib
+from training.pipeline.encoding import bce
 from training.meta import NUM_CLASSES
 
 

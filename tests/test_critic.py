@@ -2,16 +2,19 @@
 import numpy as np
 import pytest
 
-from training import critic
+from training.pipeline import critic
 from training.meta import NUM_CLASSES
+from training.pipeline.config import Preset
+
+PRESET = Preset()
 
 
 def test_critic_codes_are_the_pages_codes_with_the_class_they_stand_for():
     tables = [{"1": [c - 1.0, 0.0], "50": [float(c), 1.0], "99": [c + 1.0, 2.0]} for c in range(NUM_CLASSES)]
-    codes, labels = critic.sample(tables, 4000, np.random.default_rng(0))
+    codes, labels = critic.sample(tables, 4000, np.random.default_rng(0), PRESET)
     classes, style = codes[:, :NUM_CLASSES], codes[:, NUM_CLASSES:]
     np.testing.assert_allclose(classes.sum(1), 1, atol=1e-6)
-    assert np.all(classes.argmax(1) == labels) and np.all(classes[np.arange(4000), labels] >= 1 - critic.MORPH_END)
+    assert np.all(classes.argmax(1) == labels) and np.all(classes[np.arange(4000), labels] >= 1 - PRESET.critic_morph_end)
     morphs = (classes > 0).sum(1) == 2
     assert 0.2 < morphs.mean() < 0.3 and set(np.unique(labels)) == set(range(NUM_CLASSES))
     pure = ~morphs
@@ -20,14 +23,16 @@ def test_critic_codes_are_the_pages_codes_with_the_class_they_stand_for():
     # positions lean to the slider's ends, where the ghosts were: uniform ones would have std 0.58
     offset = style[pure, 0] - labels[pure]
     assert offset.std() > 0.66 and np.mean(np.abs(offset) > 0.9) > 0.25
-    again, _ = critic.sample(tables, 4000, np.random.default_rng(0))
+    again, _ = critic.sample(tables, 4000, np.random.default_rng(0), PRESET)
     np.testing.assert_array_equal(codes, again)
 
 
 def test_the_presets_the_cli_offers_are_the_models_presets():
-    from training import model, train
-    assert set(train.PRESETS) == set(model.PRESETS)
-    assert model.PRESETS["default"].critic_weight > 0 and model.PRESETS["seed"].critic_weight == 0
+    from training.pipeline import config
+    from training import train
+    for name in config.PRESETS:
+        assert train.parse_args(["--out", "runs/x", "--preset", name]).preset == name
+    assert config.PRESETS["default"].critic_weight > 0 and config.PRESETS["seed"].critic_weight == 0
 
 
 def test_stage_three_logs_the_critics_losses(tiny_run):
@@ -88,16 +93,17 @@ def test_the_likeness_loss_is_the_distance_to_the_nearest_of_the_neighbours_on_p
 def test_a_rounds_losses_are_the_mean_over_its_batches_not_the_last_batch():
     import tensorflow as tf
     import tf_keras as keras
-    from training import model as model_lib
-    p = model_lib.preset("default")
+    from training.pipeline import config
+    from training.pipeline import model as model_lib
+    p = config.preset("default")
     models = model_lib.build(p)
     rng = np.random.default_rng(0)
     n, batch = 32, 8
     codes = np.eye(NUM_CLASSES + 1, dtype=np.float32)[rng.integers(0, NUM_CLASSES, n)]
     x = np.repeat(np.linspace(0.1, 0.9, n // batch), batch)[:, None, None, None] * np.ones((n, 28, 28, 1))
     x = x.astype(np.float32)
-    near, pure = rng.integers(0, n, (n, critic.NEIGHBOURS)).astype(np.int32), np.ones(n, np.float32)
-    learner = critic.trainer(keras, tf, models.decoder, models.classifier, 0.1, 0.5, x)
+    near, pure = rng.integers(0, n, (n, p.critic_neighbours)).astype(np.int32), np.ones(n, np.float32)
+    learner = critic.trainer(keras, tf, models.decoder, models.classifier, p, x)
     learner.compile(keras.optimizers.SGD(0.0))  # the decoder stays as it is: each batch's loss can be recomputed
     inputs = (codes, codes, codes[:, :NUM_CLASSES].argmax(1), near, pure)
     logged = learner.fit(tf.data.Dataset.from_tensor_slices((inputs, x)).batch(batch), epochs=1, verbose=0).history["loss"][0]

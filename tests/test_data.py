@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from helpers import FIXTURE, FIXTURE_VAL, run_cli
 
-from training import data
+from training.pipeline import data
 
 
 def test_fixture_splits_scales_and_keeps_order():

@@ -3,7 +3,7 @@ import numpy as np
 import tf_keras as keras
 
 from helpers import FIXTURE, run_cli
-from training import encoding
+from training.pipeline import encoding
 from training.meta import NUM_CLASSES
 
 
@@ -52,7 +52,7 @@ def test_a_folder_that_is_not_a_run_is_a_clear_error(tmp_path):
     assert "not a finished run (missing" in done.stderr and "Traceback" not in done.stderr
 
 
-def reference_improve(decoder, codes, x, grid, keep=encoding.KEEP):
+def reference_improve(decoder, codes, x, grid, keep=1):
     """The search as first written: every image decodes every candidate, even the style it has."""
     styles = encoding.grid_styles(grid)
     flat = x.reshape(len(x), -1)

@@ -49,7 +49,7 @@ def interrupt_when(args, ready, timeout=300):
 # otherwise, and a clean-clone CI once polled past all of them (the run ended, exit 0).
 SLOW_WRITES = """
 import runpy, sys, time
-from training import runs
+from training.pipeline import runs
 write_whole = runs.write_whole
 runs.write_whole = lambda path, write: write_whole(path, lambda tmp: (write(tmp), time.sleep(0.2)))
 sys.argv = ["training.train", *sys.argv[1:]]
@@ -132,7 +132,7 @@ def test_a_full_disk_is_one_line_and_leaves_the_run_resumable(tmp_path):
 # as well. Such a Ctrl-C used to be lost: training went on to its end, exit 0.
 CTRL_C_AT = """
 import os, runpy, signal, sys
-from training import runs, stages
+from training.pipeline import runs, stages
 
 
 class Freed:

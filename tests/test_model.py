@@ -2,7 +2,8 @@
 import numpy as np
 import pytest
 
-from training import model as model_lib
+from training.pipeline import config
+from training.pipeline import model as model_lib
 
 
 @pytest.fixture(scope="module")
@@ -14,7 +15,7 @@ def keras():
 
 @pytest.mark.parametrize("style_dims", [1, 2])
 def test_code_layout_and_shapes(keras, style_dims):
-    m = model_lib.build(model_lib.preset("default"), style_dims)
+    m = model_lib.build(config.preset("default"), style_dims)
     x = np.random.default_rng(0).random((4, 28, 28, 1), dtype=np.float32)
     code = m.encoder.predict(x, verbose=0)
     assert code.shape == (4, 10 + style_dims)
@@ -25,7 +26,7 @@ def test_code_layout_and_shapes(keras, style_dims):
 
 
 def test_multiply_adds_by_hand(keras):
-    p = model_lib.Preset(decoder_start=2, decoder_blocks=("up", 3, "up"))
+    p = config.Preset(decoder_start=2, decoder_blocks=("up", 3, "up"))
     decoder = model_lib.build_decoder(p, 1)
     dense = 11 * 7 * 7 * 2
     conv = 14 * 14 * 3 * 3 * 2 * 3
@@ -34,17 +35,17 @@ def test_multiply_adds_by_hand(keras):
 
 
 def test_default_decoder_is_cheap_enough_for_every_slider_step(keras):
-    decoder = model_lib.build_decoder(model_lib.preset("default"), 1)
+    decoder = model_lib.build_decoder(config.preset("default"), 1)
     assert model_lib.multiply_adds(decoder) <= 30_000_000
 
 
 def test_decoder_must_reach_28_pixels(keras):
     with pytest.raises(ValueError, match="upsample exactly twice"):
-        model_lib.build_decoder(model_lib.Preset(decoder_blocks=("up", 8)), 1)
+        model_lib.build_decoder(config.Preset(decoder_blocks=("up", 8)), 1)
 
 
 def test_freezing_holds_batchnorm_statistics_still(keras):
-    p = model_lib.preset("default", epochs_autoencoder=1)
+    p = config.preset("default", epochs_autoencoder=1)
     m = model_lib.build(p, 1)
     model_lib.freeze_classifier(m)
     assert "cls_bn1" in m.frozen and "cls_probs" in m.frozen and "style" not in m.frozen
@@ -59,7 +60,7 @@ def test_freezing_holds_batchnorm_statistics_still(keras):
 
 
 def test_parameter_split_matches_what_stage_two_trains(keras):
-    m = model_lib.build(model_lib.preset("default"), 1)
+    m = model_lib.build(config.preset("default"), 1)
     model_lib.freeze_classifier(m)
     p = model_lib.parameter_counts(m.encoder, m.decoder)
     assert p["autoencoder_frozen"] == m.classifier.count_params()
@@ -71,16 +72,16 @@ def test_default_encoder_fits_the_drawing_pads_download(keras, style_dims):
     """The drawing pad and the reader download the encoder: with the converter's "mixed" weights
     (convert.py: 1 byte per weight of a large kernel, 2 for the rest) it must stay under 300 KB."""
     from training.convert import UINT8_MIN_WEIGHTS
-    m = model_lib.build(model_lib.preset("default"), style_dims)
+    m = model_lib.build(config.preset("default"), style_dims)
     sizes = [w.shape.num_elements() for w in m.encoder.weights]
     shipped = sum(n if n >= UINT8_MIN_WEIGHTS else 2 * n for n in sizes)
     assert shipped <= 300_000, f"the encoder would ship {shipped:,} bytes of weights"
 
 
 def test_stage_one_augments_only_what_the_preset_asks(keras):
-    from training.stages import _augmenter
-    assert _augmenter(keras, model_lib.preset("seed"), 0) is None
-    steps = _augmenter(keras, model_lib.preset("default"), 0).layers
+    from training.pipeline.stages import _augmenter
+    assert _augmenter(keras, config.preset("seed"), 0) is None
+    steps = _augmenter(keras, config.preset("default"), 0).layers
     assert {type(s).__name__ for s in steps} == {"RandomRotation", "RandomZoom", "RandomTranslation"}
     x = np.zeros((2, 28, 28, 1), np.float32)
     x[:, 10:18, 12:16] = 1

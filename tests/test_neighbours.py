@@ -12,7 +12,7 @@ from helpers import FIXTURE, FIXTURE_VAL, ROOT, run_cli
 from PIL import Image
 
 import build
-from training import data as data_lib
+from training.pipeline import data as data_lib
 from training import meta as meta_lib
 from training import neighbours
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from helpers import FIXTURE, FIXTURE_VAL, ROOT
 
-from training import data as data_lib
+from training.pipeline import data as data_lib
 from training import legibility, realism
 from training import reader as reader_lib
 from training.meta import NUM_CLASSES

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from helpers import ROOT
 
-from training import encoding, meta, samples
+from training.pipeline import encoding, samples
+from training import meta
 
 CASES = json.loads((ROOT / "tests" / "cases" / "rules.json").read_text())
 

@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from training import runs
+from training.pipeline import runs
 
 
 def test_a_file_written_whole_is_never_half_there(tmp_path):
@@ -30,6 +30,8 @@ def test_a_run_folder_records_its_arguments_and_a_resume_must_match(tmp_path):
     assert runs.start_or_resume(out, record) is True
     with pytest.raises(runs.RunError, match=r"other arguments: seed 0 -> 7; config.batch_size 128 -> 64; run the same"):
         runs.start_or_resume(out, {**record, "seed": 7, "config": {"batch_size": 64}})
+    with pytest.raises(runs.RunError, match=r"other arguments: config.critic_per_batch \(not recorded\) -> 32; run"):
+        runs.start_or_resume(out, {**record, "config": {"batch_size": 128, "critic_per_batch": 32}})
     (out / "metrics.json").write_text("{}")
     with pytest.raises(runs.RunError, match="already holds a finished run"):
         runs.start_or_resume(out, record)
@@ -74,7 +76,7 @@ def test_a_checkpoint_that_cannot_be_read_says_the_folder_is_damaged(tmp_path, c
     was a JSONDecodeError, or an OSError the CLI called 'cannot write the run')."""
     import tf_keras as keras
 
-    from training.checkpoints import Checkpoints
+    from training.pipeline.checkpoints import Checkpoints
     model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
     model.compile(keras.optimizers.Adam(), "mse")
     model.fit(np.zeros((4, 2)), np.zeros((4, 1)), verbose=0)  # the optimizer's state exists

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from training import samples
+from training.pipeline import samples
 
 
 def test_style_stats_percentiles_overall_and_per_class():

@@ -4,7 +4,7 @@ import http.client
 import threading
 
 import pytest
-from helpers import ROOT  # noqa: F401 (puts the checkout on sys.path)
+from helpers import ROOT, run_cli
 
 import serve
 
@@ -53,3 +53,30 @@ def test_the_server_answers_as_pages_does(site, path, gzip, capfd):
     if response.status != 200:
         assert b"secret" not in body and b"file.txt" not in body
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_the_server_gzips_text_as_github_pages_does(tmp_path):
+    """make demo, the benchmark and the browser tests download what a visitor of the Pages site does."""
+    import gzip
+    import threading
+    import urllib.request
+
+    import serve
+    assert run_cli(ROOT / "build.py", "--out", tmp_path / "dist").returncode == 0
+    server = serve.make_server(tmp_path / "dist", quiet=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}/"
+    try:
+        for path, compressed in (("", True), ("static/js/main.js", True), ("models/mnist/meta.json", True),
+                                 ("models/mnist/preview.png", False), ("vendor/tfjs/tfjs-backend-wasm-simd.wasm", False)):
+            with urllib.request.urlopen(urllib.request.Request(base + path, headers={"Accept-Encoding": "gzip"})) as r:
+                body = r.read()
+                assert (r.headers.get("Content-Encoding") == "gzip") == compressed, path
+            original = (tmp_path / "dist" / (path or "index.html")).read_bytes()
+            assert (gzip.decompress(body) if compressed else body) == original, path
+            if compressed:
+                assert len(body) < len(original) / 2, path
+        with urllib.request.urlopen(base + "static/js/main.js") as r:  # no Accept-Encoding: plain
+            assert r.headers.get("Content-Encoding") is None
+    finally:
+        server.shutdown()

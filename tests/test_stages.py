@@ -50,10 +50,11 @@ def test_stages_three_and_four_leave_the_encoder_s_layers_as_stage_two_left_them
     decoder alone, and stage 4's picker learns in copies of its own (tests/test_style_picker.py)."""
     import tf_keras
 
-    from training import checkpoints
-    from training import model as model_lib
+    from training.pipeline import checkpoints
+    from training.pipeline import config as config_lib
+    from training.pipeline import model as model_lib
     config = json.loads((tiny_run / "metrics.json").read_text())["config"]
-    models = model_lib.build(model_lib.Preset(**{k: tuple(v) if isinstance(v, list) else v
+    models = model_lib.build(config_lib.Preset(**{k: tuple(v) if isinstance(v, list) else v
                                                  for k, v in config.items()}), 1)
     checkpoints.load_weights(models.autoencoder, tiny_run / "checkpoints" / "autoencoder_002.weights.npz")
     final = tf_keras.models.load_model(tiny_run / "encoder.h5", compile=False)
@@ -72,11 +73,12 @@ def test_stage_two_leaves_the_frozen_classifier_bit_identical(tiny_run):
     moving statistics included (test_model shows the style head does learn meanwhile)."""
     import tf_keras
 
-    from training import checkpoints
-    from training import model as model_lib
+    from training.pipeline import checkpoints
+    from training.pipeline import config as config_lib
+    from training.pipeline import model as model_lib
     config = json.loads((tiny_run / "metrics.json").read_text())["config"]
     config = {k: tuple(v) if isinstance(v, list) else v for k, v in config.items()}
-    stage1 = model_lib.build(model_lib.Preset(**config), 1).classifier
+    stage1 = model_lib.build(config_lib.Preset(**config), 1).classifier
     checkpoints.load_weights(stage1, tiny_run / "checkpoints" / "classifier_001.weights.npz")
     final = tf_keras.models.load_model(tiny_run / "encoder.h5", compile=False)
     compared = []

@@ -1,11 +1,11 @@
-"""Stage 4's style head (training/style_picker.py): its bins, the style it outputs, what it leaves
+"""Stage 4's style head (training/pipeline/style_picker.py): its bins, the style it outputs, what it leaves
 alone, and the run's choice between it and the regression head."""
 import json
 
 import numpy as np
 import pytest
 
-from training import style_picker
+from training.pipeline import config, style_picker
 
 
 def test_bins_are_quantiles_and_each_holds_its_median():
@@ -34,8 +34,8 @@ def test_two_style_values_are_binned_row_major_and_an_empty_cell_gets_its_middle
 
 @pytest.fixture(scope="module")
 def small_encoder():
-    from training import model as model_lib
-    p = model_lib.Preset(conv_channels=(4, 4, 4), classifier_dense=8, squeeze_channels=2, style_hidden=8,
+    from training.pipeline import model as model_lib
+    p = config.Preset(conv_channels=(4, 4, 4), classifier_dense=8, squeeze_channels=2, style_hidden=8,
                          decoder_start=4, decoder_blocks=("up", 4, "up"))
     models = model_lib.build(p, 1)
     model_lib.freeze_classifier(models)
@@ -51,7 +51,7 @@ def test_the_sharpened_picker_outputs_the_likeliest_bin_s_median(small_encoder):
     bins.set_weights([kernel * 0, np.array([0.0, 0.2, 0.1], np.float32)])  # bin 1 leads, not by much
     images = np.random.default_rng(2).random((5, 28, 28, 1)).astype(np.float32)
     soft = picker.predict(images, verbose=0)[:, -1]
-    style_picker.sharpen(picker)
+    style_picker.sharpen(picker, config.Preset().picker_sharpness)
     sharp = picker.predict(images, verbose=0)
     assert np.all(np.abs(soft - 0.5) > 1.0)  # unsharpened: an average of the three medians
     np.testing.assert_allclose(sharp[:, -1], 0.5, atol=0.05)

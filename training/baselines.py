@@ -1,19 +1,11 @@
-"""How good is a test BCE of 0.166? Honest baselines on the same test set, from the data alone.
+"""How good is the model's test BCE? Honest baselines on the same test set, from the data alone.
 
     python -m training.baselines --data ../shared/data/mnist.npz [--dataset mnist] [--write converted_model/mnist]
 
-Each reconstructs every test image by a rule fitted on the training split and scores it as the
-model is scored (binary cross-entropy per pixel, Keras' clip):
-- entropy floor: each image scored against itself (no reconstruction can score lower);
-- mean image: the training mean, the same for every digit;
-- class mean: its class's training mean (given the true class, which the model must find itself);
-- per-class PCA with 1, 2, 3 components: the class's mean plus its top components (true class given);
-- PCA with 11 components over all classes: as many numbers as the model's 1-style code.
-Prints JSON; the README's table comes from it. --write MODEL also records it in that converted
-model's meta.json -> "baselines" (the page draws them on a scale beside the model's own test BCE),
-after checking that the data is the data the model was trained on (its dataset, its sha256
-against meta.json's source.data_sha256, and --validation-size against source.validation_size, so the
-fit is on the model's own training split): otherwise it refuses, writing nothing. NumPy only.
+Each rule (entropy floor, mean image, class mean, per-class PCA, PCA over all classes) is fitted on the
+training split and scored as the model is (BCE per pixel, Keras' clip). Prints JSON; --write MODEL
+records it in meta.json -> "baselines" after checking the data is the model's own. NumPy only.
+See docs/ARCHITECTURE.md, "Notes by module".
 """
 import argparse
 import json
@@ -22,19 +14,14 @@ from pathlib import Path
 
 import numpy as np
 
-from training import data as data_lib
-from training import runs
+from training.pipeline import data as data_lib
+from training.pipeline import runs
 from training import meta as meta_lib
-from training.meta import BCE_EPSILON, NUM_CLASSES, MetaError, read_json
+from training.meta import NUM_CLASSES, MetaError, read_json
+from training.pipeline.encoding import bce
 
 PER_CLASS_COMPONENTS = (1, 2, 3)
 ALL_CLASS_COMPONENTS = 11
-
-
-def bce(x, recon):
-    """Mean per-pixel binary cross-entropy of reconstructions (both [n, pixels], in [0, 1])."""
-    r = np.clip(recon, BCE_EPSILON, 1 - BCE_EPSILON)
-    return float(np.mean(-(x * np.log(r) + (1 - x) * np.log(1 - r))))
 
 
 def pca(train, k):

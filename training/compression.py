@@ -1,33 +1,23 @@
-"""The proposal's future work, measured: the code as a lossy compressor, against PNG, JPEG and WebP.
+"""The code as a lossy compressor, measured against PNG, JPEG and WebP.
 
     python -m training.compression converted_model/mnist --data ../shared/data/mnist.npz [--reader readers/mnist] [--write]
 
-A digit stored as the page stores a drawing: its class (CLASS_BITS) and each style value in
-STYLE_BITS over style_range, the level chosen by search as the page's search.js does (the best of
-all levels of the class; a lattice for two style values), decoded with the shipped weights. Against
-it, every test digit saved by Pillow as PNG (lossless) and as JPEG and WebP at a ladder of qualities.
-For each: bits per digit (the whole file, as it would be stored), BCE per pixel against the original,
-and how many reconstructions the independent reader (training/reader.py) still reads as the true
-class. "Usable" = the reader reads at least USABLE of them right; the smallest usable quality is
-marked. Prints JSON (the README's table comes from it); --write also records it in the model's
-meta.json -> "compression", which the page draws as a chart of bits per digit against BCE.
-Data other than the model's own (its sha256 is in meta.json's source) is refused, and nothing written.
+A digit stored as the page stores a drawing (class and style levels, found by search), decoded with the
+shipped weights, against Pillow's files at a ladder of qualities: bits per digit, BCE per pixel, and
+how many the independent reader still reads right. --write records it in meta.json -> "compression".
+See docs/ARCHITECTURE.md, "Notes by module".
 """
 import argparse
 import io
 import json
-import os
 import sys
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-
 import numpy as np  # noqa: E402
 
-from training import data as data_lib  # noqa: E402
-from training import encoding, runs  # noqa: E402
+from training.pipeline import data as data_lib  # noqa: E402
+from training.pipeline import encoding, runs  # noqa: E402
 from training import meta as meta_lib  # noqa: E402
-from training.baselines import bce  # noqa: E402
 from training import reader as reader_lib  # noqa: E402
 from training.meta import BCE_EPSILON, CLASS_BITS, IMAGE_SIDE, NUM_CLASSES, STYLE_BITS  # noqa: E402
 
@@ -54,9 +44,9 @@ def ours(decoder, encoder, meta, x):
         rows = np.flatnonzero(classes == c)
         codes = np.zeros((len(levels), NUM_CLASSES + meta["style_dims"]), np.float32)
         codes[:, c], codes[:, NUM_CLASSES:] = 1, styles
-        curve = np.clip(decoder.predict(codes, batch_size=512, verbose=0).reshape(len(levels), -1), BCE_EPSILON, 1 - BCE_EPSILON)
-        score = flat[rows] @ np.log(curve).T + (1 - flat[rows]) @ np.log(1 - curve).T  # -BCE x pixels
-        recon[rows] = curve[score.argmax(1)]
+        curve = decoder.predict(codes, batch_size=512, verbose=0).reshape(len(levels), -1)
+        score = encoding.log_likelihoods(flat[rows], encoding.clipped_logs(curve))  # -BCE x pixels
+        recon[rows] = np.clip(curve[score.argmax(1)], BCE_EPSILON, 1 - BCE_EPSILON)
     return recon, CLASS_BITS + STYLE_BITS * meta["style_dims"]
 
 
@@ -81,7 +71,7 @@ def measure(decoder, encoder, reader, meta, ds):
         read = reader.predict(recon.reshape(-1, IMAGE_SIDE, IMAGE_SIDE, 1).astype(np.float32),
                               batch_size=1000, verbose=0).argmax(1)
         return {"codec": name, "quality": quality, "bits_per_digit": round(bits, 1),
-                "bce": round(bce(flat, recon), 4), "reader_accuracy": round(float(np.mean(read == y)), 4)}
+                "bce": round(encoding.bce(flat, recon), 4), "reader_accuracy": round(float(np.mean(read == y)), 4)}
 
     rows = [{**row(f"class + {STYLE_BITS}-bit style (this model)", *ours(decoder, encoder, meta, x)), "ours": True},
             row("PNG (lossless)", *pillow_codec(x, "PNG"))]

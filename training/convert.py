@@ -2,34 +2,26 @@
 
     python -m training.convert runs/mnist converted_model/mnist
 
-Writes decoder/ and encoder/ (TF.js Layers models made by the official tensorflowjs converter),
-meta.json (with style_meaning: how each style value correlates with measured traits of the test
-digits), preview.png (the digits x styles grid as Keras draws it, for the page to show before or
-without a working backend), atlasN.png (real test digits at quantiles of style N) and parity/
-(inputs, and the outputs of Keras running the shipped weights, for the parity tests; the site build
-does not copy it). training.png and training.json: the run's per-epoch samples and
-loss curves (training/watched.py). meta.json records the test figures of the trained and of the shipped weights;
-quantisation that costs more than MAX_BCE_INCREASE or MAX_ACCURACY_DROP is an error.
-Everything is written to a temporary folder first, meta.json is checked as the build checks it
-(training/meta.py), and the folder is swapped in at the end. Ctrl-C or SIGTERM before the swap
-leaves `out` as it was; from the swap on, the conversion has succeeded and finishes.
+Writes decoder/, encoder/ (TF.js Layers models), meta.json, preview.png, atlasN.png, parity/, the
+watched figures and the neighbours index into a temporary folder, checks meta.json as the build does
+and swaps the folder in; Ctrl-C or SIGTERM before the swap leaves `out` as it was. Quantisation that
+costs more than MAX_BCE_INCREASE or MAX_ACCURACY_DROP is an error. See docs/ARCHITECTURE.md.
 """
 import argparse
 import hashlib
 import json
-import os
 import signal
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-
 import numpy as np  # noqa: E402
 
-from training import analysis, encoding, runs, samples, watched  # noqa: E402
-from training import data as data_lib  # noqa: E402
+from training.export import analysis  # noqa: E402
+from training.pipeline import encoding, runs, samples  # noqa: E402
+from training import watched  # noqa: E402
+from training.pipeline import data as data_lib  # noqa: E402
 from training import neighbours  # noqa: E402
 from training.folders import FolderError, check_replaceable, written_whole  # noqa: E402
 from training.meta import ATLAS_QUANTILES, GRID_GAP, GRID_ROWS, IMAGE_SIDE, NUM_CLASSES, MetaError  # noqa: E402
@@ -37,10 +29,9 @@ from training.meta import check as check_meta  # noqa: E402
 
 QUANTIZE_FLAGS = {"none": [], "float16": ["--quantize_float16=*"], "uint16": ["--quantize_uint16=*"],
                   "uint8": ["--quantize_uint8=*"], "mixed": None}  # mixed: flags made per model
-# "mixed": uint8 (256 steps across each tensor's range) for kernels of at least this many weights,
-# uint16 for the rest: the large kernels are nearly all the bytes, the small tensors (biases,
-# BatchNorm statistics, the output kernel) a few KB that every pixel depends on. The cost is measured
-# on the test set at every conversion (meta.json -> shipped_metrics) and bounded below.
+# "mixed": uint8 for kernels of at least this many weights (nearly all the bytes), uint16 for the small
+# tensors every pixel depends on (biases, BatchNorm statistics, the output kernel); its cost is
+# measured at every conversion (meta.json -> shipped_metrics) and bounded below.
 UINT8_MIN_WEIGHTS = 4096
 # What quantisation may cost, measured on the test set with the shipped weights; more is an error.
 MAX_BCE_INCREASE = 1e-3
@@ -167,7 +158,7 @@ def convert(run, out, quantize="mixed", data_path=None):
     encoder, decoder = runs.load_run_models(run, metrics["style_dims"])
     import tensorflowjs
 
-    from training import model as model_lib
+    from training.pipeline import model as model_lib
 
     # nothing half-written: the old folder stays until the end; a folder convert did not make is refused
     with written_whole(out, OUTPUT_ENTRIES, "meta.json", "training.convert") as tmp:
@@ -192,7 +183,7 @@ def convert(run, out, quantize="mixed", data_path=None):
                   "digits": digits, "encoded": shipped_encoder.predict(digits, verbose=0)}
         for name, array in arrays.items():
             _write_f32(tmp / "parity" / f"{name}.f32", array)
-        # the styles the page's codes have: searched (training/encoding.py)
+        # the styles the page's codes have: searched (training/pipeline/encoding.py)
         searched = encoding.encode(encoder, encoding.Curves(decoder, metrics["style_search"]), ds.test.x)[2]
         style = searched[:, NUM_CLASSES:]
         meaning = analysis.describe(ds.test.x, style, ds.test.y)

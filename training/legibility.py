@@ -2,38 +2,23 @@
 
     python -m training.legibility converted_model/mnist --reader readers/mnist [--data D.npz] [--write]
 
-Decodes, with the shipped (quantised) weights, what the page can show, and has the reader
-(training/reader.py: never part of training) read each image:
-- the style grid: every class at GRID_POSITIONS slider positions from its 1st to its 99th percentile,
-  walked as the page walks them (training/samples.style_at); for two style values a LATTICE x
-  LATTICE lattice over the pad's whole area;
-- the morph ends: every ordered pair a -> b at the page's default style (the slider's middle), where
-  t <= 0.25 must read as a and t >= 0.75 as b.
-Prints the shares read correctly and every cell that is not; --write also records them in the
-model's meta.json (field "legibility"). Exits 1 when a share is below its goal.
-
-A faint smear can still be read as the right class. So with --data (the model's .npz) it also says how
-far each grid cell is from the nearest real training digit of its class (the least per-pixel binary
-cross-entropy, as the loss measures an image against a digit): at the slider's ends (the pad's edge)
-and everywhere else, and the cells farthest from any real digit of their class. A ghost is far
-from every one. The data must be the model's own (its sha256 is in meta.json's source), split as it was
-(--validation-size, source.validation_size): otherwise it is refused and nothing is written.
+The reader (training/reader.py) reads, decoded with the shipped weights, the style grid (or the pad's
+lattice) and the morph ends; with --data, each grid cell's distance to the nearest real training digit
+of its class (a ghost is far from every one). --write records it in meta.json -> "legibility"; exits 1
+when a share is below its goal. See docs/ARCHITECTURE.md, "Notes by module".
 """
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-
 import numpy as np  # noqa: E402
 
-from training import data as data_lib  # noqa: E402
-from training import encoding  # noqa: E402
+from training.pipeline import data as data_lib  # noqa: E402
+from training.pipeline import encoding  # noqa: E402
 from training import meta as meta_lib  # noqa: E402
 from training import reader as reader_lib  # noqa: E402
-from training import runs, samples  # noqa: E402
+from training.pipeline import runs, samples  # noqa: E402
 from training.meta import NUM_CLASSES  # noqa: E402
 
 GRID_POSITIONS = 41
@@ -127,7 +112,7 @@ LOAD_ERRORS = (OSError, ValueError, KeyError, runs.RunError, data_lib.DataError,
 
 def load(model, reader_folder, data=None, validation_size=data_lib.VALIDATION_SIZE):
     """-> a converted model's meta.json, the reader (reader_folder None: the committed one of the model's
-    dataset), what reader.json says of it, the model's own data (training/data.py's Dataset; None
+    dataset), what reader.json says of it, the model's own data (training/pipeline/data.py's Dataset; None
     without `data`) and its decoder with the shipped weights. Every refusal (a reader of another
     dataset, data the model was not trained on, a damaged file) raises one of LOAD_ERRORS."""
     data_lib.check_validation_size(validation_size)

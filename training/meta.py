@@ -74,7 +74,7 @@ def parse_json(data, path, max_bytes=None):
 
 
 def trained_on(folder, ds, split=False):
-    """-> folder's meta.json, unless `ds` (training/data.py) is not the data its model was trained on:
+    """-> folder's meta.json, unless `ds` (training/pipeline/data.py) is not the data its model was trained on:
     its dataset, and its file's sha256 against meta.json's source.data_sha256 (MetaError). Every
     command that measures a converted model against data checks this first. split: the command uses
     the training split itself, so its validation size must be the model's (source.validation_size)."""

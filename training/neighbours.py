@@ -1,22 +1,11 @@
-"""A small index of real TRAINING images, for the page's "nearest real digits" check: beside the
-explorer's image it shows the three index images nearest to it in pixel space, so one can see
-that the decoder draws handwriting of its own and not copies of what it was trained on.
+"""A small index of real TRAINING images, for the page's "nearest real digits" check.
 
     python -m training.neighbours converted_model/mnist --data ../shared/data/mnist.npz
 
-writes into a converted model folder (convert.py also calls write_index at every conversion):
-
-    neighbours.png   a grayscale sprite of the raw 8-bit images (ink 255 on 0, as in the .npz):
-                     row c holds class c's images, `per_class` of them, left to right, 28 px each
-    neighbours.json  the layout, the .npz index (into x_train) of every image, how they were chosen,
-                     and a reference distance (how far a real training image outside the index lies
-                     from its nearest index image), for the page's caption
-
-and names both in meta.json ("neighbours", with the sprite's SHA-256, which the build checks).
-The images are `per_class` of each class drawn with a fixed seed from the training split only
-(never validation or test). The sprite and the json must stay within BUDGET_BYTES together: if
-`per_class` images do not fit, fewer are taken (a prefix of the same draw), down to MIN_PER_CLASS.
-Each file is written under a temporary name first, and renamed only when all three are ready.
+Writes neighbours.png (a sprite of the raw images, row c holding class c's) and neighbours.json (the
+layout, each image's index into x_train, a reference distance) into a converted model folder and names
+them in meta.json; convert.py calls write_index at every conversion. Within BUDGET_BYTES, written whole.
+See docs/ARCHITECTURE.md, "Notes by module".
 """
 import argparse
 import hashlib
@@ -28,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from training import data as data_lib
+from training.pipeline import data as data_lib
 from training.meta import IMAGE_SIDE, NUM_CLASSES, MetaError, read_json, trained_on
 
 SPRITE, INDEX = "neighbours.png", "neighbours.json"

@@ -2,23 +2,18 @@
 
     python -m training.reader --data ../shared/data/mnist.npz --out readers/mnist
 
-training/legibility.py has it read everything the page can show. It must not be the model's own
-classifier, nor take part in training or in choosing a model, or a decoder could learn to please
-it: so it has its own architecture (5x5 then 3x3 convolutions in pairs, no BatchNorm, dropout), its
-own seed and its own command, and it learns from the training split only (the validation split
-picks nothing here; the test split is only scored).
+It must not be the model's own classifier, nor take part in training or in choosing a model: its own
+architecture (5x5 then 3x3 convolutions in pairs, no BatchNorm, dropout), seed and command; it learns
+from the training split only. training/legibility.py has it read everything the page can show.
 """
 import argparse
 import json
-import os
 import sys
 import time
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-
-from training import data as data_lib  # noqa: E402
-from training import runs  # noqa: E402
+from training.pipeline import data as data_lib  # noqa: E402
+from training.pipeline import runs  # noqa: E402
 from training.folders import FolderError, written_whole  # noqa: E402
 from training.meta import IMAGE_SIDE, NUM_CLASSES  # noqa: E402
 
@@ -47,7 +42,7 @@ def build(keras):
 
 def train(ds, epochs=EPOCHS, verbose=1):
     """-> (the trained reader, its test accuracy)."""
-    from training import quiet_tensorflow  # noqa: F401
+    from training.pipeline import quiet_tensorflow  # noqa: F401
     import numpy as np
     import tensorflow as tf
     import tf_keras as keras
@@ -68,7 +63,7 @@ def train(ds, epochs=EPOCHS, verbose=1):
 
 def load(folder):
     """The reader in `folder` (reader.h5) and what reader.json says of it."""
-    from training import quiet_tensorflow  # noqa: F401
+    from training.pipeline import quiet_tensorflow  # noqa: F401
     import tf_keras as keras
     folder = Path(folder)
     try:

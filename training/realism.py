@@ -2,25 +2,10 @@
 
     python -m training.realism converted_model/NAME --data DATA.npz [--split validation|test] [--write] [--sheet DIR]
 
-Decodes, with the shipped (quantised) weights, what the page can show, its codes built as the page
-builds them (training/legibility.py's morph_code), and measures it with the reader of the model's
-dataset (training/reader.py: never the model's own classifier, never part of training):
-- sets: the grid (every class at GRID_STYLES slider positions, 1st to 99th percentile), the
-  in-betweens (every ordered pair at IN_BETWEEN_T, the style slider at STYLE_POSITIONS) and, for two
-  style values, the pad (every class on a lattice of PAD_PERCENTILES per axis);
-- fd: the Frechet distance between the reader's last hidden features of a set and of REFERENCE_SIZE
-  real digits of the split, beside "floor": as many other real digits as the set (the distance
-  shrinks as a set grows, so a set is compared with real digits of its own size); the reference's
-  own floor is that of REFERENCE_SIZE other digits. A split with fewer than 2 x REFERENCE_SIZE
-  digits is cut in two halves (the sizes are recorded);
-- grey: the median share of a digit's ink (pixels > INK_FLOOR) that is mid-grey (GREY), and ghosts:
-  the share of digits whose ink (pixels > INK) is below the GHOST_PERCENTILE-th percentile of real
-  digits of their class (of the thinner class in a morph: a normal 1 has less ink than a faint 8);
-- snap: along each morph (every ordered pair at every style position, MORPH_STEPS steps of t), the
-  largest frame-to-frame change (L2) over the mean one: a hard switch scores MORPH_STEPS - 1, a
-  cross-fade 1; detour: the reader's mean probability on neither end's class along a morph.
-Prints the figures and what falls short of GOALS (exit 1 then); --write records them in meta.json
-under "realism" by split; --sheet DIR also writes contact sheets (training/realism_sheet.py).
+Decodes what the page can show (the grid, the in-betweens, the pad) with the shipped weights and
+measures it with the reader's features: fd against real digits (beside its floor), grey and ghosts,
+snap and detour along the morphs. Exits 1 short of GOALS; --write records it in meta.json -> "realism";
+--sheet DIR draws contact sheets (measure/realism_sheet.py). See docs/ARCHITECTURE.md, "Notes by module".
 """
 import argparse
 import json
@@ -29,8 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
-from training import data as data_lib
-from training import legibility, runs, samples
+from training.pipeline import data as data_lib
+from training import legibility
+from training.pipeline import runs, samples
 from training.meta import NUM_CLASSES
 
 GRID_STYLES = 21
@@ -162,6 +148,18 @@ def shortfalls(result, dataset="mnist"):
     return out
 
 
+def sheet_codes(meta):
+    """The codes of realism_sheet's contact sheets: {name: (codes, rows)}."""
+    tables, dims = samples.class_tables(meta), meta["style_dims"]
+    sheets = {"grid": (samples.grid_codes(tables, GRID_STYLES), GRID_STYLES)}
+    if dims == 2:
+        sheets["pad-corners"] = (pure_codes(tables, [(0, 0), (0, 1), (1, 0), (1, 1)]), 4)
+    middle = samples.style_at(tables, np.full(dims, legibility.DEFAULT_POSITION))
+    pairs = [(a, b) for a in range(NUM_CLASSES) for b in range(NUM_CLASSES)]
+    sheets["morphs"] = (np.array([legibility.morph_code(middle, a, b, 0.5) for a, b in pairs], np.float32), NUM_CLASSES)
+    return sheets
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("model", type=Path, help="a converted model folder (meta.json, decoder/)")
@@ -185,8 +183,8 @@ def main(argv=None):
         realism = meta.get("realism") if isinstance(meta.get("realism"), dict) else {}
         runs.write_json(args.model / "meta.json", {**meta, "realism": {**realism, args.split: result}})
     if args.sheet:
-        from training import realism_sheet
-        realism_sheet.write(decoder, meta, args.sheet / args.model.name)
+        from training.measure import realism_sheet
+        realism_sheet.write(decoder, sheet_codes(meta), args.sheet / args.model.name)
     print(json.dumps(result, indent=1))
     short = shortfalls(result, meta["dataset"])
     print("\n".join(f"short of the goal: {line}" for line in short), file=sys.stderr)

@@ -1,19 +1,14 @@
-"""Train the auto-encoder and write a run folder.
+"""Train the auto-encoder and write a run folder (training/pipeline/stages.py: the four stages).
 
     python -m training.train --data ../shared/data/mnist.npz --out runs/mnist
 
-Stage 1 trains the classifier, stage 2 the style head and the decoder, stage 3 (the default
-preset's refine rounds) the decoder on the codes the style search finds, stage 4 (the preset's
-style_bins) a style head that picks among those codes' styles (training/stages.py). Every
-figure encodes an image as the search does (training/encoding.py). The run folder (training/runs.py)
-gets encoder.h5, decoder.h5, history_*.csv, samples/*.png and, last of all, metrics.json.
-An interrupted run resumes from its last finished epoch or round when the same command is run
-again; a command with other arguments is refused, so metrics.json always says how the run was made.
+The run folder (training/pipeline/runs.py) gets encoder.h5, decoder.h5, history_*.csv, samples/*.png
+and, last of all, metrics.json. An interrupted run resumes from its last finished epoch or round when
+the same command is run again; other arguments or settings are refused, so run.json says how it was made.
 """
 import argparse
 import json
 import math
-import os
 import platform
 import signal
 import sys
@@ -21,20 +16,16 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # keep TensorFlow's C++ start-up chatter out of the log
-
-from training import data as data_lib  # noqa: E402
-from training import runs, stages  # noqa: E402  (neither loads TensorFlow)
+from training.pipeline import config, runs, stages  # noqa: E402  (none loads TensorFlow)
+from training.pipeline import data as data_lib  # noqa: E402
 from training.meta import GRID_ROWS, NUM_CLASSES, STYLE_DIMS  # noqa: E402
-
-PRESETS = ("default", "seed")  # training/model.py defines them; named here to check before TensorFlow loads
 
 
 def parse_args(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", help="local .npz in Keras' layout (default: download with keras.datasets)")
     ap.add_argument("--dataset", default="mnist", choices=sorted(data_lib.CLASS_NAMES))
-    ap.add_argument("--preset", default="default", choices=PRESETS)
+    ap.add_argument("--preset", default="default", choices=list(config.PRESETS))
     ap.add_argument("--style-dims", type=int, default=1, choices=STYLE_DIMS)
     ap.add_argument("--epochs-classifier", type=int, help="override the preset's stage-1 epochs")
     ap.add_argument("--epochs-autoencoder", type=int, help="override the preset's stage-2 epochs")
@@ -75,11 +66,11 @@ def run(args):
     check_args(args)
     out = Path(args.out)
     ds = data_lib.load(args.dataset, args.data, args.validation_size)
-    from training import model as model_lib  # TensorFlow loads here, after the cheap checks
-    from training import encoding, samples
-    p = model_lib.preset(args.preset, epochs_classifier=args.epochs_classifier,
-                         epochs_autoencoder=args.epochs_autoencoder, refine_rounds=args.refine_rounds,
-                         batch_size=args.batch_size, learning_rate=args.learning_rate)
+    from training.pipeline import model as model_lib  # TensorFlow loads here, after the cheap checks
+    from training.pipeline import encoding, samples
+    p = config.preset(args.preset, epochs_classifier=args.epochs_classifier,
+                      epochs_autoencoder=args.epochs_autoencoder, refine_rounds=args.refine_rounds,
+                      batch_size=args.batch_size, learning_rate=args.learning_rate)
     data_lib.check_for_training(ds, p.batch_size)
     record = {"dataset": ds.name, "data_sha256": ds.sha256 or ds.source, "validation_size": args.validation_size,
               "preset": args.preset, "config": json.loads(json.dumps(asdict(p))), "style_dims": args.style_dims,
@@ -99,7 +90,7 @@ def run(args):
     print("parameters:", json.dumps(parameters))
     sample_grid = stages.SampleGrid(models, data_lib.Split(ds.train.x[:2000], ds.train.y[:2000]), out / "samples")
 
-    # each stage's seconds, of every process that worked on it (a resumed run's too: training/checkpoints.py)
+    # each stage's seconds, of every process that worked on it (a resumed run's too: training/pipeline/checkpoints.py)
     seconds = {"classifier": stages.train_classifier(models, ds, p, out, args.seed, verbose),
                "autoencoder": stages.train_autoencoder(models, ds, p, out, args.seed, sample_grid, verbose)}
     curves, codes, seconds["refine"] = stages.refine(models, ds, p, out, args.seed, sample_grid, verbose)

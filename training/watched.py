@@ -1,20 +1,10 @@
-"""Training, watched (the proposal's figures 4-7): what a run recorded while it trained, shipped
-small for the page.
+"""Training, watched: what a run recorded while it trained, shipped small for the page.
 
     python -m training.watched runs/mnist converted_model/mnist   # add to an existing conversion
 
-The run must be the finished run the model was converted from (its metrics.json against meta.json's
-source: data, seed, preset, epochs, ...): another run's curves would be shown as this model's.
-
-convert.py calls write() for every conversion. From the run folder it takes
-  - samples/epoch_NN.png (after each stage-2 epoch) and samples/refine_NN.png (after each stage-3
-    round): the ten classes at low / middle / high style, stacked into one sprite, training.png,
-    in SPRITE_LEVELS grey levels (a 4-bit PNG: ~70 KB for 18 frames, a third of the frames' own
-    bytes; the page draws one frame at a time);
-  - history_classifier.csv, history_autoencoder.csv, history_refine.csv: every column as numbers;
-and writes training.json (the sprite's layout, each frame's stage and number, the curves). A run
-with none of these (trained before they existed) gets neither file; meta.json -> "training" says
-which files there are.
+From the finished run the model was converted from (checked against meta.json's source): the per-epoch
+samples as one sprite (training.png, SPRITE_LEVELS grey levels) and the history curves (training.json).
+A run without them gets neither file. convert.py calls write(). See docs/ARCHITECTURE.md.
 """
 import argparse
 import csv
@@ -25,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from training import runs
+from training.pipeline import runs
 from training.meta import GRID_GAP, IMAGE_SIDE
 
 SPRITE = "training.png"

@@ -98,7 +98,7 @@ def test_architecture_marks_the_frozen_classifier_and_shows_the_code(open_page, 
     assert captions[1].startswith(f"Decoder · {meta['parameters']['decoder']:,} parameters")
     frozen = box.locator("tr.frozen th").all_inner_texts()
     assert frozen and all(n.startswith("cls_") for n in frozen)
-    # the style head that ships: the picker of stage 4 where the run chose it (training/style_picker.py)
+    # the style head that ships: the picker of stage 4 where the run chose it (training/pipeline/style_picker.py)
     trained_in = dict(row.split("\t")[0::4] for row in box.locator("tbody").first.locator("tr").all_inner_texts())
     picked = meta.get("style_head", {}).get("shipped") == "picker"
     assert (trained_in.get("style_pick_bins") == "stage 4") == picked and ("style_dense" in trained_in) != picked

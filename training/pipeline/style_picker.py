@@ -1,21 +1,13 @@
 """Stage 4's style head: it names the bin of the searched style instead of regressing the style.
 
-With one style value the best style for an image can jump from one end of its class's curve to the
-other as the image changes a little (training/encoding.py). A head that outputs a number, trained
-through the decoder or onto the searched styles, lands between the two ends: a style that fits
-neither. This head instead cuts the searched styles of the training set into bins (quantiles of
-each style value) and learns which bin an image's style falls in (cross-entropy): a choice, which
-can jump. Its output is the chosen bin's median style: a softmax over the bins, its weights scaled
-by SHARPNESS after training so that it all but picks the most likely bin, then a fixed Dense whose
-kernel holds the medians. Plain layers, so TF.js and web/static/js/net.js run it as they are.
-
-It starts from a copy of the regression head's layers, which stay as they were: the run ships
-whichever head draws the validation set better (training/stages.py, pick_styles).
+A head that outputs a number lands between the two ends of a class's curve where the best style jumps;
+this one learns which bin (a quantile of the searched styles) an image's style falls in, a choice that
+can jump, and outputs that bin's median (a sharpened softmax, then a fixed Dense). Plain
+layers, so TF.js runs it as it is. The run ships whichever head draws the validation set better
+(stages.py, pick_styles). See docs/TRAINING.md.
 """
 import numpy as np
 
-SHARPNESS = 100.0  # the bins' logits x this: the softmax picks, but stays smooth at near-ties
-LABEL_SMOOTHING = 0.1
 COPIED = ("style_norm", "style_dense")  # the regression head's layers between its features and its output
 PREFIX = "style_pick"
 
@@ -86,8 +78,9 @@ def build(keras, encoder, medians):
     return trainer, picker
 
 
-def sharpen(picker):
-    """Scale the bins' logits by SHARPNESS (once, after training): the softmax then all but picks."""
+def sharpen(picker, sharpness):
+    """Scale the bins' logits by `sharpness` (once, after training): the softmax then all but picks, but
+    stays smooth at near-ties."""
     bins = picker.get_layer(f"{PREFIX}_bins")
     kernel, bias = bins.get_weights()
-    bins.set_weights([kernel * SHARPNESS, bias * SHARPNESS])
+    bins.set_weights([kernel * sharpness, bias * sharpness])

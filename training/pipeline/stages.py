@@ -1,27 +1,21 @@
-"""The three training stages, each resumable after any finished epoch and deterministic across a resume.
+"""The four training stages, each resumable after any finished epoch and deterministic across a resume.
 
-Stage 1 trains the classifier (image -> 10 probabilities), then freezes it. Stage 2 trains the style
-head and the decoder to reproduce the image from [probabilities, style]. Stage 3 (the default
-preset's refine rounds) trains the decoder alone on the codes the search finds
-(training/encoding.py), then searches them again with the new decoder. Stage 4 (the preset's
-style_bins) trains a second style head that picks a bin of the searched styles (training/style_picker.py).
-
-Every epoch (or round) starts from a seed of its own and a freshly traced training step, and ends
-with a checkpoint of the weights and the optimizer's state (training/runs.py writes it whole): so a
-run stopped and resumed gives the very figures of a run never stopped.
+1: the classifier, then frozen; 2: the style head and the decoder; 3 (refine rounds): the decoder on the
+searched codes (encoding.py), searched again; 4 (style_bins): a style head that picks a bin (style_picker.py).
+Every epoch or round starts from a seed of its own and a fresh training step, and ends with a checkpoint
+(runs.py): a run stopped and resumed gives the very figures of a run never stopped.
 """
 import time
 
 import numpy as np
 
-from training import critic, encoding, runs, samples
-from training.checkpoints import Checkpoints, TrainingError  # noqa: F401  (TrainingError: for train.py)
+from training.pipeline import critic, encoding, runs, samples
+from training.pipeline.checkpoints import Checkpoints, TrainingError  # noqa: F401  (TrainingError: for train.py)
 from training.meta import IMAGE_SIDE, NUM_CLASSES, STAGES
 
 SAMPLE_ROWS = 3  # the per-epoch figure: the 10 digits at low, middle and high style
-REFINE_RATE_END = 0.1  # stage 3's rate decays (cosine) to this share of the start over the rounds
 # stage 3's per-round training BCE is measured on a fixed sample of this many training images: the
-# search needs no BCE of its own (encoding.refresh), and decoding the whole set cost ~12 s a round
+# search needs no BCE of its own (encoding.refresh), and decoding the whole set is slow
 TRAIN_FIGURE_IMAGES = 5000
 
 
@@ -125,7 +119,7 @@ def train_classifier(models, ds, p, out, seed, verbose=1):
     import tensorflow as tf
     import tf_keras as keras
 
-    from training import model as model_lib
+    from training.pipeline import model as model_lib
     clf = models.classifier
     clf.compile(_optimizer(keras, p, p.epochs_classifier, len(ds.train.x)),
                 "sparse_categorical_crossentropy", metrics=["accuracy"])
@@ -176,7 +170,7 @@ def refine(models, ds, p, out, seed, sample_grid, verbose=1):
     train, decoder = ds.train, models.decoder
     checkpoints = Checkpoints(out, "refine", decoder)
     head = models.encoder.predict(train.x, batch_size=1000, verbose=0)
-    grid = encoding.make_grid(head[:, NUM_CLASSES:])
+    grid = encoding.make_grid(head[:, NUM_CLASSES:], p.search_points, p.search_keep)
     val_head = models.encoder.predict(ds.val.x, batch_size=1000, verbose=0)  # the encoder is frozen
 
     def val_bce(curves):
@@ -184,11 +178,11 @@ def refine(models, ds, p, out, seed, sample_grid, verbose=1):
 
     steps_per_round = -(-len(train.x) // p.batch_size)
     rate = keras.optimizers.schedules.CosineDecay(
-        p.refine_learning_rate, max(1, p.refine_rounds * steps_per_round), alpha=REFINE_RATE_END)
+        p.refine_learning_rate, max(1, p.refine_rounds * steps_per_round), alpha=p.refine_rate_end)
     decoder.compile(keras.optimizers.Adam(rate), "binary_crossentropy")
     learner = decoder
     if p.critic_weight:
-        learner = critic.trainer(keras, tf, decoder, models.classifier, p.critic_weight, p.real_weight, train.x)
+        learner = critic.trainer(keras, tf, decoder, models.classifier, p, train.x)
         learner.compile(decoder.optimizer)  # the decoder's: the checkpoint keeps its state
     done, history, codes = checkpoints.load()
     curves = encoding.Curves(decoder, grid)  # the decoder's as it is now: each round makes new ones
@@ -207,8 +201,9 @@ def refine(models, ds, p, out, seed, sample_grid, verbose=1):
         inputs = codes
         if p.critic_weight:  # the styles the page would walk now: the searched codes' percentiles
             tables = samples.class_tables(samples.style_stats(codes[:, NUM_CLASSES:], train.y))
-            critic_codes, labels = critic.sample(tables, len(codes), np.random.default_rng([seed, r]))
-            inputs = (codes, critic_codes, labels, *critic.neighbours(critic_codes, labels, codes[:, NUM_CLASSES:], train.y))
+            critic_codes, labels = critic.sample(tables, len(codes), np.random.default_rng([seed, r]), p)
+            inputs = (codes, critic_codes, labels, *critic.neighbours(critic_codes, labels, codes[:, NUM_CLASSES:], train.y,
+                                                 p.critic_neighbours))
         fit = learner.fit(_rounds_dataset(tf, inputs, train.x, p.batch_size, _epoch_seed(seed, "refine", r)),
                           epochs=1, verbose=verbose)
         loss = fit.history["loss"][-1]
@@ -233,7 +228,7 @@ def pick_styles(models, ds, p, out, seed, codes, curves, verbose=1):
     import tensorflow as tf
     import tf_keras as keras
 
-    from training import style_picker
+    from training.pipeline import style_picker
     started = time.monotonic()  # the stage's time: the bins, the features and the choice too
     decoder, val = models.decoder, ds.val
     edges = style_picker.bin_edges(codes[:, NUM_CLASSES:], p.style_bins)
@@ -245,7 +240,7 @@ def pick_styles(models, ds, p, out, seed, codes, curves, verbose=1):
     keras.utils.set_random_seed(_epoch_seed(seed, "picker", 0))  # its new layers' first weights, resumed or not
     trainer, picker = style_picker.build(keras, models.encoder, medians)
     trainer.compile(_optimizer(keras, p, p.picker_epochs, len(ds.train.x)),
-                    keras.losses.CategoricalCrossentropy(label_smoothing=style_picker.LABEL_SMOOTHING),
+                    keras.losses.CategoricalCrossentropy(label_smoothing=p.picker_label_smoothing),
                     metrics=["accuracy"])
 
     def labelled(x, styles):
@@ -256,7 +251,7 @@ def pick_styles(models, ds, p, out, seed, codes, curves, verbose=1):
     checkpoints = _fit_epochs(trainer, "picker", "stage 4 (style picker)", p.picker_epochs,
                               lambda s: (_rounds_dataset(tf, train_in, train_bins, p.batch_size, s), val_data),
                               out, seed, verbose, started=started)
-    style_picker.sharpen(picker)
+    style_picker.sharpen(picker, p.picker_sharpness)
     picker_bce = float(encoding.decode_bce(decoder, picker.predict(val.x, batch_size=1000, verbose=0), val.x).mean())
     chosen = "picker" if picker_bce < regression_bce.mean() else "regression"
     if chosen == "picker":

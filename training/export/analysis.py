@@ -1,17 +1,8 @@
 """What "style" means, measured: correlate each style value with traits computed from the images.
 
-The correlation is Spearman's rho (Pearson's r of the ranks): the page's style slider walks through
-each class's styles by percentile, so "the trait grows as the slider moves" is a question of order,
-and a few far-out styles must not decide it.
-
-Traits of a digit (28x28, ink in [0, 1]):
-  slant       shear of the ink from its second moments (> 0: leans right)
-  width       columns between the first and last with ink > 0.5
-  height      rows likewise
-  thickness   ink pixels over skeleton pixels (Zhang-Suen thinning): the stroke's width
-  ink         total ink
-  x_offset    centre of mass right of the image centre, pixels
-  y_offset    centre of mass below the image centre, pixels
+Spearman's rho (the slider walks each class's styles by percentile, so order is the question), for the
+traits slant, width, height, thickness, ink, x_offset and y_offset of a 28x28 digit (ink in [0, 1]);
+see docs/ARCHITECTURE.md, "Notes by module", for how each trait is computed.
 """
 import numpy as np
 

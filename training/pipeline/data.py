@@ -75,7 +75,7 @@ def _read_npz(path):
 
 
 def _read_keras(name):
-    from training import quiet_tensorflow  # noqa: F401  (only here: reading an .npz needs no TensorFlow)
+    from training.pipeline import quiet_tensorflow  # noqa: F401  (only here: reading an .npz needs no TensorFlow)
     import tf_keras as keras
     loader = {"mnist": keras.datasets.mnist, "fashion_mnist": keras.datasets.fashion_mnist}[name]
     try:
@@ -128,7 +128,7 @@ def load(name="mnist", path=None, validation_size=VALIDATION_SIZE):
     )
 
 
-# Stage 3's critic draws real neighbours of each class from the training split (training/critic.py)
+# Stage 3's critic draws real neighbours of each class from the training split (training/pipeline/critic.py)
 MIN_TRAINING_PER_CLASS = 10
 
 

@@ -10,7 +10,7 @@ import time
 
 import numpy as np
 
-from training import runs
+from training.pipeline import runs
 
 
 class TrainingError(RuntimeError):

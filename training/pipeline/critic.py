@@ -1,38 +1,22 @@
 """Stage 3's second teacher: the frozen classifier reads what the decoder draws where the page goes.
 
-Reconstruction alone teaches the decoder only at the styles real digits are found at. At a class's
-rare styles (the tails the slider's ends reach) few and very different digits are found, and the
-decoder draws their average: a ghost. So each stage-3 step also decodes a few codes the page can
-show -- every class at a slider position between its 1st and its 99th percentile (END_WEIGHT), and
-morphs a -> b near either end -- and the frozen classifier must read them as the class they stand
-for (cross-entropy, weighted by the preset's critic_weight). The classifier only judges; it does not
-learn. The legibility figures come from another network (training/reader.py), which nothing here sees.
-
-Being read as the right class is not enough: a faint smear can be read as a 2. So each pure-class
-critic code also has the NEIGHBOURS real training digits of its class whose searched styles lie
-nearest to its own, and the decoder's image must come close to one of them (the least binary
-cross-entropy of the few, weighted by the preset's real_weight): it draws one real digit from there,
-not the average of all of them. Where digits are many (the slider's middle) reconstruction already
-decides; in the tails, where they are few and different, this decides.
+Each stage-3 step also decodes codes the page can show (every class along its slider, morphs near
+either end) and the frozen classifier must read them as their class (weight: critic_weight); each
+pure-class code must also come close to one of its real neighbours (weight: real_weight), so the tails
+draw one real digit, not a ghost. The classifier only judges; the legibility figures come from another
+network (training/reader.py). See docs/TRAINING.md.
 """
 import numpy as np
 
 from training.meta import BCE_EPSILON, NUM_CLASSES
 
-MORPH_SHARE = 0.25  # of the critic's codes: morphs near an end; the rest pure classes
-MORPH_END = 0.25  # t <= this must read as the start, t >= 1 - this as the end (legibility's rule)
-PER_BATCH = 32  # critic codes decoded beside each training batch
-NEIGHBOURS = 8  # real digits a pure critic code may draw one of
-# slider positions are drawn from Beta(END_WEIGHT, END_WEIGHT): below 1, more of them near the ends,
-# where few real digits teach the decoder and the ghosts were
-END_WEIGHT = 0.5
 
-
-def sample(tables, n, rng):
+def sample(tables, n, rng, p):
     """-> (codes [n, 10 + k], labels [n]): codes the page can show and the class each must read as.
-    tables: the 10 per-class percentile tables the page will walk (samples.class_tables)."""
+    tables: the 10 per-class percentile tables the page will walk (samples.class_tables); p: the Preset
+    (critic_end_weight: more slider positions near the ends, where few real digits teach the decoder)."""
     dims = len(next(iter(tables[0].values())))
-    u = rng.beta(END_WEIGHT, END_WEIGHT, (n, dims))
+    u = rng.beta(p.critic_end_weight, p.critic_end_weight, (n, dims))
     per_class = np.zeros((n, NUM_CLASSES, dims))
     for c, table in enumerate(tables):  # samples.style_at for every row at once
         keys = sorted(table, key=float)
@@ -42,7 +26,7 @@ def sample(tables, n, rng):
             per_class[:, c, d] = np.interp(u[:, d], (q - q[0]) / (q[-1] - q[0]), values[:, d])
     a = rng.integers(0, NUM_CLASSES, n)
     b = (a + rng.integers(1, NUM_CLASSES, n)) % NUM_CLASSES
-    t = np.where(rng.random(n) < MORPH_SHARE, rng.random(n) * MORPH_END, 0.0)
+    t = np.where(rng.random(n) < p.critic_morph_share, rng.random(n) * p.critic_morph_end, 0.0)
     classes = np.zeros((n, NUM_CLASSES), np.float32)
     rows = np.arange(n)
     classes[rows, a] += 1 - t
@@ -51,7 +35,7 @@ def sample(tables, n, rng):
     return np.concatenate([classes, style], 1).astype(np.float32), a
 
 
-def neighbours(critic_codes, labels, styles, y, k=NEIGHBOURS):
+def neighbours(critic_codes, labels, styles, y, k):
     """-> [n, k] indices into the training set: for each critic code, the k digits of its class
     (labels) whose searched styles (styles [N, dims], y [N]) are nearest its own, each style dimension
     in units of the class's spread; and [n] 1.0 where the code is a pure class (a morph has no real
@@ -82,14 +66,15 @@ def neighbours(critic_codes, labels, styles, y, k=NEIGHBOURS):
     return out, pure.astype(np.float32)
 
 
-def trainer(keras, tf, decoder, classifier, weight, real_weight=0.0, real_images=None):
+def trainer(keras, tf, decoder, classifier, p, real_images=None):
     """A model whose training step updates `decoder` on reconstruction (binary cross-entropy) plus
-    `weight` x the classifier's cross-entropy on the first PER_BATCH critic codes of the batch, plus
-    `real_weight` x, for the pure ones among them, the least cross-entropy to their real neighbours
+    p.critic_weight x the classifier's cross-entropy on the first p.critic_per_batch critic codes of the
+    batch, plus p.real_weight x, for the pure ones among them, the least cross-entropy to their real neighbours
     (rows of real_images, the training set [N, 28, 28, 1]). One forward pass for all, so BatchNorm
     sees them together. Input: ((codes, critic codes, labels, neighbour indices, pure), x)."""
     bce = keras.losses.BinaryCrossentropy()
     ce = keras.losses.SparseCategoricalCrossentropy()
+    weight, real_weight, per_batch = p.critic_weight, p.real_weight, p.critic_per_batch
     real = tf.Variable(real_images, trainable=False) if real_weight else None
 
     class Trainer(keras.Model):
@@ -107,13 +92,13 @@ def trainer(keras, tf, decoder, classifier, weight, real_weight=0.0, real_images
             (codes, critic_codes, labels, near, pure), x = data
             n = tf.shape(codes)[0]
             with tf.GradientTape() as tape:
-                images = decoder(tf.concat([codes, critic_codes[:PER_BATCH]], 0), training=True)
+                images = decoder(tf.concat([codes, critic_codes[:per_batch]], 0), training=True)
                 reconstruction = bce(x, images[:n])
-                critic = ce(labels[:PER_BATCH], classifier(images[n:], training=False))
+                critic = ce(labels[:per_batch], classifier(images[n:], training=False))
                 loss = reconstruction + weight * critic
                 likeness = tf.constant(0.0)
                 if real_weight:
-                    likeness = _likeness(tf, images[n:], tf.gather(real, near[:PER_BATCH]), pure[:PER_BATCH])
+                    likeness = _likeness(tf, images[n:], tf.gather(real, near[:per_batch]), pure[:per_batch])
                     loss += real_weight * likeness
             grads = tape.gradient(loss, decoder.trainable_variables)
             self.optimizer.apply_gradients(zip(grads, decoder.trainable_variables))

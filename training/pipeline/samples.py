@@ -84,7 +84,7 @@ def tile(images, rows, cols, gap=GRID_GAP):
 def write_png(path, image):
     import tensorflow as tf
 
-    from training import runs
+    from training.pipeline import runs
     runs.write_bytes(path, tf.io.encode_png(image).numpy())
 
 

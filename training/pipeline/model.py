@@ -7,74 +7,13 @@ ships, with no rebuild or weight copy in between.
 Layer names carry their role: cls_* compute the class output (frozen after stage 1), style_* the
 style head, dec_* the decoder. The decoder is a separate Model so it converts on its own.
 """
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
-from training import quiet_tensorflow  # noqa: F401  (before tf_keras: TensorFlow's start-up noise)
+from training.pipeline import quiet_tensorflow  # noqa: F401  (before tf_keras: TensorFlow's start-up noise)
 import tf_keras as keras  # noqa: E402
 from tf_keras import layers  # noqa: E402
 
 from training.meta import IMAGE_SIDE, NUM_CLASSES  # noqa: E402
-
-
-@dataclass(frozen=True)
-class Preset:
-    conv_channels: tuple = (32, 64, 64)   # the classifier's three 3x3 convolutions (28, 14, 7 px)
-    classifier_dense: int = 128           # hidden Dense before the softmax (0: none)
-    dropout: float = 0.0
-    augment_shift: int = 0                # stage 1: random shift of up to this many pixels
-    augment_rotate: float = 0.0           # stage 1: random rotation of up to this many degrees
-    augment_zoom: float = 0.0             # stage 1: random zoom in or out by up to this share
-    # 1x1 convolution to this many channels before each head flattens the 7x7 map (0: flatten the
-    # trunk's own channels). It keeps where each feature is, which the class and style both need,
-    # at a tenth of the Dense weights: the drawing pad downloads the encoder.
-    squeeze_channels: int = 0
-    style_hidden: int = 0                 # hidden Dense in the style head (0: none)
-    decoder_dense: int = 0                # hidden Dense before the 7x7 map (0: none)
-    decoder_start: int = 64               # channels of the 7x7 map
-    # after the 7x7 map: ints are 3x3 Conv+ReLU of that many channels, "up" doubles the resolution
-    decoder_blocks: tuple = ()
-    decoder_batchnorm: bool = False
-    epochs_classifier: int = 3
-    epochs_autoencoder: int = 25
-    batch_size: int = 128
-    learning_rate: float = 1e-3
-    cosine: bool = False                  # cosine-decay the learning rate to 1% over the stage
-    refine_rounds: int = 0                # stage 3: decoder epochs on searched codes (training/stages.py)
-    refine_learning_rate: float = 1.2e-3
-    critic_weight: float = 0.0            # stage 3: the frozen classifier reads what the page can show (training/critic.py)
-    real_weight: float = 0.0              # stage 3: ... and each pure critic code draws one of its real neighbours
-    style_bins: int = 0                   # stage 4: a style head that picks one of this many bins (training/style_picker.py)
-    picker_epochs: int = 8
-
-
-PRESETS = {
-    # The proposal's architecture: a mirror-image decoder whose 28x28 layer has 32 channels.
-    "seed": Preset(
-        conv_channels=(32, 64, 64), classifier_dense=128, style_hidden=0,
-        decoder_dense=128, decoder_start=64, decoder_blocks=(64, "up", 64, "up", 32),
-        epochs_classifier=3, epochs_autoencoder=25,
-    ),
-    # What the site ships: a stronger classifier (shift augmentation, dropout, cosine schedule),
-    # a style head with a hidden layer, and a decoder that does its heavy work at 7x7 and 14x14
-    # and keeps only 16 channels at 28x28, so one image costs ~16 M multiply-adds; then rounds of
-    # the decoder learning from searched codes (stage 3), which stage-2 epochs did not match, with
-    # the frozen classifier reading what the page can show (training/critic.py): no ghosts at the ends.
-    "default": Preset(
-        conv_channels=(32, 64, 128), classifier_dense=128, dropout=0.3, augment_shift=2,
-        augment_rotate=10.0, augment_zoom=0.1, squeeze_channels=16,
-        style_hidden=64, decoder_dense=0, decoder_start=64,
-        decoder_blocks=(64, "up", 64, 32, "up", 16), decoder_batchnorm=True,
-        epochs_classifier=16, epochs_autoencoder=12, batch_size=128,
-        learning_rate=2e-3, cosine=True, refine_rounds=8, critic_weight=0.1, real_weight=0.5,
-        style_bins=128,
-    ),
-}
-
-
-def preset(name, **overrides):
-    if name not in PRESETS:
-        raise ValueError(f"unknown preset {name!r}; choose one of {', '.join(PRESETS)}")
-    return replace(PRESETS[name], **{k: v for k, v in overrides.items() if v is not None})
 
 
 def _conv_bn_relu(x, channels, size, name, suffix=""):

@@ -1,14 +1,10 @@
 """What a run folder is: the files training writes and resumes from, and how they are read.
 
-    runs/NAME/run.json         how the run was made (data, preset, seed...): a resume must match it
-    runs/NAME/checkpoints/     after each finished epoch or round: weights, optimizer state, history
-    runs/NAME/history_*.csv    the same history, for people
-    runs/NAME/encoder.h5, decoder.h5, samples/, grid.png
-    runs/NAME/metrics.json     written last: a folder that has it is a finished run
+    runs/NAME/run.json (how the run was made: a resume must match it), checkpoints/ (after each finished
+    epoch or round), history_*.csv, encoder.h5, decoder.h5, samples/, grid.png, metrics.json (last)
 
-Every file a resume reads is written whole or not at all (a temporary name, then a rename), and a
-checkpoint's json is written after the files it names, so a Ctrl-C at any moment leaves the last
-finished epoch readable. TensorFlow is imported only by the functions that load models.
+Every file a resume reads is written whole or not at all, a checkpoint's json after the files it names,
+so a Ctrl-C at any moment leaves the last finished epoch readable. TensorFlow loads only with models.
 """
 import csv
 import io
@@ -17,7 +13,7 @@ import os
 import signal
 from pathlib import Path
 
-from training import data as data_lib
+from training.pipeline import data as data_lib
 
 RUN_RECORD = "run.json"
 FINISHED = ("metrics.json", "encoder.h5", "decoder.h5")
@@ -137,10 +133,13 @@ def damaged(path, problem):
 
 def _changes(earlier, now, name=""):
     """'field old -> new' for each field of `now` that `earlier` does not hold alike; a dict (the
-    preset's config) field by field, so that only what differs is named."""
+    preset's config) field by field, so that only what differs is named. A field `earlier` lacks (a run
+    started before the setting was recorded) differs too: what that run used is not known."""
     if isinstance(earlier, dict) and isinstance(now, dict):
         return [change for key, value in now.items()
-                for change in _changes(earlier.get(key), value, f"{name}.{key}" if name else key)]
+                for change in (_changes(earlier[key], value, f"{name}.{key}" if name else key) if key in earlier
+                               else [f"{name}.{key} (not recorded) -> {value!r}" if name else
+                                     f"{key} (not recorded) -> {value!r}"])]
     return [] if earlier == now else [f"{name} {earlier!r} -> {now!r}"]
 
 
@@ -182,7 +181,7 @@ def load_run_data(run, metrics, data_path=None):
 def load_run_models(run, style_dims):
     """-> (encoder, decoder) of a run as Keras models. A file Keras cannot read, or models that do
     not take and give what the run says (28x28 images <-> codes of 10 + style_dims), is a RunError."""
-    from training import quiet_tensorflow  # noqa: F401
+    from training.pipeline import quiet_tensorflow  # noqa: F401
     import tf_keras as keras
 
     from training.meta import IMAGE_SIDE, NUM_CLASSES
