@@ -20,12 +20,16 @@ TRAIN_FIGURE_IMAGES = 5000
 
 
 # NumPy takes seeds below 2**32: the largest run seed whose every epoch seed (_epoch_seed) fits
-MAX_SEED = (2**32 - 1 - len(STAGES) * 1_000 - 999) // 10_000
+MAX_SEED = 2**32 - 1  # NumPy's seeds, and so --seed's
 
 
 def _epoch_seed(seed, stage, epoch):
-    """The run's seed for one epoch (or round) of one stage: its random ops and its data order."""
-    return seed * 10_000 + (list(STAGES).index(stage) + 1) * 1_000 + epoch
+    """The run's seed for one epoch (or round) of one stage: its random ops and its data order.
+    Where seed x 10,000 + place would pass NumPy's 2**32, the pair is hashed instead."""
+    place = (list(STAGES).index(stage) + 1) * 1_000 + epoch
+    if seed * 10_000 + place < 2**32:
+        return seed * 10_000 + place
+    return int(np.random.SeedSequence([seed, place]).generate_state(1)[0])
 
 
 def _fresh_epoch(keras, model, seed, stage, epoch):
