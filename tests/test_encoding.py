@@ -1,8 +1,12 @@
 """The search behind `python -m training.encoding`: it must find the style an image was made with."""
+import os
+import subprocess
+import sys
+
 import numpy as np
 import tf_keras as keras
 
-from helpers import FIXTURE, run_cli
+from helpers import FIXTURE, ROOT, run_cli
 from training.pipeline import encoding
 from training.meta import NUM_CLASSES
 
@@ -113,3 +117,32 @@ def test_refresh_finds_the_codes_improve_finds_without_their_bce():
     np.testing.assert_array_equal(found, searched)
     assert np.any(found != codes)
     np.testing.assert_array_equal(encoding.refresh(curves, searched, x), searched)  # nothing left to move
+
+
+# The search of images near a smooth curve of 1,024 points, as stage 3 searches a decoder's curve: the
+# best point of an image and its neighbour score nearly alike. Prints a digest of the points it picks.
+SEARCH_A_CURVE = """
+import hashlib, numpy as np
+from training.pipeline import encoding
+rng = np.random.default_rng(0)
+a, b = rng.normal(0, 2, 784), rng.normal(0, 2, 784)
+curve = 1 / (1 + np.exp(-(a + np.linspace(-3, 3, 1024)[:, None] * b)))
+x = 1 / (1 + np.exp(-(a + rng.uniform(-3, 3, (2000, 1)) * b))) + rng.normal(0, 0.1, (2000, 784))
+scores = encoding.log_likelihoods(np.clip(x, 0, 1).astype(np.float32), encoding.clipped_logs(curve.astype(np.float32)))
+print(hashlib.sha256(encoding._top(scores, 1).tobytes()).hexdigest())
+"""
+
+
+def test_the_search_picks_the_same_points_whatever_blas_kernel_numpy_uses():
+    """NumPy's OpenBLAS picks its kernel from the CPU, or from OPENBLAS_CORETYPE; each sums a product in
+    an order of its own. A run stopped and resumed from a shell with another OPENBLAS_CORETYPE must
+    search the same styles (in float32 every kernel below picked other points for some images)."""
+    picked = {}
+    for kernel in (None, "Prescott", "Haswell"):  # None: the one OpenBLAS picks for this CPU
+        env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_CORETYPE"}
+        env.update({"PYTHONPATH": str(ROOT)}, **({"OPENBLAS_CORETYPE": kernel} if kernel else {}))
+        done = subprocess.run([sys.executable, "-c", SEARCH_A_CURVE], cwd=ROOT, env=env, capture_output=True,
+                              text=True, timeout=120)
+        assert done.returncode == 0, done.stderr[-2000:]
+        picked[kernel] = done.stdout.strip()
+    assert len(set(picked.values())) == 1, picked

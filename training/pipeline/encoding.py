@@ -73,9 +73,11 @@ def bce(x, recon):
 
 def log_likelihoods(flat, logs):
     """The sum over pixels of x log r + (1 - x) log(1 - r) for every image x [n, pixels] and every r of
-    logs (clipped_logs) at once: [n, len(r)]; minus it over the pixel count is their BCE per pixel."""
-    log_r, log_not_r = logs
-    return flat @ log_r.T + (1 - flat) @ log_not_r.T
+    logs (clipped_logs) at once: [n, len(r)]; minus it over the pixel count is their BCE per pixel.
+    In float64, as one product x (log r - log(1 - r)) + sum log(1 - r): in float32 each BLAS kernel (picked
+    by the CPU or OPENBLAS_CORETYPE) summed in its own order and moved which grid point scored best."""
+    log_r, log_not_r = (np.asarray(a, np.float64) for a in logs)
+    return np.asarray(flat, np.float64) @ (log_r - log_not_r).T + log_not_r.sum(1)
 
 
 def improve(curves, codes, x, codes_bce=None):
