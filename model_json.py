@@ -1,4 +1,4 @@
-"""A converted model.json as the page's model interpreter (web/static/js/net.js) runs it.
+"""A converted model.json as the page's model interpreter (web/static/js/runtime/net.js) runs it.
 
 check() refuses, in one line, what net.js could not run or would run wrongly: a layer class, an
 activation or a weight dtype outside the contract (training/meta.py), an option net.js does not

@@ -19,7 +19,7 @@ GRID_ROWS = 11  # the digits x styles grid: styles from the 1st to the 99th perc
 GRID_GAP = 2  # pixels between its cells (and the atlas's)
 CLASS_BITS = 4  # a stored code: the class ...
 STYLE_BITS = 8  # ... and each style value in this many bits over style_range
-# What the page's model interpreter (web/static/js/net.js) runs: these layer classes (with the options
+# What the page's model interpreter (web/static/js/runtime/net.js) runs: these layer classes (with the options
 # model_json.py lists), these activations, and float32 weights stored as is or quantised. The build
 # refuses a model.json with anything else (model_json.py), and net.js refuses it when it loads.
 LAYER_CLASSES = ("InputLayer", "Conv2D", "Dense", "BatchNormalization", "ReLU", "Activation", "Reshape", "Flatten",

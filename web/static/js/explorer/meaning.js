@@ -27,7 +27,7 @@ export function describeStyle(meaning, classNames, c) {
 }
 
 let shown = '';
-// an atlas image's size (training/analysis.py: a row per class, a column per quantile), given to
+// an atlas image's size (training/export/analysis.py: a row per class, a column per quantile), given to
 // the <img> so the page keeps its place before the image arrives
 const side = (n) => n * (IMAGE_SIDE + GRID_GAP) - GRID_GAP;
 const ATLAS_SIZE = { width: side(ATLAS_QUANTILES.length), height: side(NUM_CLASSES) };

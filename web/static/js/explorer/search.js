@@ -1,4 +1,4 @@
-// A drawing's style, found by search as training finds every digit's (training/style_search.py):
+// A drawing's style, found by search as training finds every digit's (training/pipeline/encoding.py):
 // the style head's value is one candidate, the others the points of the class's curve. Here the
 // candidates are the codes the page can store: the class and each style value in 8 bits over
 // style_range, so the stored code is the best of them, not the nearest to the style head's guess.

@@ -66,7 +66,7 @@ const arrow = () => { // ↓ (style.css)
 };
 
 // When a layer's weights learned: the classifier in stage 1, the style head in stage 2, the decoder in
-// stages 2 and 3; in stage 4 the style picker (training/style_picker.py) replaced the head's last
+// stages 2 and 3; in stage 4 the style picker (training/pipeline/style_picker.py) replaced the head's last
 // layers: its bins layer is new, the layers before it copies that go on learning, its last one set.
 function trainedIn(layer, decoder) {
   if (decoder) return 'stages 2–3';
