@@ -21,7 +21,7 @@ import jinja2
 import plain_files
 from model_folder import BuildError, check_model, read_source, sha256
 from serve import serve
-from training import meta as meta_lib
+from training import contract
 from training.folders import FolderError, written_whole
 
 ROOT = Path(__file__).resolve().parent
@@ -121,8 +121,8 @@ def ordinals(numbers):
 
 
 def grid_size():
-    pitch = meta_lib.IMAGE_SIDE + meta_lib.GRID_GAP
-    return {"width": meta_lib.NUM_CLASSES * pitch - meta_lib.GRID_GAP, "height": meta_lib.GRID_ROWS * pitch - meta_lib.GRID_GAP}
+    pitch = contract.IMAGE_SIDE + contract.GRID_GAP
+    return {"width": contract.NUM_CLASSES * pitch - contract.GRID_GAP, "height": contract.GRID_ROWS * pitch - contract.GRID_GAP}
 
 
 def bundle_scripts(out):
@@ -185,7 +185,7 @@ def build(out, models_dir=MODELS):
         html = env.get_template("index.html.j2").render(
             models=[{k: m[k] for k in PAGE_FIELDS if k in m} for m in metas], default_model=metas[0]["name"],
             csp=CSP.format(boot=boot_hash), boot_script=boot,
-            grid=grid_size(), atlas_quantiles=ordinals(meta_lib.ATLAS_QUANTILES),
+            grid=grid_size(), atlas_quantiles=ordinals(contract.ATLAS_QUANTILES),
             preloads=static_imports((tmp / "static" / "js" / "main.js").read_text(encoding="utf-8")))
         (tmp / "index.html").write_text(html, encoding="utf-8")
         (tmp / ".nojekyll").write_text("")

@@ -1,17 +1,17 @@
 """A converted model folder as the site build takes it: checked, and the files the page loads listed.
 
 The site gets only what the converter wrote: plain files inside the folder (never a link's target,
-never a file hard-linked in, read by plain_files.py), a meta.json that training/meta.py accepts,
+never a file hard-linked in, read by plain_files.py), a meta.json that training/contract.py accepts,
 Layers models (decoder/ and encoder/) whose weights have the shapes, byte counts and SHA-256 that
 meta.json records (a garbled shard would draw garbage, not fail), that the page's model interpreter
 runs (model_json.py), and PNG images that are PNG.
-Needs only the standard library, plain_files.py, model_json.py and training/meta.py (never TensorFlow).
+Needs only the standard library, plain_files.py, model_json.py and training/contract.py (never TensorFlow).
 """
 import hashlib
 
 import model_json
 import plain_files
-from training import meta as meta_lib
+from training import contract
 
 
 class BuildError(RuntimeError):
@@ -19,8 +19,8 @@ class BuildError(RuntimeError):
 
 
 # what the page feeds each model and reads from it (model.js)
-SHAPES = {"decoder": lambda meta: ([None, meta["code_size"]], [None, meta_lib.IMAGE_SIDE, meta_lib.IMAGE_SIDE, 1]),
-          "encoder": lambda meta: ([None, meta_lib.IMAGE_SIDE, meta_lib.IMAGE_SIDE, 1], [None, meta["code_size"]])}
+SHAPES = {"decoder": lambda meta: ([None, meta["code_size"]], [None, contract.IMAGE_SIDE, contract.IMAGE_SIDE, 1]),
+          "encoder": lambda meta: ([None, contract.IMAGE_SIDE, contract.IMAGE_SIDE, 1], [None, meta["code_size"]])}
 
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -30,7 +30,7 @@ def read_source(folder, rel, limit=None):
     """The bytes of folder/rel if it is a plain file of `folder` (plain_files.read) and, for a .png,
     a PNG image; else a BuildError. The site gets only files the converter wrote: build.py copies
     them by read_source again and checks that they are still the bytes checked here."""
-    if not all(meta_lib.SAFE_NAME.fullmatch(part) for part in rel.split("/")):
+    if not all(contract.SAFE_NAME.fullmatch(part) for part in rel.split("/")):
         raise BuildError(f"{folder}: {rel!r} is not a plain file name inside the model folder")
     try:
         data = plain_files.read(folder, rel, limit)
@@ -43,8 +43,8 @@ def read_source(folder, rel, limit=None):
 
 def _parse_json(data, path, max_bytes=None):
     try:
-        return meta_lib.parse_json(data, path, max_bytes)
-    except meta_lib.MetaError as e:
+        return contract.parse_json(data, path, max_bytes)
+    except contract.MetaError as e:
         raise BuildError(str(e)) from None
 
 
@@ -101,16 +101,16 @@ def neighbour_files(folder, meta):
 def check_model(folder):
     """-> (meta, {path relative to `folder`: SHA-256} of the files the page loads, as checked). Only
     those are copied to the site, and only if they still hold the bytes checked."""
-    if not meta_lib.MODEL_NAME.fullmatch(folder.name):
+    if not contract.MODEL_NAME.fullmatch(folder.name):
         raise BuildError(f"{folder.parent}: the model folder name {folder.name!r} must be letters, digits, "
                          f"'-' and '_' (it becomes part of URLs)")
     if folder.is_symlink():
         raise BuildError(f"{folder}: a symbolic link; the build copies only model folders that are really here")
-    raw = read_source(folder, "meta.json", meta_lib.META_MAX_BYTES)
-    meta = _parse_json(raw, folder / "meta.json", meta_lib.META_MAX_BYTES)
+    raw = read_source(folder, "meta.json", contract.META_MAX_BYTES)
+    meta = _parse_json(raw, folder / "meta.json", contract.META_MAX_BYTES)
     try:
-        meta_lib.check(meta, folder / "meta.json")
-    except meta_lib.MetaError as e:
+        contract.check(meta, folder / "meta.json")
+    except contract.MetaError as e:
         raise BuildError(str(e)) from None
     files = {"meta.json": raw}
     for rel in ["preview.png", *meta.get("style_meaning", {}).get("atlas", []),

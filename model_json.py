@@ -1,7 +1,7 @@
 """A converted model.json as the page's model interpreter (web/static/js/runtime/net.js) runs it.
 
 check() refuses, in one line, what net.js could not run or would run wrongly: a layer class, an
-activation or a weight dtype outside the contract (training/meta.py), an option net.js does not
+activation or a weight dtype outside the contract (training/contract.py), an option net.js does not
 implement, a graph it cannot follow, a weight missing, extra or of another shape than its layer and
 that layer's input give. Shapes are followed from the input the page feeds to the output it reads.
 Any JSON at all gives a ModelError or passes, never another exception.
@@ -10,7 +10,7 @@ Standard library only: the site build imports it.
 import math
 import reprlib
 
-from training.meta import (ACTIVATIONS, LAYER_CLASSES, QUANTIZED_DTYPE_BYTES, WEIGHT_DTYPE_BYTES, is_count,
+from training.contract import (ACTIVATIONS, LAYER_CLASSES, QUANTIZED_DTYPE_BYTES, WEIGHT_DTYPE_BYTES, is_count,
                            is_number)
 
 

@@ -30,7 +30,7 @@ from bench import lighthouse
 from bench.phone import PHONE_CPU_RATE, budgets_failed, phone_table, worker_throttle_ratio
 from bench.chromium import WEBGL_FLAGS, launch
 from bench.site import served
-from training.meta import STAGES
+from training.contract import STAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 BACKENDS = ("webgl", "wasm", "cpu")

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from training.export import analysis
-from training.meta import ATLAS_QUANTILES
+from training.contract import ATLAS_QUANTILES
 
 
 def stroke(angle_columns=0, width=1, offset=0):

@@ -45,7 +45,7 @@ def model_on_fixture(tmp_path, **changes):
 
 
 def test_write_records_the_baselines_in_meta_json_and_the_result_passes_the_check(tmp_path):
-    from training import meta as meta_lib
+    from training import contract
     folder, before = model_on_fixture(tmp_path)
     done = run_cli("-m", "training.baselines", "--data", FIXTURE, "--validation-size", FIXTURE_VAL,
                    "--write", folder)
@@ -55,7 +55,7 @@ def test_write_records_the_baselines_in_meta_json_and_the_result_passes_the_chec
     assert after["baselines"] == {k: printed[k] for k in ("test_images", "train_images", "test_bce")}
     assert after["baselines"]["train_images"] == 1800 and after["baselines"]["test_images"] > 0
     assert {k: v for k, v in after.items() if k != "baselines"} == before  # nothing else changed
-    meta_lib.check(after, "written")
+    contract.check(after, "written")
     assert [p.name for p in folder.iterdir()] == ["meta.json"]  # no temporary file left
 
 
@@ -79,9 +79,9 @@ def test_write_refuses_another_dataset_or_other_data_and_writes_nothing(tmp_path
 def test_the_check_refuses_malformed_baselines():
     import pytest
     from helpers import ROOT
-    from training import meta as meta_lib
+    from training import contract
     meta = json.loads((ROOT / "converted_model" / "mnist" / "meta.json").read_text())
     for bad in ({"test_images": 0, "test_bce": {"mean image": 0.26}}, {"test_images": 10, "test_bce": {}},
                 {"test_images": 10, "test_bce": {"mean image": None}}, [1, 2]):
-        with pytest.raises(meta_lib.MetaError, match="baselines"):
-            meta_lib.check({**meta, "baselines": bad}, "meta.json")
+        with pytest.raises(contract.MetaError, match="baselines"):
+            contract.check({**meta, "baselines": bad}, "meta.json")

@@ -1,5 +1,5 @@
 """build.py refuses, in one line, a model.json the page's model interpreter (web/static/js/runtime/net.js)
-cannot run and a meta.json outside the contract (training/meta.py): whatever the JSON holds, never a
+cannot run and a meta.json outside the contract (training/contract.py): whatever the JSON holds, never a
 traceback (model_json.py, model_folder.py)."""
 import json
 import os
@@ -11,7 +11,7 @@ from test_build import MODELS, edit_json, first_weight, set_meta
 
 import model_folder
 import model_json
-from training import meta as meta_lib
+from training import contract
 
 META = json.loads((MODELS / "mnist" / "meta.json").read_text())
 
@@ -32,7 +32,7 @@ def update(**values):
 
 
 def big_meta(model):
-    edit_json(model / "meta.json", lambda meta: meta["versions"].update(notes="x" * meta_lib.META_MAX_BYTES))
+    edit_json(model / "meta.json", lambda meta: meta["versions"].update(notes="x" * contract.META_MAX_BYTES))
 
 
 # the faults the audit (issue 33) built and saw get through or end in a traceback
@@ -179,12 +179,12 @@ def test_a_model_json_net_js_cannot_run_is_refused(fault):
 
 def test_the_build_knows_the_options_of_every_layer_class_the_contract_lists():
     """model_json.CONFIG is what net.js reads of each class; a class added to the contract needs its entry."""
-    assert set(model_json.CONFIG) == set(meta_lib.LAYER_CLASSES)
+    assert set(model_json.CONFIG) == set(contract.LAYER_CLASSES)
 
 
 def test_the_committed_models_are_ones_the_page_runs():
     for folder in sorted(MODELS.iterdir()):
-        meta = meta_lib.check(meta_lib.read_json(folder / "meta.json", meta_lib.META_MAX_BYTES), folder)
+        meta = contract.check(contract.read_json(folder / "meta.json", contract.META_MAX_BYTES), folder)
         for part in ("decoder", "encoder"):
             doc = json.loads((folder / part / "model.json").read_text())
             groups = model_json.check(doc, *model_folder.SHAPES[part](meta))
@@ -247,4 +247,4 @@ def test_any_model_json_is_checked_or_refused_never_a_traceback(part):
 
 def test_any_meta_json_is_checked_or_refused_never_a_traceback():
     meta = json.loads((MODELS / "mnist_2style" / "meta.json").read_text())
-    assert fuzz(meta, lambda d: meta_lib.check(d, "meta.json"), meta_lib.MetaError) > 1000
+    assert fuzz(meta, lambda d: contract.check(d, "meta.json"), contract.MetaError) > 1000

@@ -5,7 +5,7 @@ from helpers import FIXTURE
 from training import compression
 from training.pipeline import data as data_lib
 from training.pipeline.encoding import bce
-from training.meta import NUM_CLASSES
+from training.contract import NUM_CLASSES
 
 
 def test_png_is_lossless_and_a_lower_jpeg_quality_costs_fewer_bits_and_more_error():

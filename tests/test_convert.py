@@ -11,7 +11,7 @@ import pytest
 from helpers import FIXTURE, FIXTURE_VAL, PARITY_BOUND, ROOT, assert_parity, node_parity, run_cli, start_for_ctrl_c
 
 from training import convert
-from training import meta as meta_lib
+from training import contract
 
 COMMITTED = sorted(p for p in (ROOT / "converted_model").iterdir() if (p / "meta.json").is_file())
 
@@ -36,7 +36,7 @@ def test_converted_folder_layout_and_meta(tiny_model):
     topology = json.loads((tiny_model / "decoder" / "model.json").read_text())
     assert topology["format"] == "layers-model"
     assert meta["source"]["validation_size"] == FIXTURE_VAL  # which training images the model trained on
-    meta_lib.check(meta_lib.read_json(tiny_model / "meta.json"), tiny_model)
+    contract.check(contract.read_json(tiny_model / "meta.json"), tiny_model)
 
 
 def meta_of(model):
@@ -263,7 +263,7 @@ def test_write_meta_refuses_what_the_build_would_refuse(tmp_path, change, messag
     (tmp_path / "meta.json").unlink()
     meta = json.loads(committed.read_text())
     change(meta)
-    with pytest.raises(meta_lib.MetaError, match=message):
+    with pytest.raises(contract.MetaError, match=message):
         convert.write_meta(tmp_path, meta, "m")
     assert list(tmp_path.iterdir()) == []
 
@@ -294,5 +294,5 @@ def test_ctrl_c_once_the_output_is_swapped_in_is_a_success(tiny_run, tmp_path):
     out = tmp_path / "model"
     done = run_cli("-c", HOOKED, "swapped", "SIGINT", tiny_run, out, "--data", FIXTURE)
     assert done.returncode == 0 and done.stdout.strip().splitlines()[-1].startswith(f"{out}: decoder "), done.stderr[-2000:]
-    meta_lib.check(meta_lib.read_json(out / "meta.json"), out)
+    contract.check(contract.read_json(out / "meta.json"), out)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model"]

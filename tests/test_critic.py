@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from training.pipeline import critic
-from training.meta import NUM_CLASSES
+from training.contract import NUM_CLASSES
 from training.pipeline.config import Preset
 
 PRESET = Preset()

@@ -8,7 +8,7 @@ import tf_keras as keras
 
 from helpers import FIXTURE, ROOT, run_cli
 from training.pipeline import encoding
-from training.meta import NUM_CLASSES
+from training.contract import NUM_CLASSES
 
 
 class WrongStyleEncoder:

@@ -9,7 +9,7 @@ import signal
 import time
 
 from helpers import ROOT, run_cli, start_for_ctrl_c, train_args
-from training.meta import STAGES
+from training.contract import STAGES
 
 FIGURES = ("val_accuracy", "val_bce", "val_bce_style_head", "test_accuracy", "test_bce", "test_bce_style_head",
            "style_percentiles", "style_percentiles_per_class", "style_search", "style_head")

@@ -59,15 +59,15 @@ def test_the_build_imports_only_standard_library_modules_of_training():
             if target not in reached:
                 reached.add(target)
                 todo.append(target)
-    assert reached == {"training.meta", "training.folders"}
+    assert reached == {"training.contract", "training.folders"}
 
 
 # The folders of training/ by role (docs/ARCHITECTURE.md, "Folders"): the commands at the top, one module each,
 # so every documented `python -m training.NAME` is training/NAME.py; what they share in the folder of its role.
 FOLDERS = {"pipeline", "export", "measure"}
-COMMANDS = {"baselines", "compression", "convert", "encoding", "legibility", "meta", "neighbours", "reader", "realism",
+COMMANDS = {"baselines", "compression", "contract", "convert", "encoding", "legibility", "neighbours", "reader", "realism",
             "realism_table", "report", "train", "watched"}
-CONTRACT = {"training.meta", "training.folders"}  # standard library only: the site build borrows them
+CONTRACT = {"training.contract", "training.folders"}  # standard library only: the site build borrows them
 MAY_IMPORT = {"pipeline": {"pipeline"}, "export": {"pipeline", "export"}, "measure": {"pipeline", "export", "measure"}}
 SITE_BUILD = ("build.py", "model_folder.py", "model_json.py", "plain_files.py", "serve.py")
 

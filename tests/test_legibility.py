@@ -8,7 +8,7 @@ import pytest
 from helpers import FIXTURE, FIXTURE_VAL, run_cli
 
 from training import legibility
-from training.meta import NUM_CLASSES
+from training.contract import NUM_CLASSES
 
 TABLES = {"1": [-2.0], "50": [0.0], "99": [3.0]}
 META = {"style_dims": 1, "style_percentiles": TABLES,

@@ -13,7 +13,7 @@ from PIL import Image
 
 import build
 from training.pipeline import data as data_lib
-from training import meta as meta_lib
+from training import contract
 from training import neighbours
 
 MNIST = ROOT / "converted_model" / "mnist"
@@ -91,7 +91,7 @@ def test_the_command_adds_the_index_to_a_converted_model_and_the_build_copies_it
     meta = json.loads((folder / "meta.json").read_text())
     entry = meta.pop("neighbours")
     assert meta == before, "meta.json changed beyond its neighbours entry"
-    meta_lib.check({**meta, "neighbours": entry}, "meta.json")
+    contract.check({**meta, "neighbours": entry}, "meta.json")
     assert entry["per_class"] == 100 and entry["count"] == 1000 and entry["bytes"] <= neighbours.BUDGET_BYTES
     index = json.loads((folder / "neighbours.json").read_text())
     assert index["train_size"] == 1800 and index["validation_size"] == FIXTURE_VAL
@@ -155,9 +155,9 @@ def test_write_index_is_what_conversion_calls_and_meta_json_accepts_its_entry(ds
     assert entry["bytes"] == sum(p.stat().st_size for p in tmp_path.iterdir())
     assert entry["sprite_sha256"] == hashlib.sha256((tmp_path / "neighbours.png").read_bytes()).hexdigest()
     meta = json.loads((MNIST / "meta.json").read_text())
-    meta_lib.check({**meta, "neighbours": entry}, "meta.json")
-    with pytest.raises(meta_lib.MetaError, match="neighbours should name"):
-        meta_lib.check({**meta, "neighbours": {**entry, "sprite": "../secret.png"}}, "meta.json")
+    contract.check({**meta, "neighbours": entry}, "meta.json")
+    with pytest.raises(contract.MetaError, match="neighbours should name"):
+        contract.check({**meta, "neighbours": {**entry, "sprite": "../secret.png"}}, "meta.json")
 
 
 def test_conversion_writes_the_index():

@@ -13,7 +13,7 @@ from helpers import FIXTURE, FIXTURE_VAL, ROOT
 from training.pipeline import data as data_lib
 from training import legibility, realism
 from training import reader as reader_lib
-from training.meta import NUM_CLASSES
+from training.contract import NUM_CLASSES
 
 PAIRS = ((3, 8), (8, 3), (1, 7), (4, 9), (0, 6), (2, 5))  # a few morphs keep the measure fast
 SIZE = 250  # real digits in the reference (the fixture's test split has 500)

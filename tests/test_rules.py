@@ -7,14 +7,14 @@ import pytest
 from helpers import ROOT
 
 from training.pipeline import encoding, samples
-from training import meta
+from training import contract
 
 CASES = json.loads((ROOT / "tests" / "cases" / "rules.json").read_text())
 
 
 @pytest.mark.parametrize("case", CASES["percentile_scale"]["cases"], ids=lambda c: f"u={c['u']:.3f}")
 def test_percentile_scale(case):
-    tables = [CASES["percentile_scale"]["table"]] * meta.NUM_CLASSES
+    tables = [CASES["percentile_scale"]["table"]] * contract.NUM_CLASSES
     assert samples.style_at(tables, case["u"])[4][0] == pytest.approx(case["style"], abs=1e-5)
 
 
@@ -31,17 +31,17 @@ def test_stored_style_levels_and_back():
     levels = encoding.to_levels([[c["style"]] for c in cases], style_range)
     assert levels[:, 0].tolist() == [c["level"] for c in cases]
     back = encoding.from_levels(levels, style_range)[:, 0]
-    step = (style_range[0][1] - style_range[0][0]) / (2 ** meta.STYLE_BITS - 1)
+    step = (style_range[0][1] - style_range[0][0]) / (2 ** contract.STYLE_BITS - 1)
     inside = [i for i, c in enumerate(cases) if style_range[0][0] <= c["style"] <= style_range[0][1]]
     assert all(abs(back[i] - cases[i]["style"]) <= step / 2 + 1e-9 for i in inside)
 
 
 def test_the_page_has_the_same_constants():
-    """web/static/js/contract.js is what `python -m training.meta` writes from training/meta.py."""
-    assert (ROOT / "web" / "static" / "js" / "contract.js").read_text() == meta.js_module()
+    """web/static/js/contract.js is what `python -m training.contract` writes from training/contract.py."""
+    assert (ROOT / "web" / "static" / "js" / "contract.js").read_text() == contract.js_module()
 
 
 def test_the_committed_models_keep_the_contract():
     for folder in sorted((ROOT / "converted_model").iterdir()):
-        meta.check(meta.read_json(folder / "meta.json"), folder)
-        assert list(meta.read_json(folder / "meta.json")["style_percentiles"]) == list(map(str, meta.PERCENTILES))
+        contract.check(contract.read_json(folder / "meta.json"), folder)
+        assert list(contract.read_json(folder / "meta.json")["style_percentiles"]) == list(map(str, contract.PERCENTILES))

@@ -18,7 +18,7 @@ def test_run_folder_holds_models_history_samples_and_metrics(tiny_run):
     assert 0.0 <= m["test_accuracy"] <= 1.0 and 0.0 < m["test_bce"] < 1.0
     assert {"val_accuracy", "val_bce", "val_bce_style_head"} <= m.keys()
     assert m["epochs"] == {"classifier": 1, "autoencoder": 2, "refine": 2, "picker": 8}
-    from training.meta import STAGES  # the report's and the bench's stages are the run's, in its order
+    from training.contract import STAGES  # the report's and the bench's stages are the run's, in its order
     assert list(m["seconds"]) == [*STAGES, "total"] and list(m["epochs"]) == list(STAGES) and m["seconds"]["total"] > 0
     grid = m["style_search"]
     assert grid["points"] == 1024 and len(grid["low"]) == len(grid["high"]) == 1 and grid["low"][0] < grid["high"][0]
@@ -127,7 +127,7 @@ def test_every_seed_below_2_to_the_32_gives_every_epoch_a_seed_numpy_takes():
     its place passed 2**32 from 429497 on and stopped stage 1 with a traceback, after run.json was written);
     the seeds every run so far used stay as they were, and two large seeds do not share their epochs'."""
     from training.pipeline import stages
-    from training.meta import STAGES
+    from training.contract import STAGES
     assert stages.MAX_SEED == 2**32 - 1
     for seed in (0, 429496, 429497, 2**28, stages.MAX_SEED):
         for stage in STAGES:

@@ -10,7 +10,7 @@ import pytest
 from helpers import ROOT, run_cli
 from PIL import Image
 
-from training import meta as meta_lib
+from training import contract
 from training import watched
 
 FRAME = (88, 298)  # samples.tile of 3 rows x 10 classes
@@ -89,10 +89,10 @@ def test_a_run_without_records_ships_none_and_a_broken_history_is_one_line(tmp_p
 
 def test_meta_names_only_the_training_files():
     meta = json.loads((ROOT / "converted_model" / "mnist" / "meta.json").read_text())
-    meta_lib.check({**meta, "training": {"data": "training.json", "sprite": "training.png"}}, "m")
+    contract.check({**meta, "training": {"data": "training.json", "sprite": "training.png"}}, "m")
     for bad in [{"data": "../meta.json"}, {"sprite": "training.png"}, {"data": "training.json", "x": "y"}, []]:
-        with pytest.raises(meta_lib.MetaError, match="training should name its files"):
-            meta_lib.check({**meta, "training": bad}, "m")
+        with pytest.raises(contract.MetaError, match="training should name its files"):
+            contract.check({**meta, "training": bad}, "m")
 
 
 def finished_as_converted(folder, meta):

@@ -16,8 +16,8 @@ import numpy as np
 
 from training.pipeline import data as data_lib
 from training.pipeline import runs
-from training import meta as meta_lib
-from training.meta import NUM_CLASSES, MetaError, read_json
+from training import contract
+from training.contract import NUM_CLASSES, MetaError, read_json
 from training.pipeline.encoding import bce
 
 PER_CLASS_COMPONENTS = (1, 2, 3)
@@ -68,7 +68,7 @@ def main(argv=None):
     try:
         ds = data_lib.load(args.dataset, args.data, data_lib.check_validation_size(args.validation_size))
         if args.write:
-            meta_lib.trained_on(args.write, ds, split=True)
+            contract.trained_on(args.write, ds, split=True)
     except (data_lib.DataError, MetaError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
@@ -76,8 +76,8 @@ def main(argv=None):
     if args.write:
         path = args.write / "meta.json"
         try:  # read again (another tool may have written it meanwhile), and checked whole before written
-            meta = meta_lib.trained_on(args.write, ds, split=True)
-            written = meta_lib.check({**meta, "baselines": result}, str(path))
+            meta = contract.trained_on(args.write, ds, split=True)
+            written = contract.check({**meta, "baselines": result}, str(path))
         except MetaError as e:
             print(f"error: {e}", file=sys.stderr)
             return 2

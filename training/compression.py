@@ -17,9 +17,9 @@ import numpy as np  # noqa: E402
 
 from training.pipeline import data as data_lib  # noqa: E402
 from training.pipeline import encoding, runs  # noqa: E402
-from training import meta as meta_lib  # noqa: E402
+from training import contract  # noqa: E402
 from training import reader as reader_lib  # noqa: E402
-from training.meta import BCE_EPSILON, CLASS_BITS, IMAGE_SIDE, NUM_CLASSES, STYLE_BITS  # noqa: E402
+from training.contract import BCE_EPSILON, CLASS_BITS, IMAGE_SIDE, NUM_CLASSES, STYLE_BITS  # noqa: E402
 
 QUALITIES = (1, 5, 10, 20, 30, 50, 75, 90)
 USABLE = 0.99  # of the reconstructions read as their true class
@@ -95,14 +95,14 @@ def main(argv=None):
     try:
         meta = json.loads((args.model / "meta.json").read_text())
         ds = data_lib.load(meta["dataset"], args.data, validation_size=0)  # only the test split is measured
-        meta_lib.trained_on(args.model, ds)
+        contract.trained_on(args.model, ds)
         reader, about = reader_lib.load(args.reader)
         if about["dataset"] != meta["dataset"]:
             raise runs.RunError(f"{args.reader} reads {about['dataset']}, {args.model} draws {meta['dataset']}")
         import tensorflowjs
         decoder, encoder = (tensorflowjs.converters.load_keras_model(str(args.model / part / "model.json"))
                             for part in ("decoder", "encoder"))
-    except (OSError, ValueError, KeyError, runs.RunError, data_lib.DataError, meta_lib.MetaError) as e:
+    except (OSError, ValueError, KeyError, runs.RunError, data_lib.DataError, contract.MetaError) as e:
         print(f"error: {args.model}: {e}", file=sys.stderr)
         return 2
     result = {"test_images": len(ds.test.x), "rows": measure(decoder, encoder, reader, meta, ds),

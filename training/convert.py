@@ -24,8 +24,8 @@ from training import watched  # noqa: E402
 from training.pipeline import data as data_lib  # noqa: E402
 from training import neighbours  # noqa: E402
 from training.folders import FolderError, check_replaceable, written_whole  # noqa: E402
-from training.meta import ATLAS_QUANTILES, GRID_GAP, GRID_ROWS, IMAGE_SIDE, NUM_CLASSES, MetaError  # noqa: E402
-from training.meta import check as check_meta  # noqa: E402
+from training.contract import ATLAS_QUANTILES, GRID_GAP, GRID_ROWS, IMAGE_SIDE, NUM_CLASSES, MetaError  # noqa: E402
+from training.contract import check as check_meta  # noqa: E402
 
 QUANTIZE_FLAGS = {"none": [], "float16": ["--quantize_float16=*"], "uint16": ["--quantize_uint16=*"],
                   "uint8": ["--quantize_uint8=*"], "mixed": None}  # mixed: flags made per model
@@ -60,7 +60,7 @@ def reached(point):
 
 
 def write_meta(folder, meta, where):
-    """meta.json into `folder`, if it keeps the contract the build checks (training/meta.py) and is
+    """meta.json into `folder`, if it keeps the contract the build checks (training/contract.py) and is
     JSON the browser can parse (no NaN or infinity): otherwise MetaError, and nothing is written."""
     check_meta(meta, where)
     try:

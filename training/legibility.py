@@ -16,10 +16,10 @@ import numpy as np  # noqa: E402
 
 from training.pipeline import data as data_lib  # noqa: E402
 from training.pipeline import encoding  # noqa: E402
-from training import meta as meta_lib  # noqa: E402
+from training import contract  # noqa: E402
 from training import reader as reader_lib  # noqa: E402
 from training.pipeline import runs, samples  # noqa: E402
-from training.meta import NUM_CLASSES  # noqa: E402
+from training.contract import NUM_CLASSES  # noqa: E402
 
 GRID_POSITIONS = 41
 LATTICE = 9
@@ -107,7 +107,7 @@ def nearest_real(images, expected, edge, where, x, y, worst=5):
             "farthest": [f"{where[i]}: {least[i]:.3f}" for i in np.argsort(-least)[:worst]]}
 
 
-LOAD_ERRORS = (OSError, ValueError, KeyError, runs.RunError, data_lib.DataError, meta_lib.MetaError)
+LOAD_ERRORS = (OSError, ValueError, KeyError, runs.RunError, data_lib.DataError, contract.MetaError)
 
 
 def load(model, reader_folder, data=None, validation_size=data_lib.VALIDATION_SIZE):
@@ -124,7 +124,7 @@ def load(model, reader_folder, data=None, validation_size=data_lib.VALIDATION_SI
     ds = None
     if data:
         ds = data_lib.load(meta["dataset"], str(data), validation_size)
-        meta_lib.trained_on(model, ds, split=True)  # the training and validation splits are the model's
+        contract.trained_on(model, ds, split=True)  # the training and validation splits are the model's
     import tensorflowjs
     return meta, reader, about, ds, tensorflowjs.converters.load_keras_model(str(model / "decoder" / "model.json"))
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from training.pipeline import data as data_lib
-from training.meta import IMAGE_SIDE, NUM_CLASSES, MetaError, read_json, trained_on
+from training.contract import IMAGE_SIDE, NUM_CLASSES, MetaError, read_json, trained_on
 
 SPRITE, INDEX = "neighbours.png", "neighbours.json"
 PER_CLASS = 100  # images per class, if they fit the budget

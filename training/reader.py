@@ -15,7 +15,7 @@ from pathlib import Path
 from training.pipeline import data as data_lib  # noqa: E402
 from training.pipeline import runs  # noqa: E402
 from training.folders import FolderError, written_whole  # noqa: E402
-from training.meta import IMAGE_SIDE, NUM_CLASSES  # noqa: E402
+from training.contract import IMAGE_SIDE, NUM_CLASSES  # noqa: E402
 
 SEED = 20261126  # not the model's: nothing shared with the training it judges
 EPOCHS = 6

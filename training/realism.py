@@ -17,7 +17,7 @@ import numpy as np
 from training.pipeline import data as data_lib
 from training import legibility
 from training.pipeline import runs, samples
-from training.meta import NUM_CLASSES
+from training.contract import NUM_CLASSES
 
 GRID_STYLES = 21
 IN_BETWEEN_T = (0.25, 0.5, 0.75)

@@ -8,7 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from training.meta import STAGES
+from training.contract import STAGES
 
 HEADER = ["model", "data", "style dims", "preset", "epochs (+ refine rounds + picker epochs)", "test accuracy",
           "test BCE / pixel (shipped)", "style head alone", "parameters enc / dec", "decoder multiply-adds",

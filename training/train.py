@@ -18,7 +18,7 @@ from pathlib import Path
 
 from training.pipeline import config, runs, stages  # noqa: E402  (none loads TensorFlow)
 from training.pipeline import data as data_lib  # noqa: E402
-from training.meta import GRID_ROWS, NUM_CLASSES, STYLE_DIMS  # noqa: E402
+from training.contract import GRID_ROWS, NUM_CLASSES, STYLE_DIMS  # noqa: E402
 
 
 def parse_args(argv=None):

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from training.pipeline import runs
-from training.meta import GRID_GAP, IMAGE_SIDE
+from training.contract import GRID_GAP, IMAGE_SIDE
 
 SPRITE = "training.png"
 DATA = "training.json"

@@ -1,4 +1,4 @@
-// web/static/js/runtime/net.js against the contract (contract.js, written from training/meta.py): it runs every
+// web/static/js/runtime/net.js against the contract (contract.js, written from training/contract.py): it runs every
 // layer class, activation and weight dtype the contract lists and refuses, by name, any other, as the
 // site build does (model_json.py). No backend: a stand-in tf records the ops a prediction runs.
 import assert from 'node:assert/strict';

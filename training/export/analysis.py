@@ -6,7 +6,7 @@ see docs/ARCHITECTURE.md, "Notes by module", for how each trait is computed.
 """
 import numpy as np
 
-from training.meta import ATLAS_QUANTILES, NUM_CLASSES
+from training.contract import ATLAS_QUANTILES, NUM_CLASSES
 
 TRAITS = ("slant", "width", "height", "thickness", "ink", "x_offset", "y_offset")
 

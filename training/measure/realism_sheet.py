@@ -7,7 +7,7 @@ diagonal left blank). realism.py builds the codes; this module only draws them.
 import numpy as np
 
 from training.pipeline import samples
-from training.meta import NUM_CLASSES
+from training.contract import NUM_CLASSES
 
 SCALE = 2  # each pixel drawn as SCALE x SCALE, so the strokes can be seen
 

@@ -8,7 +8,7 @@ network (training/reader.py). See docs/TRAINING.md.
 """
 import numpy as np
 
-from training.meta import BCE_EPSILON, NUM_CLASSES
+from training.contract import BCE_EPSILON, NUM_CLASSES
 
 
 def sample(tables, n, rng, p):

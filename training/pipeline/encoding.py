@@ -7,8 +7,8 @@ image at once. Training uses it (stage 3, every figure, conversion's check of th
 """
 import numpy as np  # noqa: E402
 
-from training.meta import BCE_EPSILON as EPS  # noqa: E402
-from training.meta import NUM_CLASSES, STYLE_BITS  # noqa: E402
+from training.contract import BCE_EPSILON as EPS  # noqa: E402
+from training.contract import NUM_CLASSES, STYLE_BITS  # noqa: E402
 
 
 def bce_per_image(x, recon):

@@ -13,7 +13,7 @@ from training.pipeline import quiet_tensorflow  # noqa: F401  (before tf_keras: 
 import tf_keras as keras  # noqa: E402
 from tf_keras import layers  # noqa: E402
 
-from training.meta import IMAGE_SIDE, NUM_CLASSES  # noqa: E402
+from training.contract import IMAGE_SIDE, NUM_CLASSES  # noqa: E402
 
 
 def _conv_bn_relu(x, channels, size, name, suffix=""):

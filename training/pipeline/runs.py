@@ -184,7 +184,7 @@ def load_run_models(run, style_dims):
     from training.pipeline import quiet_tensorflow  # noqa: F401
     import tf_keras as keras
 
-    from training.meta import IMAGE_SIDE, NUM_CLASSES
+    from training.contract import IMAGE_SIDE, NUM_CLASSES
     code = NUM_CLASSES + style_dims
     wanted = {"encoder": ((None, IMAGE_SIDE, IMAGE_SIDE, 1), (None, code)),
               "decoder": ((None, code), (None, IMAGE_SIDE, IMAGE_SIDE, 1))}

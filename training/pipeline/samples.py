@@ -1,7 +1,7 @@
 """Style statistics and the digits x styles image grids (the proposal's figures 4-8)."""
 import numpy as np
 
-from training.meta import GRID_GAP, NUM_CLASSES, PERCENTILES
+from training.contract import GRID_GAP, NUM_CLASSES, PERCENTILES
 
 
 def style_stats(style, labels):

@@ -11,7 +11,7 @@ import numpy as np
 
 from training.pipeline import critic, encoding, runs, samples
 from training.pipeline.checkpoints import Checkpoints, TrainingError  # noqa: F401  (TrainingError: for train.py)
-from training.meta import IMAGE_SIDE, NUM_CLASSES, STAGES
+from training.contract import IMAGE_SIDE, NUM_CLASSES, STAGES
 
 SAMPLE_ROWS = 3  # the per-epoch figure: the 10 digits at low, middle and high style
 # stage 3's per-round training BCE is measured on a fixed sample of this many training images: the

@@ -1,4 +1,4 @@
-// Written by `python -m training.meta` from training/meta.py: edit them there, not here.
+// Written by `python -m training.contract` from training/contract.py: edit them there, not here.
 
 export const NUM_CLASSES = 10;
 export const IMAGE_SIDE = 28;

@@ -2,7 +2,7 @@
 // kernels these ops need (web/runtime/build.mjs). It reads the official converter's model.json: the
 // functional graph and the weights (tf.io.decodeWeights). A BatchNormalization after a Conv2D or Dense
 // is folded into that layer, a ReLU after it becomes its fused activation. Any layer or option outside
-// the contract's (contract.js, from training/meta.py) is refused by name, never approximated; the site
+// the contract's (contract.js, from training/contract.py) is refused by name, never approximated; the site
 // build refuses such a model.json too (model_json.py). tests/node/parity.mjs checks it against tf-layers.
 import { ACTIVATIONS, LAYER_CLASSES, QUANTIZED_DTYPE_BYTES, WEIGHT_DTYPE_BYTES } from '../contract.js';
 

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 # The constants the page needs as much as training does. They exist once per language: here, and in
-# web/static/js/contract.js, which `python -m training.meta` writes from these (a test compares).
+# web/static/js/contract.js, which `python -m training.contract` writes from these (a test compares).
 NUM_CLASSES = 10
 IMAGE_SIDE = 28
 BCE_EPSILON = 1e-7  # Keras' clip for binary cross-entropy; the page's search clips the same
@@ -211,7 +211,7 @@ OPTIONAL_FIELDS = {
 
 def js_module():
     """web/static/js/contract.js: the same constants for the page."""
-    lines = ["// Written by `python -m training.meta` from training/meta.py: edit them there, not here.", ""]
+    lines = ["// Written by `python -m training.contract` from training/contract.py: edit them there, not here.", ""]
     lines += [f"export const {name} = {json.dumps(list(v) if isinstance(v, tuple) else v)};" for name, v in CONTRACT.items()]
     return "\n".join(lines) + "\n"
 
@@ -264,7 +264,7 @@ def check(meta, where):
     for field, value in meta.items():  # (after the checks above, which say more of the fields they know)
         kind = FIELDS.get(field, OPTIONAL_FIELDS.get(field))
         if kind is None:
-            fail(f"field {field[:40]!r} is not one the contract lists (training/meta.py FIELDS, OPTIONAL_FIELDS)")
+            fail(f"field {field[:40]!r} is not one the contract lists (training/contract.py FIELDS, OPTIONAL_FIELDS)")
         if not isinstance(value, kind) or isinstance(value, bool):
             fail(f"field {field!r} should be {kind.__name__}, got {type(value).__name__}")
     return meta
