@@ -1,5 +1,6 @@
-"""What a converted model's meta.json holds: the contract between conversion, the site build and
-the page. convert.py writes it, build.py checks it with check() before the page relies on it.
+"""The contract between conversion, the site build and the page: what a converted model's meta.json
+holds (convert.py writes it, build.py checks it with check() before the page relies on it), and the
+constants the page shares, which `python -m training.contract` writes as web/static/js/contract.js.
 
 Standard library only: build.py imports it and must never need TensorFlow.
 """
@@ -27,7 +28,7 @@ LAYER_CLASSES = ("InputLayer", "Conv2D", "Dense", "BatchNormalization", "ReLU", 
 ACTIVATIONS = ("linear", "relu", "sigmoid", "softmax")
 WEIGHT_DTYPE_BYTES = {"float32": 4}  # a weight's dtype, and its bytes per value when stored unquantised
 QUANTIZED_DTYPE_BYTES = {"uint8": 1, "uint16": 2, "float16": 2}  # tf.io.decodeWeights' quantisations
-CONTRACT = {name: globals()[name] for name in (
+PAGE_CONSTANTS = {name: globals()[name] for name in (
     "NUM_CLASSES", "IMAGE_SIDE", "BCE_EPSILON", "PERCENTILES", "ATLAS_QUANTILES", "GRID_ROWS", "GRID_GAP",
     "CLASS_BITS", "STYLE_BITS", "LAYER_CLASSES", "ACTIVATIONS", "WEIGHT_DTYPE_BYTES", "QUANTIZED_DTYPE_BYTES")}
 # the training stages in their order (run.json's and meta.json's "epochs" and "seconds" are keyed by
@@ -212,7 +213,8 @@ OPTIONAL_FIELDS = {
 def js_module():
     """web/static/js/contract.js: the same constants for the page."""
     lines = ["// Written by `python -m training.contract` from training/contract.py: edit them there, not here.", ""]
-    lines += [f"export const {name} = {json.dumps(list(v) if isinstance(v, tuple) else v)};" for name, v in CONTRACT.items()]
+    lines += [f"export const {name} = {json.dumps(list(v) if isinstance(v, tuple) else v)};"
+              for name, v in PAGE_CONSTANTS.items()]
     return "\n".join(lines) + "\n"
 
 
