@@ -19,10 +19,11 @@ from pathlib import Path
 import jinja2
 
 import plain_files
-from model_folder import BuildError, check_model, read_source, sha256
+from model_folder import check_model, read_source, sha256
 from serve import serve
-from training import contract
-from training.folders import FolderError, written_whole
+from training import cli, contract
+from training.cli import UserError
+from training.folders import written_whole
 
 ROOT = Path(__file__).resolve().parent
 MODELS = ROOT / "converted_model"
@@ -63,7 +64,6 @@ PAGE_FIELDS = ("name", "label", "dataset", "class_names", "style_dims", "code_si
                "parameters", "decoder_multiply_adds", "style_meaning", "weights_sha256", "neighbours", "training")
 
 
-
 def model_label(meta):
     dims = meta["style_dims"]
     return f"{DATASET_LABELS.get(meta['dataset'], meta['dataset'])} · {dims} style value{'s' if dims > 1 else ''}"
@@ -72,7 +72,7 @@ def model_label(meta):
 def find_models(models_dir):
     """-> [(meta, files)] of every model folder, the default model first."""
     if not models_dir.is_dir():
-        raise BuildError(f"{models_dir}: no converted models folder")
+        raise UserError(f"{models_dir}: no converted models folder")
     # hidden: the temporary folders of a conversion (training/folders.py), never a model
     folders = sorted(p for p in models_dir.iterdir() if not p.name.startswith("."))
     models = []
@@ -82,7 +82,7 @@ def find_models(models_dir):
         meta, files = check_model(folder)
         models.append(({**meta, "name": folder.name, "label": model_label(meta)}, files))
     if not models:
-        raise BuildError(f"{models_dir}: holds no converted model")
+        raise UserError(f"{models_dir}: holds no converted model")
     models.sort(key=lambda m: (m[0]["name"] != DEFAULT_MODEL, m[0]["name"]))
     return models
 
@@ -99,17 +99,14 @@ def copy_model(src, dst, files):
     for rel, digest in files.items():
         data = read_source(src, rel)
         if sha256(data) != digest:
-            raise BuildError(f"{src / rel}: changed while the site was built; build again")
+            raise UserError(f"{src / rel}: changed while the site was built; build again")
         write(dst / rel, data)
 
 
 def copy_listed(src, dst, names):
     """Publish exactly `names` from src: each read as a plain file (no link, no second name)."""
     for rel in names:
-        try:
-            write(dst / rel, plain_files.read(src, rel))
-        except plain_files.NotPlain as e:
-            raise BuildError(str(e)) from None
+        write(dst / rel, plain_files.read(src, rel))
 
 
 def ordinals(numbers):
@@ -129,12 +126,12 @@ def bundle_scripts(out):
     try:
         done = subprocess.run(["node", str(RUNTIME_BUILD), str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300)
     except FileNotFoundError:
-        raise BuildError("node: not found; the page's scripts are bundled with Node.js (see README)") from None
+        raise UserError("node: not found; the page's scripts are bundled with Node.js (see README)") from None
     if done.returncode != 0:
         failed = re.search(r"Failed to write to output file: write (.+): (.+)", done.stderr)
         if failed:  # a full disk: site_errors names the file as the site holds it
             raise OSError(None, failed[2], failed[1])
-        raise BuildError(f"{RUNTIME_BUILD.relative_to(ROOT)}: {(done.stderr or done.stdout).strip()[-1000:]}")
+        raise UserError(f"{RUNTIME_BUILD.relative_to(ROOT)}: {(done.stderr or done.stdout).strip()[-1000:]}")
 
 
 def static_imports(script):
@@ -154,10 +151,10 @@ def site_errors(tmp, out):
         # shutil's copies name the source first and the file they write second
         written = [Path(f) for f in (e.filename2, e.filename) if f and Path(f).is_relative_to(tmp)]
         if written:
-            raise BuildError(f"{out / written[0].relative_to(tmp)}: cannot write the site ({reason})") from None
+            raise UserError(f"{out / written[0].relative_to(tmp)}: cannot write the site ({reason})") from None
         if e.filename:
-            raise BuildError(f"{e.filename}: cannot read it ({reason})") from None
-        raise BuildError(f"{out}: cannot write the site ({reason})") from None
+            raise UserError(f"{e.filename}: cannot read it ({reason})") from None
+        raise UserError(f"{out}: cannot write the site ({reason})") from None
 
 
 def build(out, models_dir=MODELS):
@@ -167,7 +164,7 @@ def build(out, models_dir=MODELS):
     missing = [str(NODE_MODULES / rel) for rel in [*VENDOR.values(), "esbuild/package.json"]
                if not (NODE_MODULES / rel).is_file()]
     if missing:
-        raise BuildError(f"{missing[0]}: runtime file missing; run `npm ci` first")
+        raise UserError(f"{missing[0]}: runtime file missing; run `npm ci` first")
 
     with (written_whole(out, SITE_ENTRIES, SITE_MARKER, "build.py", [models_dir, *(ROOT / f for f in NOT_OUT)]) as tmp,
           site_errors(tmp, out)):
@@ -195,6 +192,7 @@ def build(out, models_dir=MODELS):
     return metas
 
 
+@cli.main
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", default="dist")
@@ -203,24 +201,15 @@ def main(argv=None):
     ap.add_argument("--port", type=int, default=8000, help="0: any free port")
     args = ap.parse_args(argv)
     if not 0 <= args.port <= 65535:  # before the build, which would be for nothing
-        print(f"error: --port {args.port}: not a port (0 to 65535; 0 picks a free one)", file=sys.stderr)
-        return 2
-    try:
+        raise UserError(f"--port {args.port}: not a port (0 to 65535; 0 picks a free one)")
+    with cli.writing(args.out, "the site"):
         metas = build(args.out, Path(args.models))
-    except (BuildError, FolderError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
-    except OSError as e:  # a read-only or full disk
-        print(f"error: {e.filename or args.out}: cannot write the site ({e.strerror or e})", file=sys.stderr)
-        return 2
     print(f"built {args.out}: {len(metas)} model(s): {', '.join(m['name'] for m in metas)}")
     if args.serve:
         try:
             serve(Path(args.out).resolve(), args.port)
         except OSError as e:
-            print(f"error: cannot serve on 127.0.0.1:{args.port} ({e.strerror or e}); try another --port",
-                  file=sys.stderr)
-            return 2
+            raise UserError(f"cannot serve on 127.0.0.1:{args.port} ({e.strerror or e}); try another --port") from None
     return 0
 
 if __name__ == "__main__":

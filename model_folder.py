@@ -12,10 +12,7 @@ import hashlib
 import model_json
 import plain_files
 from training import contract
-
-
-class BuildError(RuntimeError):
-    """The site cannot be built; the message is meant for the user as is."""
+from training.cli import UserError
 
 
 # what the page feeds each model and reads from it (model.js)
@@ -28,24 +25,14 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 def read_source(folder, rel, limit=None):
     """The bytes of folder/rel if it is a plain file of `folder` (plain_files.read) and, for a .png,
-    a PNG image; else a BuildError. The site gets only files the converter wrote: build.py copies
+    a PNG image; else a UserError. The site gets only files the converter wrote: build.py copies
     them by read_source again and checks that they are still the bytes checked here."""
     if not all(contract.SAFE_NAME.fullmatch(part) for part in rel.split("/")):
-        raise BuildError(f"{folder}: {rel!r} is not a plain file name inside the model folder")
-    try:
-        data = plain_files.read(folder, rel, limit)
-    except plain_files.NotPlain as e:
-        raise BuildError(str(e)) from None
+        raise UserError(f"{folder}: {rel!r} is not a plain file name inside the model folder")
+    data = plain_files.read(folder, rel, limit)
     if rel.endswith(".png") and not data.startswith(PNG_SIGNATURE):
-        raise BuildError(f"{folder / rel}: not a PNG image (it does not start with the PNG signature)")
+        raise UserError(f"{folder / rel}: not a PNG image (it does not start with the PNG signature)")
     return data
-
-
-def _parse_json(data, path, max_bytes=None):
-    try:
-        return contract.parse_json(data, path, max_bytes)
-    except contract.MetaError as e:
-        raise BuildError(str(e)) from None
 
 
 def check_layers_model(folder, part, meta):
@@ -55,11 +42,11 @@ def check_layers_model(folder, part, meta):
     model.json and its shards."""
     path = folder / part / "model.json"
     raw = read_source(folder, f"{part}/model.json")
-    model = _parse_json(raw, path)
+    model = contract.parse_json(raw, path)
     try:
         groups = model_json.check(model, *SHAPES[part](meta))
-    except model_json.ModelError as e:
-        raise BuildError(f"{path}: {e}") from None
+    except UserError as e:
+        raise UserError(f"{path}: {e}") from None
     shards = {}
     for paths, expected in groups:
         found = {f"{part}/{shard}" if isinstance(shard, str) else repr(shard): None for shard in paths}
@@ -67,12 +54,12 @@ def check_layers_model(folder, part, meta):
             found[rel] = read_source(folder, rel)
         actual = sum(len(data) for data in found.values())
         if actual != expected:
-            raise BuildError(f"{path}: its weights need {expected} bytes but the shards hold {actual}")
+            raise UserError(f"{path}: its weights need {expected} bytes but the shards hold {actual}")
         for rel, data in found.items():  # the right length is not enough: a garbled shard draws garbage
             if rel not in meta["weights_sha256"]:
-                raise BuildError(f"{folder / rel}: no SHA-256 for it in meta.json (weights_sha256)")
+                raise UserError(f"{folder / rel}: no SHA-256 for it in meta.json (weights_sha256)")
             if sha256(data) != meta["weights_sha256"][rel]:
-                raise BuildError(f"{folder / rel}: content does not match the SHA-256 in meta.json")
+                raise UserError(f"{folder / rel}: content does not match the SHA-256 in meta.json")
         shards.update(found)
     return {f"{part}/model.json": raw, **shards}
 
@@ -89,12 +76,12 @@ def neighbour_files(folder, meta):
     if entry is None:
         return {}
     raw = read_source(folder, entry["index"])
-    index = _parse_json(raw, folder / entry["index"])
+    index = contract.parse_json(raw, folder / entry["index"])
     sprite = read_source(folder, entry["sprite"])
     if sha256(sprite) != entry["sprite_sha256"] or not isinstance(index, dict) or any(
             index.get(k) != entry[k] for k in ("sprite_sha256", "per_class")):
-        raise BuildError(f"{folder / entry['sprite']}: does not match meta.json's neighbours or {entry['index']}; run "
-                         f"python -m training.neighbours {folder} --data FILE.npz again")
+        raise UserError(f"{folder / entry['sprite']}: does not match meta.json's neighbours or {entry['index']}; run "
+                        f"python -m training.neighbours {folder} --data FILE.npz again")
     return {entry["index"]: raw, entry["sprite"]: sprite}
 
 
@@ -102,23 +89,20 @@ def check_model(folder):
     """-> (meta, {path relative to `folder`: SHA-256} of the files the page loads, as checked). Only
     those are copied to the site, and only if they still hold the bytes checked."""
     if not contract.MODEL_NAME.fullmatch(folder.name):
-        raise BuildError(f"{folder.parent}: the model folder name {folder.name!r} must be letters, digits, "
-                         f"'-' and '_' (it becomes part of URLs)")
+        raise UserError(f"{folder.parent}: the model folder name {folder.name!r} must be letters, digits, "
+                        f"'-' and '_' (it becomes part of URLs)")
     if folder.is_symlink():
-        raise BuildError(f"{folder}: a symbolic link; the build copies only model folders that are really here")
+        raise UserError(f"{folder}: a symbolic link; the build copies only model folders that are really here")
     raw = read_source(folder, "meta.json", contract.META_MAX_BYTES)
-    meta = _parse_json(raw, folder / "meta.json", contract.META_MAX_BYTES)
-    try:
-        contract.check(meta, folder / "meta.json")
-    except contract.MetaError as e:
-        raise BuildError(str(e)) from None
+    meta = contract.parse_json(raw, folder / "meta.json", contract.META_MAX_BYTES)
+    contract.check(meta, folder / "meta.json")
     files = {"meta.json": raw}
     for rel in ["preview.png", *meta.get("style_meaning", {}).get("atlas", []),
                 *meta.get("training", {}).values()]:  # training.json / .png: the run's record (training/watched.py)
         files[rel] = read_source(folder, rel)
     record = meta.get("training", {}).get("data")
-    if record and not isinstance(_parse_json(files[record], folder / record), dict):
-        raise BuildError(f"{folder / record}: expected a JSON object")
+    if record and not isinstance(contract.parse_json(files[record], folder / record), dict):
+        raise UserError(f"{folder / record}: expected a JSON object")
     files.update(neighbour_files(folder, meta))
     # both always: the page draws with the decoder, and its reader and drawing pad load the encoder
     files.update(check_layers_model(folder, "decoder", meta))

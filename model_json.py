@@ -4,22 +4,19 @@ check() refuses, in one line, what net.js could not run or would run wrongly: a 
 activation or a weight dtype outside the contract (training/contract.py), an option net.js does not
 implement, a graph it cannot follow, a weight missing, extra or of another shape than its layer and
 that layer's input give. Shapes are followed from the input the page feeds to the output it reads.
-Any JSON at all gives a ModelError or passes, never another exception.
+Any JSON at all gives a UserError or passes, never another exception.
 Standard library only: the site build imports it.
 """
 import math
 import reprlib
 
+from training.cli import UserError
 from training.contract import (ACTIVATIONS, LAYER_CLASSES, QUANTIZED_DTYPE_BYTES, WEIGHT_DTYPE_BYTES, is_count,
                            is_number)
 
 
-class ModelError(ValueError):
-    """The page cannot run this model.json; the message says which part and why."""
-
-
 def _fail(message):
-    raise ModelError(message)
+    raise UserError(message)
 
 
 def _positive(v):
@@ -209,7 +206,7 @@ def _bytes_per_value(spec, name):
 
 
 def check(model, input_shape, output_shape):
-    """Raise ModelError unless `model` (a parsed model.json) is a TF.js Layers model net.js runs on
+    """Raise UserError unless `model` (a parsed model.json) is a TF.js Layers model net.js runs on
     `input_shape` giving `output_shape`. -> [(a weight group's paths, the bytes its weights take)]."""
     manifest = model.get("weightsManifest") if isinstance(model, dict) else None
     if not isinstance(model, dict) or not isinstance(model.get("modelTopology"), dict) or not isinstance(

@@ -11,13 +11,11 @@ import os
 import stat
 from pathlib import Path
 
+from training.cli import UserError
+
 READ = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC
 # O_NONBLOCK: a FIFO opens at once (and is refused by fstat) instead of waiting for a writer
 FILE, FOLDER = READ | os.O_NONBLOCK, READ | os.O_DIRECTORY
-
-
-class NotPlain(RuntimeError):
-    """folder/rel is not a plain file of the folder; the message names it and says why."""
 
 
 def _refusal(error, path):
@@ -33,7 +31,7 @@ def _refusal(error, path):
 def read(folder, rel, limit=None):
     """-> the bytes of folder/rel, `rel` a '/'-separated path of plain names (the caller checks them),
     if folder itself and every part on the way is not a link and the file is a regular file with
-    one link; else NotPlain. With a `limit`, at most limit + 1 bytes are read (the caller refuses more)."""
+    one link; else UserError. With a `limit`, at most limit + 1 bytes are read (the caller refuses more)."""
     folder = Path(folder).absolute()  # (not resolved: that would follow links)
     path = folder.parent
     fds = []
@@ -46,17 +44,17 @@ def read(folder, rel, limit=None):
         fds.append(os.open(path.name, FILE, dir_fd=fds[-1]))
         info = os.fstat(fds[-1])
         if not stat.S_ISREG(info.st_mode):
-            raise NotPlain(f"{path}: not a regular file")
+            raise UserError(f"{path}: not a regular file")
         if info.st_nlink != 1:  # a hard link: the same file under another name, maybe outside the folder
-            raise NotPlain(f"{path}: a hard link ({info.st_nlink} names for one file); the build publishes only "
-                           f"files with one name (copy it to a file of its own)")
+            raise UserError(f"{path}: a hard link ({info.st_nlink} names for one file); the build publishes only "
+                            f"files with one name (copy it to a file of its own)")
         chunks, size = [], 0
         while (limit is None or size <= limit) and (chunk := os.read(fds[-1], 1 << 20)):
             chunks.append(chunk)
             size += len(chunk)
         return b"".join(chunks)
     except OSError as e:
-        raise NotPlain(_refusal(e, path)) from None
+        raise UserError(_refusal(e, path)) from None
     finally:
         for fd in fds:
             os.close(fd)

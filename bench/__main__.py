@@ -30,6 +30,8 @@ from bench import lighthouse
 from bench.phone import PHONE_CPU_RATE, budgets_failed, phone_table, worker_throttle_ratio
 from bench.chromium import WEBGL_FLAGS, launch
 from bench.site import served
+from training import cli
+from training.cli import UserError
 from training.contract import STAGES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -222,6 +224,7 @@ def table(result):
     return "\n".join(lines)
 
 
+@cli.main
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=3)
@@ -232,9 +235,8 @@ def main(argv=None):
     ap.add_argument("--no-lighthouse", dest="lighthouse", action="store_false", help="skip the Lighthouse runs")
     args = ap.parse_args(argv)
     if args.lighthouse and not lighthouse.LIGHTHOUSE.is_file():
-        print(f"error: {lighthouse.LIGHTHOUSE}: missing; run `make bench` (it installs bench/package.json)"
-              " or pass --no-lighthouse", file=sys.stderr)
-        return 2
+        raise UserError(f"{lighthouse.LIGHTHOUSE}: missing; run `make bench` (it installs bench/package.json)"
+                        " or pass --no-lighthouse")
     model_dir = ROOT / "converted_model" / args.model
     meta = json.loads((model_dir / "meta.json").read_text())
 

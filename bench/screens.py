@@ -18,6 +18,8 @@ from PIL import Image, ImageDraw
 import build
 from bench.chromium import WEBGL_FLAGS, launch
 from bench.site import served
+from training import cli
+from training.cli import UserError
 
 DEVICES = {"desktop": {"viewport": {"width": 1280, "height": 900}},
            "phone": {"viewport": {"width": 412, "height": 823}, "device_scale_factor": 2.625, "is_mobile": True,
@@ -83,6 +85,7 @@ def sheet(files, path, width=360):
     canvas.save(path)
 
 
+@cli.main
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", default="screens")
@@ -90,8 +93,7 @@ def main(argv=None):
     args = ap.parse_args(argv)
     missing = [m for m in args.models.split(",") if not (MODELS / m / "meta.json").is_file()]
     if missing:
-        print(f"bench.screens: no model {missing[0]!r} in {MODELS} (see --models)", file=sys.stderr)
-        return 2
+        raise UserError(f"no model {missing[0]!r} in {MODELS} (see --models)")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     from playwright.sync_api import sync_playwright

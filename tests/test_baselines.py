@@ -4,6 +4,7 @@ import json
 from helpers import FIXTURE, FIXTURE_VAL, run_cli
 
 from training import baselines
+from training.cli import UserError
 from training.pipeline import data as data_lib
 from training.pipeline import encoding
 
@@ -83,5 +84,5 @@ def test_the_check_refuses_malformed_baselines():
     meta = json.loads((ROOT / "converted_model" / "mnist" / "meta.json").read_text())
     for bad in ({"test_images": 0, "test_bce": {"mean image": 0.26}}, {"test_images": 10, "test_bce": {}},
                 {"test_images": 10, "test_bce": {"mean image": None}}, [1, 2]):
-        with pytest.raises(contract.MetaError, match="baselines"):
+        with pytest.raises(UserError, match="baselines"):
             contract.check({**meta, "baselines": bad}, "meta.json")

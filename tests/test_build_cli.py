@@ -12,6 +12,8 @@ import urllib.request
 import pytest
 from helpers import ROOT, run_cli, start_for_ctrl_c
 
+from training.cli import UserError
+
 NAME = "digit-morph-test-site"  # what a build that wrongly went ahead would leave in the checkout
 
 
@@ -179,7 +181,7 @@ def test_an_os_error_while_writing_the_site_names_the_right_file(tmp_path, case)
     args, line = SITE_ERRORS[case]
     tmp, out = tmp_path / ".site.x.tmp", tmp_path / "site"
     error = OSError(*(a.replace("TMP", str(tmp)) if isinstance(a, str) else a for a in args))
-    with pytest.raises(build.BuildError) as raised:
+    with pytest.raises(UserError) as raised:
         with build.site_errors(tmp, out):
             raise error
     assert str(raised.value) == line.replace("OUT", str(out))

@@ -12,6 +12,7 @@ from test_build import MODELS, edit_json, first_weight, set_meta
 import model_folder
 import model_json
 from training import contract
+from training.cli import UserError
 
 META = json.loads((MODELS / "mnist" / "meta.json").read_text())
 
@@ -172,7 +173,7 @@ def test_a_model_json_net_js_cannot_run_is_refused(fault):
     doc = decoder()
     change, message = UNRUNNABLE[fault]
     change(doc)
-    with pytest.raises(model_json.ModelError) as refused:
+    with pytest.raises(UserError) as refused:
         model_json.check(doc, *model_folder.SHAPES["decoder"](META))
     assert message in str(refused.value) and "\n" not in str(refused.value)
 
@@ -242,9 +243,9 @@ def fuzz(doc, check, refusal):
 def test_any_model_json_is_checked_or_refused_never_a_traceback(part):
     doc = json.loads((MODELS / "mnist_2style" / part / "model.json").read_text())
     meta = json.loads((MODELS / "mnist_2style" / "meta.json").read_text())
-    assert fuzz(doc, lambda d: model_json.check(d, *model_folder.SHAPES[part](meta)), model_json.ModelError) > 1000
+    assert fuzz(doc, lambda d: model_json.check(d, *model_folder.SHAPES[part](meta)), UserError) > 1000
 
 
 def test_any_meta_json_is_checked_or_refused_never_a_traceback():
     meta = json.loads((MODELS / "mnist_2style" / "meta.json").read_text())
-    assert fuzz(meta, lambda d: contract.check(d, "meta.json"), contract.MetaError) > 1000
+    assert fuzz(meta, lambda d: contract.check(d, "meta.json"), UserError) > 1000

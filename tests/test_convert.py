@@ -12,6 +12,7 @@ from helpers import FIXTURE, FIXTURE_VAL, PARITY_BOUND, ROOT, assert_parity, nod
 
 from training import convert
 from training import contract
+from training.cli import UserError
 
 COMMITTED = sorted(p for p in (ROOT / "converted_model").iterdir() if (p / "meta.json").is_file())
 
@@ -86,9 +87,9 @@ def test_mixed_quantization_gives_8_bits_to_large_kernels_only(tiny_model):
 def test_quantization_that_costs_too_much_is_refused():
     trained = {"test_accuracy": 0.99, "test_bce": 0.17}
     convert.check_quantization_cost(trained, {"test_accuracy": 0.9895, "test_bce": 0.1705})
-    with pytest.raises(convert.ConvertError, match="cost too much.*try --quantize uint16"):
+    with pytest.raises(UserError, match="cost too much.*try --quantize uint16"):
         convert.check_quantization_cost(trained, {"test_accuracy": 0.99, "test_bce": 0.1715})
-    with pytest.raises(convert.ConvertError, match="accuracy 0.9900 -> 0.9850"):
+    with pytest.raises(UserError, match="accuracy 0.9900 -> 0.9850"):
         convert.check_quantization_cost(trained, {"test_accuracy": 0.985, "test_bce": 0.17})
 
 
@@ -96,7 +97,7 @@ def test_a_converter_that_fails_is_a_clear_error(tiny_run, tmp_path):
     """Both converters start at once; one that fails names its file and its last words."""
     (tmp_path / "empty.h5").write_bytes(b"")
     parts = [(None, tmp_path / "empty.h5", tmp_path / "broken"), (None, tiny_run / "decoder.h5", tmp_path / "decoder")]
-    with pytest.raises(convert.ConvertError, match=r"empty\.h5: tensorflowjs converter failed: \S"):
+    with pytest.raises(UserError, match=r"empty\.h5: tensorflowjs converter failed: \S"):
         convert._tfjs_convert(parts, "none")
 
 
@@ -263,7 +264,7 @@ def test_write_meta_refuses_what_the_build_would_refuse(tmp_path, change, messag
     (tmp_path / "meta.json").unlink()
     meta = json.loads(committed.read_text())
     change(meta)
-    with pytest.raises(contract.MetaError, match=message):
+    with pytest.raises(UserError, match=message):
         convert.write_meta(tmp_path, meta, "m")
     assert list(tmp_path.iterdir()) == []
 

@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 from helpers import FIXTURE, FIXTURE_VAL, run_cli
 
+from training.cli import UserError
 from training.pipeline import data
 
 
@@ -42,17 +43,17 @@ BAD = {
 def test_bad_arrays_raise_a_clear_error(tmp_path, case):
     overrides, message = BAD[case]
     path = write_npz(tmp_path / "bad.npz", **overrides)
-    with pytest.raises(data.DataError, match=message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(UserError, match=message.replace("(", r"\(").replace(")", r"\)")):
         data.load("mnist", str(path), FIXTURE_VAL)
 
 
 def test_missing_and_corrupt_files(tmp_path):
-    with pytest.raises(data.DataError, match="no such data file"):
+    with pytest.raises(UserError, match="no such data file"):
         data.load("mnist", str(tmp_path / "nope.npz"))
     (tmp_path / "junk.npz").write_bytes(b"this is not a zip")
-    with pytest.raises(data.DataError, match="not a readable .npz"):
+    with pytest.raises(UserError, match="not a readable .npz"):
         data.load("mnist", str(tmp_path / "junk.npz"))
-    with pytest.raises(data.DataError, match="needed for the validation split"):
+    with pytest.raises(UserError, match="needed for the validation split"):
         data.load("mnist", str(FIXTURE))  # 2,000 images cannot give 5,000 for validation
 
 
@@ -120,7 +121,7 @@ def test_splits_training_cannot_use_are_refused(case):
     if message is None:
         data.check_for_training(ds, batch_size)
     else:
-        with pytest.raises(data.DataError) as raised:
+        with pytest.raises(UserError) as raised:
             data.check_for_training(ds, batch_size)
         assert str(raised.value).startswith(f"{FIXTURE}: {message}")
 

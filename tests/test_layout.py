@@ -67,7 +67,8 @@ def test_the_build_imports_only_standard_library_modules_of_training():
 FOLDERS = {"pipeline", "export", "measure"}
 COMMANDS = {"baselines", "compression", "contract", "convert", "encoding", "legibility", "neighbours", "reader", "realism",
             "realism_table", "report", "train", "watched"}
-BORROWED = {"training.contract", "training.folders"}  # standard library only: the site build borrows them
+# standard library only: the site build borrows them
+BORROWED = {"training.cli", "training.contract", "training.folders"}
 MAY_IMPORT = {"pipeline": {"pipeline"}, "export": {"pipeline", "export"}, "measure": {"pipeline", "export", "measure"}}
 SITE_BUILD = ("build.py", "model_folder.py", "model_json.py", "plain_files.py", "serve.py")
 
@@ -79,7 +80,7 @@ def code_files():
 def test_training_holds_the_commands_the_contract_and_the_folders_by_role():
     assert {p.name for p in (ROOT / "training").iterdir() if p.is_dir() and p.name != "__pycache__"} == FOLDERS
     top = {p.stem for p in (ROOT / "training").glob("*.py")} - {"__init__"}
-    assert top == COMMANDS | {"folders"}
+    assert top == COMMANDS | {"cli", "folders"}
     for name in COMMANDS:
         assert 'if __name__ == "__main__":' in (ROOT / "training" / f"{name}.py").read_text(), name
 
@@ -132,6 +133,14 @@ def test_module_headers_and_comments_stay_short_and_carry_no_history():
                 faults.append(f"{name}:{line}: a comment block of {len(block)} lines")
             faults += [f"{name}:{line}: {text}" for text in block if HASH.search(text) or FIGURE.search(text)]
     assert not faults, "\n".join(faults)
+
+
+def test_every_command_has_the_one_error_boundary():
+    """Only training/cli.py prints a refusal's `error: ...` line or a stop's: a command raises a UserError
+    (or is stopped) and its cli.main says so and picks the exit code."""
+    printing = [str(p.relative_to(ROOT)) for p in code_files() + sorted((ROOT / "bench").glob("*.py"))
+                if re.search(r"""print\(f?["'](\\n)?(error|interrupted|terminated)\b""", p.read_text())]
+    assert printing == ["training/cli.py"]
 
 
 def test_only_the_module_that_imports_tensorflow_sets_its_log_level():

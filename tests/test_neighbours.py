@@ -15,6 +15,7 @@ import build
 from training.pipeline import data as data_lib
 from training import contract
 from training import neighbours
+from training.cli import UserError
 
 MNIST = ROOT / "converted_model" / "mnist"
 
@@ -62,7 +63,7 @@ def test_over_the_budget_fewer_images_of_the_same_draw(ds):
     assert index["per_class"] % 10 == 0
     for small, large in zip(index["source_indices"], full["source_indices"]):
         assert set(small) <= set(large)
-    with pytest.raises(neighbours.NeighboursError, match="over the budget of 1,000"):
+    with pytest.raises(UserError, match="over the budget of 1,000"):
         neighbours.build(ds.train, budget=1000)
 
 
@@ -100,7 +101,7 @@ def test_the_command_adds_the_index_to_a_converted_model_and_the_build_copies_it
     assert {"neighbours.json", "neighbours.png"} <= set(files)
     # a sprite that is not the one meta.json names (a rerun cut short) stops the build
     (folder / "neighbours.png").write_bytes((folder / "neighbours.png").read_bytes()[:-1] + b"\0")
-    with pytest.raises(build.BuildError, match="neighbours.png: does not match meta.json's neighbours"):
+    with pytest.raises(UserError, match="neighbours.png: does not match meta.json's neighbours"):
         build.check_model(folder)
 
 
@@ -156,7 +157,7 @@ def test_write_index_is_what_conversion_calls_and_meta_json_accepts_its_entry(ds
     assert entry["sprite_sha256"] == hashlib.sha256((tmp_path / "neighbours.png").read_bytes()).hexdigest()
     meta = json.loads((MNIST / "meta.json").read_text())
     contract.check({**meta, "neighbours": entry}, "meta.json")
-    with pytest.raises(contract.MetaError, match="neighbours should name"):
+    with pytest.raises(UserError, match="neighbours should name"):
         contract.check({**meta, "neighbours": {**entry, "sprite": "../secret.png"}}, "meta.json")
 
 

@@ -5,6 +5,7 @@ import json
 import numpy as np
 import pytest
 
+from training.cli import UserError
 from training.pipeline import runs
 
 
@@ -28,12 +29,12 @@ def test_a_run_folder_records_its_arguments_and_a_resume_must_match(tmp_path):
     assert runs.start_or_resume(out, record) is False
     assert json.loads((out / "run.json").read_text()) == record
     assert runs.start_or_resume(out, record) is True
-    with pytest.raises(runs.RunError, match=r"other arguments: seed 0 -> 7; config.batch_size 128 -> 64; run the same"):
+    with pytest.raises(UserError, match=r"other arguments: seed 0 -> 7; config.batch_size 128 -> 64; run the same"):
         runs.start_or_resume(out, {**record, "seed": 7, "config": {"batch_size": 64}})
-    with pytest.raises(runs.RunError, match=r"other arguments: config.critic_per_batch \(not recorded\) -> 32; run"):
+    with pytest.raises(UserError, match=r"other arguments: config.critic_per_batch \(not recorded\) -> 32; run"):
         runs.start_or_resume(out, {**record, "config": {"batch_size": 128, "critic_per_batch": 32}})
     (out / "metrics.json").write_text("{}")
-    with pytest.raises(runs.RunError, match="already holds a finished run"):
+    with pytest.raises(UserError, match="already holds a finished run"):
         runs.start_or_resume(out, record)
 
 
@@ -48,7 +49,7 @@ def test_a_run_record_that_cannot_be_read_says_the_folder_is_damaged(tmp_path, c
     out = tmp_path / "run"
     out.mkdir()
     (out / "run.json").write_text(content)
-    with pytest.raises(runs.RunError) as raised:
+    with pytest.raises(UserError) as raised:
         runs.start_or_resume(out, {"seed": 0})
     assert str(raised.value).startswith(f"{out / 'run.json'}: cannot read it {problem}")
     assert str(raised.value).endswith("the run folder is damaged: start a new run with another --out")
@@ -72,7 +73,7 @@ CHECKPOINT_DAMAGE = {  # file, damage, what the line says about it
 
 @pytest.mark.parametrize("case", sorted(CHECKPOINT_DAMAGE))
 def test_a_checkpoint_that_cannot_be_read_says_the_folder_is_damaged(tmp_path, case):
-    """A resume reads a stage's checkpoint: a file missing or cut short is one RunError naming it (it
+    """A resume reads a stage's checkpoint: a file missing or cut short is one UserError naming it (it
     was a JSONDecodeError, or an OSError the CLI called 'cannot write the run')."""
     import tf_keras as keras
 
@@ -86,7 +87,7 @@ def test_a_checkpoint_that_cannot_be_read_says_the_folder_is_damaged(tmp_path, c
     assert (done, history) == (1, [{"epoch": 0, "loss": 0.5}]) and np.array_equal(loaded, codes)
     name, damage, problem = CHECKPOINT_DAMAGE[case]
     damage(tmp_path / "checkpoints" / name)
-    with pytest.raises(runs.RunError) as raised:
+    with pytest.raises(UserError) as raised:
         Checkpoints(tmp_path, "stage", model).load()
     message = str(raised.value)
     assert message.startswith(f"{tmp_path / 'checkpoints' / name}: cannot read it {problem}") and "\n" not in message

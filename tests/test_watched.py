@@ -12,6 +12,7 @@ from PIL import Image
 
 from training import contract
 from training import watched
+from training.cli import UserError
 
 FRAME = (88, 298)  # samples.tile of 3 rows x 10 classes
 STEP = 255 / (watched.SPRITE_LEVELS - 1)
@@ -80,7 +81,7 @@ def test_a_run_without_records_ships_none_and_a_broken_history_is_one_line(tmp_p
     assert watched.write(tmp_path / "empty", tmp_path) is None
     assert not (tmp_path / "training.json").exists()
     write_csv(tmp_path / "empty" / "history_autoencoder.csv", ["epoch", "loss"], [[0, "oops"]])
-    with pytest.raises(watched.WatchedError, match="history_autoencoder.csv: 'loss' holds 'oops'"):
+    with pytest.raises(UserError, match="history_autoencoder.csv: 'loss' holds 'oops'"):
         watched.collect(tmp_path / "empty")
     # curves alone (a run whose samples were lost): the data without a sprite
     write_csv(tmp_path / "empty" / "history_autoencoder.csv", ["epoch", "loss"], [[0, 0.2]])
@@ -91,7 +92,7 @@ def test_meta_names_only_the_training_files():
     meta = json.loads((ROOT / "converted_model" / "mnist" / "meta.json").read_text())
     contract.check({**meta, "training": {"data": "training.json", "sprite": "training.png"}}, "m")
     for bad in [{"data": "../meta.json"}, {"sprite": "training.png"}, {"data": "training.json", "x": "y"}, []]:
-        with pytest.raises(contract.MetaError, match="training should name its files"):
+        with pytest.raises(UserError, match="training should name its files"):
             contract.check({**meta, "training": bad}, "m")
 
 

@@ -16,8 +16,8 @@ import numpy as np
 
 from training.pipeline import data as data_lib
 from training.pipeline import runs
-from training import contract
-from training.contract import NUM_CLASSES, MetaError, read_json
+from training import cli, contract
+from training.contract import NUM_CLASSES, read_json
 from training.pipeline.encoding import bce
 
 PER_CLASS_COMPONENTS = (1, 2, 3)
@@ -56,6 +56,7 @@ def baselines(ds):
     return {name: round(value, 4) for name, value in out.items()}
 
 
+@cli.main
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", help="local .npz in Keras' layout (default: keras.datasets)")
@@ -65,22 +66,15 @@ def main(argv=None):
     ap.add_argument("--write", type=Path, metavar="MODEL",
                     help="also record them in this converted model's meta.json -> baselines")
     args = ap.parse_args(argv)
-    try:
-        ds = data_lib.load(args.dataset, args.data, data_lib.check_validation_size(args.validation_size))
-        if args.write:
-            contract.trained_on(args.write, ds, split=True)
-    except (data_lib.DataError, MetaError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+    ds = data_lib.load(args.dataset, args.data, data_lib.check_validation_size(args.validation_size))
+    if args.write:
+        contract.trained_on(args.write, ds, split=True)
     result = {"test_images": len(ds.test.x), "train_images": len(ds.train.x), "test_bce": baselines(ds)}
     if args.write:
         path = args.write / "meta.json"
-        try:  # read again (another tool may have written it meanwhile), and checked whole before written
-            meta = contract.trained_on(args.write, ds, split=True)
-            written = contract.check({**meta, "baselines": result}, str(path))
-        except MetaError as e:
-            print(f"error: {e}", file=sys.stderr)
-            return 2
+        # read again (another tool may have written it meanwhile), and checked whole before written
+        meta = contract.trained_on(args.write, ds, split=True)
+        written = contract.check({**meta, "baselines": result}, str(path))
         runs.write_json(path, written)
     print(json.dumps({"dataset": ds.name, **result}, indent=1))
     return 0

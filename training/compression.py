@@ -17,7 +17,8 @@ import numpy as np  # noqa: E402
 
 from training.pipeline import data as data_lib  # noqa: E402
 from training.pipeline import encoding, runs  # noqa: E402
-from training import contract  # noqa: E402
+from training import cli, contract  # noqa: E402
+from training.cli import UserError
 from training import reader as reader_lib  # noqa: E402
 from training.contract import BCE_EPSILON, CLASS_BITS, IMAGE_SIDE, NUM_CLASSES, STYLE_BITS  # noqa: E402
 
@@ -85,6 +86,7 @@ def measure(decoder, encoder, reader, meta, ds):
     return rows
 
 
+@cli.main
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("model", type=Path, help="a converted model folder (meta.json, decoder/, encoder/)")
@@ -98,13 +100,12 @@ def main(argv=None):
         contract.trained_on(args.model, ds)
         reader, about = reader_lib.load(args.reader)
         if about["dataset"] != meta["dataset"]:
-            raise runs.RunError(f"{args.reader} reads {about['dataset']}, {args.model} draws {meta['dataset']}")
+            raise UserError(f"{args.reader} reads {about['dataset']}, {args.model} draws {meta['dataset']}")
         import tensorflowjs
         decoder, encoder = (tensorflowjs.converters.load_keras_model(str(args.model / part / "model.json"))
                             for part in ("decoder", "encoder"))
-    except (OSError, ValueError, KeyError, runs.RunError, data_lib.DataError, contract.MetaError) as e:
-        print(f"error: {args.model}: {e}", file=sys.stderr)
-        return 2
+    except (OSError, ValueError, KeyError, UserError) as e:  # OSError...: a file missing or damaged
+        raise UserError(f"{args.model}: {e}") from None
     result = {"test_images": len(ds.test.x), "rows": measure(decoder, encoder, reader, meta, ds),
               "reader": {k: about[k] for k in ("test_accuracy", "seed")}, "usable": USABLE}
     if args.write:

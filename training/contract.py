@@ -9,6 +9,8 @@ import math
 import re
 from pathlib import Path
 
+from training.cli import UserError
+
 # The constants the page needs as much as training does. They exist once per language: here, and in
 # web/static/js/contract.js, which `python -m training.contract` writes from these (a test compares).
 NUM_CLASSES = 10
@@ -47,16 +49,12 @@ META_MAX_BYTES = 1 << 20  # meta.json is figures the page downloads, never data
 MAX_SAFE_INTEGER = 2 ** 53 - 1  # the largest whole number the page's JavaScript holds exactly
 
 
-class MetaError(ValueError):
-    """meta.json breaks the contract; the message says which field and how."""
-
-
 def read_json(path, max_bytes=None):
     """Parse a JSON file strictly: NaN and Infinity are not JSON (the browser's JSON.parse refuses
     them), and a nesting too deep to parse is an error like any other; a file over `max_bytes` is
-    refused unread. Raises MetaError."""
+    refused unread. Raises UserError."""
     if path.is_symlink() or not path.is_file():
-        raise MetaError(f"{path}: missing" + (" (a symbolic link)" if path.is_symlink() else ""))
+        raise UserError(f"{path}: missing" + (" (a symbolic link)" if path.is_symlink() else ""))
     with open(path, "rb") as f:
         data = f.read(-1 if max_bytes is None else max_bytes + 1)
     return parse_json(data, path, max_bytes)
@@ -67,32 +65,32 @@ def parse_json(data, path, max_bytes=None):
     def no_constant(name):
         raise ValueError(f"{name} is not valid JSON")
     if max_bytes is not None and len(data) > max_bytes:
-        raise MetaError(f"{path}: over {max_bytes:,} bytes, more than the file may hold")
+        raise UserError(f"{path}: over {max_bytes:,} bytes, more than the file may hold")
     try:
         return json.loads(data.decode("utf-8"), parse_constant=no_constant)
     except (ValueError, UnicodeDecodeError, RecursionError) as e:
-        raise MetaError(f"{path}: not valid JSON ({str(e)[:200] or type(e).__name__})") from None
+        raise UserError(f"{path}: not valid JSON ({str(e)[:200] or type(e).__name__})") from None
 
 
 def trained_on(folder, ds, split=False):
     """-> folder's meta.json, unless `ds` (training/pipeline/data.py) is not the data its model was trained on:
-    its dataset, and its file's sha256 against meta.json's source.data_sha256 (MetaError). Every
+    its dataset, and its file's sha256 against meta.json's source.data_sha256 (UserError). Every
     command that measures a converted model against data checks this first. split: the command uses
     the training split itself, so its validation size must be the model's (source.validation_size)."""
     meta = read_json(Path(folder) / "meta.json")
     source = meta.get("source") if isinstance(meta, dict) else None
     if not isinstance(source, dict) or not isinstance(meta.get("dataset"), str) or "data_sha256" not in source:
-        raise MetaError(f"{folder}/meta.json: no dataset or source.data_sha256; not a converted model")
+        raise UserError(f"{folder}/meta.json: no dataset or source.data_sha256; not a converted model")
     if meta["dataset"] != ds.name:
-        raise MetaError(f"{folder} was trained on {meta['dataset']}, the data given is {ds.name}")
+        raise UserError(f"{folder} was trained on {meta['dataset']}, the data given is {ds.name}")
     if source["data_sha256"] != ds.sha256:
-        raise MetaError(f"{ds.source}: not the data {folder} was trained on (sha256 differs from "
+        raise UserError(f"{ds.source}: not the data {folder} was trained on (sha256 differs from "
                         f"meta.json's source.data_sha256)")
     if split and not is_count(source.get("validation_size")):
-        raise MetaError(f"{folder}/meta.json: no source.validation_size, so which images the model trained on "
+        raise UserError(f"{folder}/meta.json: no source.validation_size, so which images the model trained on "
                         f"is not known; convert its run again")
     if split and source["validation_size"] != len(ds.val.y):
-        raise MetaError(f"{folder} was trained with --validation-size {source['validation_size']}, "
+        raise UserError(f"{folder} was trained with --validation-size {source['validation_size']}, "
                         f"not {len(ds.val.y)}: its training images are other ones")
     return meta
 
@@ -219,9 +217,9 @@ def js_module():
 
 
 def check(meta, where):
-    """Raise MetaError (naming `where` and the field) unless `meta` is what the page can use."""
+    """Raise UserError (naming `where` and the field) unless `meta` is what the page can use."""
     def fail(message):
-        raise MetaError(f"{where}: {message}")
+        raise UserError(f"{where}: {message}")
 
     if not isinstance(meta, dict):
         fail("expected a JSON object")

@@ -21,10 +21,10 @@ import numpy as np  # noqa: E402
 from training.export import analysis  # noqa: E402
 from training.pipeline import encoding, runs, samples  # noqa: E402
 from training import watched  # noqa: E402
-from training.pipeline import data as data_lib  # noqa: E402
-from training import neighbours  # noqa: E402
-from training.folders import FolderError, check_replaceable, written_whole  # noqa: E402
-from training.contract import ATLAS_QUANTILES, GRID_GAP, GRID_ROWS, IMAGE_SIDE, NUM_CLASSES, MetaError  # noqa: E402
+from training import cli, neighbours  # noqa: E402
+from training.cli import UserError
+from training.folders import check_replaceable, written_whole  # noqa: E402
+from training.contract import ATLAS_QUANTILES, GRID_GAP, GRID_ROWS, IMAGE_SIDE, NUM_CLASSES  # noqa: E402
 from training.contract import check as check_meta  # noqa: E402
 
 QUANTIZE_FLAGS = {"none": [], "float16": ["--quantize_float16=*"], "uint16": ["--quantize_uint16=*"],
@@ -42,18 +42,6 @@ OUTPUT_ENTRIES = ("meta.json", "preview.png", "atlas*.png", "decoder", "encoder"
 PARITY_DIGITS = 32
 
 
-class ConvertError(RuntimeError):
-    """The run cannot be converted; the message is meant for the user as is."""
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, raised where the conversion is, so that it is cleaned up as a Ctrl-C is."""
-
-
-def _terminate(signum, frame):
-    raise Terminated()
-
-
 def reached(point):
     """Nothing: tests replace it to act at a point of a conversion ("writing": the temporary folder
     exists; "swapped": the output is in place)."""
@@ -61,12 +49,12 @@ def reached(point):
 
 def write_meta(folder, meta, where):
     """meta.json into `folder`, if it keeps the contract the build checks (training/contract.py) and is
-    JSON the browser can parse (no NaN or infinity): otherwise MetaError, and nothing is written."""
+    JSON the browser can parse (no NaN or infinity): otherwise UserError, and nothing is written."""
     check_meta(meta, where)
     try:
         text = json.dumps(meta, indent=2, allow_nan=False) + "\n"
     except ValueError:
-        raise MetaError(f"{where}: holds a number that is not finite (NaN or infinity), "
+        raise UserError(f"{where}: holds a number that is not finite (NaN or infinity), "
                         f"which JSON cannot hold") from None
     (Path(folder) / "meta.json").write_text(text)
 
@@ -103,10 +91,10 @@ def check_quantization_cost(trained, shipped):
     bce_up = shipped["test_bce"] - trained["test_bce"]
     accuracy_down = trained["test_accuracy"] - shipped["test_accuracy"]
     if bce_up > MAX_BCE_INCREASE or accuracy_down > MAX_ACCURACY_DROP:
-        raise ConvertError(f"the quantised weights cost too much: test BCE {trained['test_bce']:.4f} -> "
-                           f"{shipped['test_bce']:.4f}, accuracy {trained['test_accuracy']:.4f} -> "
-                           f"{shipped['test_accuracy']:.4f} (limits +{MAX_BCE_INCREASE}, -{MAX_ACCURACY_DROP}); "
-                           f"try --quantize uint16")
+        raise UserError(f"the quantised weights cost too much: test BCE {trained['test_bce']:.4f} -> "
+                        f"{shipped['test_bce']:.4f}, accuracy {trained['test_accuracy']:.4f} -> "
+                        f"{shipped['test_accuracy']:.4f} (limits +{MAX_BCE_INCREASE}, -{MAX_ACCURACY_DROP}); "
+                        f"try --quantize uint16")
 
 
 def _tfjs_convert(parts, quantize):
@@ -123,7 +111,7 @@ def _tfjs_convert(parts, quantize):
             if proc.wait() != 0 or not (out / "model.json").exists():
                 log.seek(0)
                 tail = log.read().strip().splitlines()[-1:] or ["no output"]
-                raise ConvertError(f"{h5}: tensorflowjs converter failed: {tail[0]}")
+                raise UserError(f"{h5}: tensorflowjs converter failed: {tail[0]}")
     finally:  # Ctrl-C or a failure: no converter is left writing
         for *_, log, proc in started:
             if proc.poll() is None:
@@ -237,6 +225,7 @@ def convert(run, out, quantize="mixed", data_path=None):
     return meta
 
 
+@cli.main
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("run", help="a finished run folder (holds metrics.json)")
@@ -245,19 +234,9 @@ def main(argv=None):
                     help="weight storage (default mixed: uint8 large kernels, uint16 the rest)")
     ap.add_argument("--data", help="the run's .npz, if it moved since training (for the parity digits)")
     args = ap.parse_args(argv)
-    signal.signal(signal.SIGTERM, _terminate)
-    try:
+    signal.signal(signal.SIGTERM, cli.raise_terminated)
+    with cli.leaving(f"{args.out} was not changed"), cli.writing(args.out, "the model"):
         meta = convert(args.run, args.out, args.quantize, args.data)
-    except (ConvertError, runs.RunError, FolderError, data_lib.DataError, MetaError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
-    except OSError as e:  # a read-only or full disk
-        print(f"error: {e.filename or args.out}: cannot write the model ({e.strerror or e})", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt as e:  # Ctrl-C, or SIGTERM (Terminated)
-        terminated = isinstance(e, Terminated)
-        print(f"\n{'terminated' if terminated else 'interrupted'}: {args.out} was not changed", file=sys.stderr)
-        return 143 if terminated else 130
     trained, shipped = meta["metrics"], meta["shipped_metrics"]
     print(f"{args.out}: decoder {meta['weight_bytes']['decoder']:,} bytes of weights "
           f"({meta['quantization']}); test accuracy {trained['test_accuracy']:.4f} trained, "

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np  # noqa: E402
 
+from training import cli
 from training.pipeline.encoding import Curves, encode  # noqa: E402
 
 
@@ -23,17 +24,13 @@ def parse_args(argv=None):
     return ap.parse_args(argv)
 
 
+@cli.main
 def main(argv=None):
-    from training.pipeline import data as data_lib
     from training.pipeline import runs
     args = parse_args(argv)
-    try:
-        metrics = runs.read_run(args.run)
-        ds = runs.load_run_data(args.run, metrics, args.data)
-        encoder, decoder = runs.load_run_models(args.run, metrics["style_dims"])
-    except (runs.RunError, data_lib.DataError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+    metrics = runs.read_run(args.run)
+    ds = runs.load_run_data(args.run, metrics, args.data)
+    encoder, decoder = runs.load_run_models(args.run, metrics["style_dims"])
     split = getattr(ds, args.split)
     grid = {**metrics["style_search"], **({"points": args.points} if args.points else {})}
     _, head_bce, _, best_bce = encode(encoder, Curves(decoder, grid), split.x)
@@ -43,6 +40,7 @@ def main(argv=None):
                       "searched_bce": round(float(best_bce.mean()), 6),
                       "share_improved": round(float(np.mean(best_bce < head_bce)), 4)}))
     return 0
+
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -10,9 +10,7 @@ from contextlib import contextmanager, suppress
 from fnmatch import fnmatch
 from pathlib import Path
 
-
-class FolderError(RuntimeError):
-    """The output folder cannot be written; the message is meant for the user as is."""
+from training.cli import UserError
 
 
 def made_by(folder, names, required):
@@ -29,13 +27,13 @@ def check_replaceable(out, names, required, command, inside=()):
     one that resolves inside any of the folders `inside` (what the command reads, say)."""
     out = Path(out)
     if out.is_symlink() or (out.exists() and not out.is_dir()):
-        raise FolderError(f"{out}: exists and is not a folder; refusing to replace it")
+        raise UserError(f"{out}: exists and is not a folder; refusing to replace it")
     for folder in inside:
         if out.resolve().is_relative_to(Path(folder).resolve()):
-            raise FolderError(f"{out}: inside {folder}, where {command} writes nothing; choose a folder outside it")
+            raise UserError(f"{out}: inside {folder}, where {command} writes nothing; choose a folder outside it")
     if out.is_dir() and os.listdir(out) and not made_by(out, names, required):
-        raise FolderError(f"{out}: not an earlier output of {command} (it holds other files); "
-                          f"refusing to replace it: choose a new or empty folder")
+        raise UserError(f"{out}: not an earlier output of {command} (it holds other files); "
+                        f"refusing to replace it: choose a new or empty folder")
 
 
 def _umask():
@@ -56,7 +54,7 @@ def written_whole(out, names, required, command, inside=()):
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
         tmp.chmod(0o777 & ~_umask())  # mkdtemp makes it private; the output is an ordinary folder
     except OSError as e:
-        raise FolderError(f"{out.parent}: cannot write there ({e.strerror})") from None
+        raise UserError(f"{out.parent}: cannot write there ({e.strerror})") from None
     old = None
     try:
         yield tmp

@@ -16,7 +16,8 @@ import numpy as np  # noqa: E402
 
 from training.pipeline import data as data_lib  # noqa: E402
 from training.pipeline import encoding  # noqa: E402
-from training import contract  # noqa: E402
+from training import cli, contract  # noqa: E402
+from training.cli import UserError
 from training import reader as reader_lib  # noqa: E402
 from training.pipeline import runs, samples  # noqa: E402
 from training.contract import NUM_CLASSES  # noqa: E402
@@ -107,28 +108,30 @@ def nearest_real(images, expected, edge, where, x, y, worst=5):
             "farthest": [f"{where[i]}: {least[i]:.3f}" for i in np.argsort(-least)[:worst]]}
 
 
-LOAD_ERRORS = (OSError, ValueError, KeyError, runs.RunError, data_lib.DataError, contract.MetaError)
-
-
 def load(model, reader_folder, data=None, validation_size=data_lib.VALIDATION_SIZE):
     """-> a converted model's meta.json, the reader (reader_folder None: the committed one of the model's
     dataset), what reader.json says of it, the model's own data (training/pipeline/data.py's Dataset; None
     without `data`) and its decoder with the shipped weights. Every refusal (a reader of another
-    dataset, data the model was not trained on, a damaged file) raises one of LOAD_ERRORS."""
-    data_lib.check_validation_size(validation_size)
-    meta = json.loads((model / "meta.json").read_text())
-    reader_folder = reader_folder or reader_lib.FOLDERS[meta["dataset"]]
-    reader, about = reader_lib.load(reader_folder)
-    if about["dataset"] != meta["dataset"]:
-        raise runs.RunError(f"{reader_folder} reads {about['dataset']}, {model} draws {meta['dataset']}")
-    ds = None
-    if data:
-        ds = data_lib.load(meta["dataset"], str(data), validation_size)
-        contract.trained_on(model, ds, split=True)  # the training and validation splits are the model's
-    import tensorflowjs
-    return meta, reader, about, ds, tensorflowjs.converters.load_keras_model(str(model / "decoder" / "model.json"))
+    dataset, data the model was not trained on, a damaged file) is a UserError `MODEL: why`."""
+    try:
+        data_lib.check_validation_size(validation_size)
+        meta = json.loads((model / "meta.json").read_text())
+        reader_folder = reader_folder or reader_lib.FOLDERS[meta["dataset"]]
+        reader, about = reader_lib.load(reader_folder)
+        if about["dataset"] != meta["dataset"]:
+            raise UserError(f"{reader_folder} reads {about['dataset']}, {model} draws {meta['dataset']}")
+        ds = None
+        if data:
+            ds = data_lib.load(meta["dataset"], str(data), validation_size)
+            contract.trained_on(model, ds, split=True)  # the training and validation splits are the model's
+        import tensorflowjs
+        decoder = tensorflowjs.converters.load_keras_model(str(model / "decoder" / "model.json"))
+    except (OSError, ValueError, KeyError, UserError) as e:  # OSError...: a file missing or damaged
+        raise UserError(f"{model}: {e}") from None
+    return meta, reader, about, ds, decoder
 
 
+@cli.main
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("model", type=Path, help="a converted model folder (meta.json, decoder/)")
@@ -138,11 +141,7 @@ def main(argv=None):
                     help="with --data: as in training (the last N training images validate and are left out)")
     ap.add_argument("--write", action="store_true", help="record the result in the model's meta.json")
     args = ap.parse_args(argv)
-    try:
-        meta, reader, about, ds, decoder = load(args.model, args.reader, args.data, args.validation_size)
-    except LOAD_ERRORS as e:
-        print(f"error: {args.model}: {e}", file=sys.stderr)
-        return 2
+    meta, reader, about, ds, decoder = load(args.model, args.reader, args.data, args.validation_size)
     result = measure(decoder, reader, meta, ds and (ds.train.x, ds.train.y))
     result["reader"] = {k: about[k] for k in ("test_accuracy", "seed", "parameters")}
     if args.write:

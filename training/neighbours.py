@@ -17,8 +17,10 @@ from pathlib import Path
 
 import numpy as np
 
+from training import cli
+from training.cli import UserError
 from training.pipeline import data as data_lib
-from training.contract import IMAGE_SIDE, NUM_CLASSES, MetaError, read_json, trained_on
+from training.contract import IMAGE_SIDE, NUM_CLASSES, read_json, trained_on
 
 SPRITE, INDEX = "neighbours.png", "neighbours.json"
 PER_CLASS = 100  # images per class, if they fit the budget
@@ -26,10 +28,6 @@ MIN_PER_CLASS = 10
 BUDGET_BYTES = 250_000  # sprite + json, what the page fetches when the check is opened
 SEED = 0
 REFERENCE_PER_CLASS = 100  # training images of each class outside the index, for the reference distance
-
-
-class NeighboursError(RuntimeError):
-    """The index cannot be built as asked; the message is meant for the user as is."""
 
 
 def choose(labels, per_class, seed=SEED):
@@ -40,8 +38,8 @@ def choose(labels, per_class, seed=SEED):
     for c in range(NUM_CLASSES):
         mine = np.flatnonzero(labels == c)
         if len(mine) < per_class:
-            raise NeighboursError(f"class {c} has {len(mine)} training images; {per_class} are needed "
-                                  f"(pass a smaller --per-class)")
+            raise UserError(f"class {c} has {len(mine)} training images; {per_class} are needed "
+                            f"(pass a smaller --per-class)")
         rows.append(np.sort(rng.permutation(mine)[:per_class]))
     return np.stack(rows)
 
@@ -67,7 +65,7 @@ def build(train, per_class=PER_CLASS, budget=BUDGET_BYTES, seed=SEED, about=None
     """-> (sprite bytes, index dict) for a training split (data.Split: x float [n, 28, 28, 1] in
     [0, 1], y [n]). About: extra fields for the json (dataset, data sha256, split sizes)."""
     if not MIN_PER_CLASS <= per_class:
-        raise NeighboursError(f"--per-class must be at least {MIN_PER_CLASS}, got {per_class}")
+        raise UserError(f"--per-class must be at least {MIN_PER_CLASS}, got {per_class}")
     raw = np.rint(np.asarray(train.x)[..., 0] * 255).astype(np.uint8)  # the .npz's own bytes
     labels = np.asarray(train.y)
     while True:
@@ -87,7 +85,7 @@ def build(train, per_class=PER_CLASS, budget=BUDGET_BYTES, seed=SEED, about=None
         if total <= budget:
             return png, index
         if per_class <= MIN_PER_CLASS:
-            raise NeighboursError(f"{per_class} images per class take {total:,} bytes, over the budget of {budget:,}")
+            raise UserError(f"{per_class} images per class take {total:,} bytes, over the budget of {budget:,}")
         # fewer, in tens (a prefix of the same draw): what the budget would hold at this size per image
         per_class = max(MIN_PER_CLASS, min(int(per_class * budget / total) // 10 * 10, per_class - 10))
 
@@ -105,8 +103,8 @@ def reference(raw, labels, chosen, seed):
     for c in range(NUM_CLASSES):
         outside = np.flatnonzero((labels == c) & ~inside)
         if not len(outside):
-            raise NeighboursError(f"class {c} has no training images outside the index to measure distances "
-                                  f"against; pass a smaller --per-class")
+            raise UserError(f"class {c} has no training images outside the index to measure distances "
+                            f"against; pass a smaller --per-class")
         sample = np.sort(rng.choice(outside, min(REFERENCE_PER_CLASS, len(outside)), replace=False))
         found.append(nearest_distances(flat(raw[sample]), index))
     every = np.concatenate(found)
@@ -148,15 +146,12 @@ def add_to_model(folder, data_path, validation_size=data_lib.VALIDATION_SIZE, **
     data_lib.check_validation_size(validation_size)
     try:
         meta = read_json(folder / "meta.json")
-    except MetaError as e:
-        raise NeighboursError(f"{e} (expected a model folder written by training.convert)") from None
+    except UserError as e:
+        raise UserError(f"{e} (expected a model folder written by training.convert)") from None
     if not isinstance(meta, dict) or not isinstance(meta.get("dataset"), str):
-        raise NeighboursError(f"{folder / 'meta.json'}: no dataset or source.data_sha256; not a converted model")
+        raise UserError(f"{folder / 'meta.json'}: no dataset or source.data_sha256; not a converted model")
     ds = data_lib.load(meta["dataset"], str(data_path), validation_size)
-    try:
-        trained_on(folder, ds, split=True)
-    except MetaError as e:
-        raise NeighboursError(str(e)) from None
+    trained_on(folder, ds, split=True)
     png, index = build(ds.train, about=about(ds), **options)
     entry = meta_entry(png, index)
     writes = {SPRITE: png, INDEX: dumps(index).encode(),
@@ -175,6 +170,7 @@ def add_to_model(folder, data_path, validation_size=data_lib.VALIDATION_SIZE, **
     return entry
 
 
+@cli.main
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("model", type=Path, help="a converted model folder, e.g. converted_model/mnist")
@@ -184,15 +180,9 @@ def main(argv=None):
     ap.add_argument("--per-class", type=int, default=PER_CLASS)
     ap.add_argument("--budget", type=int, default=BUDGET_BYTES, help="bytes, sprite and json together")
     args = ap.parse_args(argv)
-    try:
+    with cli.writing(args.model, "the index"):
         entry = add_to_model(args.model, args.data, args.validation_size, per_class=args.per_class,
                              budget=args.budget)
-    except (NeighboursError, data_lib.DataError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
-    except OSError as e:  # a read-only or full disk
-        print(f"error: {e.filename or args.model}: cannot write the index ({e.strerror or e})", file=sys.stderr)
-        return 2
     print(f"{args.model}: {entry['count']} training images ({entry['per_class']} per class), "
           f"{entry['bytes']:,} bytes (budget {args.budget:,}); reference distance {entry['reference_p50']}")
     return 0

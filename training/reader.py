@@ -12,9 +12,10 @@ import sys
 import time
 from pathlib import Path
 
+from training import cli
+from training.cli import UserError
 from training.pipeline import data as data_lib  # noqa: E402
-from training.pipeline import runs  # noqa: E402
-from training.folders import FolderError, written_whole  # noqa: E402
+from training.folders import written_whole  # noqa: E402
 from training.contract import IMAGE_SIDE, NUM_CLASSES  # noqa: E402
 
 SEED = 20261126  # not the model's: nothing shared with the training it judges
@@ -70,10 +71,11 @@ def load(folder):
         about = json.loads((folder / "reader.json").read_text())
         return keras.models.load_model(folder / "reader.h5", compile=False), about
     except Exception as e:  # a missing or damaged file: h5py, Keras and json raise many kinds
-        raise runs.RunError(f"{folder}: not a reader made by python -m training.reader "
-                            f"({type(e).__name__}: {str(e)[:200]})") from None
+        raise UserError(f"{folder}: not a reader made by python -m training.reader "
+                        f"({type(e).__name__}: {str(e)[:200]})") from None
 
 
+@cli.main
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", help="local .npz in Keras' layout (default: keras.datasets)")
@@ -84,9 +86,9 @@ def main(argv=None):
     ap.add_argument("--out", required=True, help="e.g. readers/mnist (reader.h5, reader.json)")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
-    try:
+    with cli.leaving(f"{args.out} was not changed"):
         if args.epochs < 1:
-            raise runs.RunError(f"--epochs must be at least 1, got {args.epochs}")
+            raise UserError(f"--epochs must be at least 1, got {args.epochs}")
         ds = data_lib.load(args.dataset, args.data, data_lib.check_validation_size(args.validation_size))
         t0 = time.time()
         reader, accuracy = train(ds, args.epochs, 0 if args.quiet else 1)
@@ -96,12 +98,6 @@ def main(argv=None):
         with written_whole(args.out, OUTPUT_ENTRIES, "reader.json", "training.reader") as tmp:
             reader.save(str(tmp / "reader.h5"), include_optimizer=False)
             (tmp / "reader.json").write_text(json.dumps(about, indent=2) + "\n")
-    except (data_lib.DataError, runs.RunError, FolderError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print(f"\ninterrupted: {args.out} was not changed", file=sys.stderr)
-        return 130
     print(f"reader: test accuracy {accuracy:.4f} ({about['parameters']:,} parameters, "
           f"{about['seconds']:.0f} s) -> {args.out}")
     return 0

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from training.pipeline import data as data_lib
-from training import legibility
+from training import cli, legibility
 from training.pipeline import runs, samples
 from training.contract import NUM_CLASSES
 
@@ -160,6 +160,7 @@ def sheet_codes(meta):
     return sheets
 
 
+@cli.main
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("model", type=Path, help="a converted model folder (meta.json, decoder/)")
@@ -171,11 +172,7 @@ def main(argv=None):
     ap.add_argument("--write", action="store_true", help="record the figures in meta.json under realism.SPLIT")
     ap.add_argument("--sheet", type=Path, help="also write contact sheets (grid, pad corners, morphs at t = 0.5) here")
     args = ap.parse_args(argv)
-    try:
-        meta, reader, about, ds, decoder = legibility.load(args.model, args.reader, args.data, args.validation_size)
-    except legibility.LOAD_ERRORS as e:
-        print(f"error: {args.model}: {e}", file=sys.stderr)
-        return 2
+    meta, reader, about, ds, decoder = legibility.load(args.model, args.reader, args.data, args.validation_size)
     split = ds.val if args.split == "validation" else ds.test
     result = {"split": args.split, **measure(decoder, reader, meta, (split.x, split.y))}
     result["reader"] = {k: about[k] for k in ("test_accuracy", "seed", "parameters")}

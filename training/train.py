@@ -16,6 +16,8 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
+from training import cli
+from training.cli import UserError
 from training.pipeline import config, runs, stages  # noqa: E402  (none loads TensorFlow)
 from training.pipeline import data as data_lib  # noqa: E402
 from training.contract import GRID_ROWS, NUM_CLASSES, STYLE_DIMS  # noqa: E402
@@ -46,12 +48,12 @@ def check_args(args):
                 "--seed": (args.seed, 0)}
     for flag, (value, low) in at_least.items():
         if value is not None and value < low:
-            raise runs.RunError(f"{flag} must be at least {low}, got {value}")
+            raise UserError(f"{flag} must be at least {low}, got {value}")
     if args.seed > stages.MAX_SEED:
-        raise runs.RunError(f"--seed must be at most {stages.MAX_SEED}, got {args.seed}")
+        raise UserError(f"--seed must be at most {stages.MAX_SEED}, got {args.seed}")
     data_lib.check_validation_size(args.validation_size)  # the check every command shares
     if args.learning_rate is not None and not (math.isfinite(args.learning_rate) and args.learning_rate > 0):
-        raise runs.RunError(f"--learning-rate must be a positive number, got {args.learning_rate}")
+        raise UserError(f"--learning-rate must be a positive number, got {args.learning_rate}")
 
 
 def versions():
@@ -129,26 +131,20 @@ def _total(seconds, after):
     return round(sum(known) + after, 1) if len(known) == len(seconds) else None
 
 
+@cli.main
 def main(argv=None):
     args = parse_args(argv)
     runs.keep_interrupts()
-    try:
+
+    def left():
+        if (Path(args.out) / "metrics.json").exists():  # the Ctrl-C came after the run's last file
+            return f"{args.out} was finished all the same"
+        return f"run the same command again to resume {args.out} from its last finished epoch"
+
+    with cli.leaving(left), cli.writing(args.out, "the run"):
         metrics = run(args)
         runs.check_interrupted()
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # from the success line on, a Ctrl-C has nothing to stop
-    except (data_lib.DataError, runs.RunError, stages.TrainingError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        if (Path(args.out) / "metrics.json").exists():  # it came after the run's last file
-            print(f"\ninterrupted: {args.out} was finished all the same", file=sys.stderr)
-        else:
-            print(f"\ninterrupted: run the same command again to resume {args.out} "
-                  f"from its last finished epoch", file=sys.stderr)
-        return 130
-    except OSError as e:  # a read-only or full disk
-        print(f"error: {e.filename or args.out}: cannot write the run ({e.strerror or e})", file=sys.stderr)
-        return 2
     total = metrics["seconds"]["total"]
     print(f"test accuracy {metrics['test_accuracy']:.4f}  test BCE {metrics['test_bce']:.4f}  "
           f"({'?' if total is None else f'{total:.0f}'} s) -> {args.out}")

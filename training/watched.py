@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from training import cli
+from training.cli import UserError
 from training.pipeline import runs
 from training.contract import GRID_GAP, IMAGE_SIDE
 
@@ -26,16 +28,12 @@ FRAMES = {"autoencoder": re.compile(r"epoch_(\d+)\.png"), "refine": re.compile(r
 HISTORIES = ("classifier", "autoencoder", "refine")
 
 
-class WatchedError(runs.RunError):
-    """The run's records cannot be read; the message names the file (convert reports it as one line)."""
-
-
 def read_history(path):
     """A Keras CSVLogger file -> {column: [numbers or None]}; None where a cell is empty."""
     with path.open(newline="") as f:
         rows = list(csv.DictReader(f))
     if not rows:
-        raise WatchedError(f"{path}: no rows")
+        raise UserError(f"{path}: no rows")
     out = {}
     for column in rows[0]:
         values = []
@@ -44,7 +42,7 @@ def read_history(path):
             try:
                 value = float(cell) if cell else None
             except ValueError:
-                raise WatchedError(f"{path}: {column!r} holds {cell[:20]!r}, not a number") from None
+                raise UserError(f"{path}: {column!r} holds {cell[:20]!r}, not a number") from None
             values.append(None if value is None or not np.isfinite(value) else float(f"{value:.6g}"))
         out[column] = values
     return out
@@ -64,8 +62,8 @@ def sprite(paths):
     from PIL import Image
     images = [np.asarray(Image.open(p).convert("L")) for p in paths]
     if len({im.shape for im in images}) != 1:
-        raise WatchedError(f"{paths[0].parent}: the sample images differ in size "
-                           f"({sorted({im.shape for im in images})})")
+        raise UserError(f"{paths[0].parent}: the sample images differ in size "
+                        f"({sorted({im.shape for im in images})})")
     step = 255 / (SPRITE_LEVELS - 1)
     return np.rint(np.rint(np.concatenate(images) / step) * step).astype(np.uint8)
 
@@ -117,22 +115,23 @@ def write(run, folder):
 
 
 def check_run(run, meta, model):
-    """Refuse (WatchedError) a `run` that is not the finished run `meta` (model's meta.json) was converted
+    """Refuse (UserError) a `run` that is not the finished run `meta` (model's meta.json) was converted
     from: what convert copied into meta.json must be what the run's metrics.json says."""
-    metrics = runs.read_run(run)  # a finished run, or a RunError naming what is missing
+    metrics = runs.read_run(run)  # a finished run, or a UserError naming what is missing
     source = meta.get("source") if isinstance(meta, dict) else None
     if not isinstance(source, dict):
-        raise WatchedError(f"{model}/meta.json: no source; not a model written by training.convert")
+        raise UserError(f"{model}/meta.json: no source; not a model written by training.convert")
     ran = {"dataset": metrics["dataset"], "style_dims": metrics["style_dims"],
            "validation_size": metrics["sizes"]["val"],
            **{k: metrics.get(k) for k in ("preset", "seed", "epochs", "data_sha256", "seconds")}}
     says = {**source, "dataset": meta.get("dataset"), "style_dims": meta.get("style_dims")}
     differ = [key for key, value in ran.items() if says.get(key) != value]
     if differ:
-        raise WatchedError(f"{run}: not the run {model} was converted from ({', '.join(differ)}: not as its "
-                           f"meta.json's source says); pass that run")
+        raise UserError(f"{run}: not the run {model} was converted from ({', '.join(differ)}: not as its "
+                        f"meta.json's source says); pass that run")
 
 
+@cli.main
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("run", type=Path, help="the run folder the model was converted from")
@@ -142,12 +141,10 @@ def main(argv=None):
         meta = json.loads((args.model / "meta.json").read_text())
         check_run(args.run, meta, args.model)  # before anything is written
         entry = write(args.run, args.model)
-    except (OSError, ValueError, runs.RunError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+    except (OSError, ValueError) as e:  # meta.json missing or not JSON, or a file not written
+        raise UserError(str(e)) from None
     if entry is None:
-        print(f"error: {args.run}: no samples/ and no history_*.csv", file=sys.stderr)
-        return 2
+        raise UserError(f"{args.run}: no samples/ and no history_*.csv")
     runs.write_json(args.model / "meta.json", {**meta, "training": entry})
     print(f"{args.model}: {', '.join(entry.values())}")
     return 0

@@ -10,11 +10,8 @@ import time
 
 import numpy as np
 
+from training.cli import UserError
 from training.pipeline import runs
-
-
-class TrainingError(RuntimeError):
-    """Training cannot go on; the message is meant for the user as is."""
 
 
 class Checkpoints:
@@ -52,8 +49,8 @@ class Checkpoints:
         opt.build(self.model.trainable_variables)
         variables = list(opt.variables)
         if len(variables) != len(saved):
-            raise TrainingError(f"{optimizer}: holds {len(saved)} optimizer values, the model needs "
-                                f"{len(variables)}")
+            raise UserError(f"{optimizer}: holds {len(saved)} optimizer values, the model needs "
+                            f"{len(variables)}")
         for i, var in enumerate(variables):
             var.assign(saved[i])
         return done, state["history"], (_read(codes, np.load) if codes.exists() else None)
@@ -94,7 +91,7 @@ def _arrays(path):
 
 
 def _read(path, read):
-    """read(path), or the RunError saying the run folder is damaged: json, h5py, Keras and NumPy raise
+    """read(path), or the UserError saying the run folder is damaged: json, h5py, Keras and NumPy raise
     OSError, ValueError, KeyError, zipfile.BadZipFile... for a file that is missing or cut short."""
     try:
         return read(path)

@@ -1,6 +1,6 @@
 """Load MNIST-layout data (a local .npz or keras.datasets), validate it, split it, scale it.
 
-Every problem with the input becomes a DataError whose message names the file and the problem,
+Every problem with the input becomes a UserError whose message names the file and the problem,
 so the CLI can print one line and exit non-zero instead of a traceback from deep inside NumPy.
 """
 import hashlib
@@ -8,6 +8,8 @@ import os
 from dataclasses import dataclass
 
 import numpy as np
+
+from training.cli import UserError
 
 CLASS_NAMES = {
     "mnist": [str(d) for d in range(10)],
@@ -18,15 +20,11 @@ KEYS = ("x_train", "y_train", "x_test", "y_test")
 VALIDATION_SIZE = 5000
 
 
-class DataError(ValueError):
-    """Bad input data; the message is meant for the user as is."""
-
-
 def check_validation_size(n):
     """--validation-size as every command takes it (the last n training images validate, as in
-    training, which needs at least one): checked before any data is read. -> n, or DataError."""
+    training, which needs at least one): checked before any data is read. -> n, or UserError."""
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise DataError(f"--validation-size must be at least 1, got {n}")
+        raise UserError(f"--validation-size must be at least 1, got {n}")
     return n
 
 
@@ -60,18 +58,18 @@ def sha256_of(path):
 
 def _read_npz(path):
     if not os.path.isfile(path):
-        raise DataError(f"{path}: no such data file")
+        raise UserError(f"{path}: no such data file")
     try:
         with np.load(path, allow_pickle=False) as npz:
             missing = [k for k in KEYS if k not in npz.files]
             if missing:
-                raise DataError(f"{path}: missing key(s) {', '.join(missing)}; "
+                raise UserError(f"{path}: missing key(s) {', '.join(missing)}; "
                                 f"expected {', '.join(KEYS)} (Keras' layout), found {', '.join(npz.files) or 'none'}")
             return {k: npz[k] for k in KEYS}
-    except DataError:
+    except UserError:
         raise
     except Exception as e:  # zip or pickle errors: the file is not an .npz we can read
-        raise DataError(f"{path}: not a readable .npz file ({type(e).__name__}: {e})") from None
+        raise UserError(f"{path}: not a readable .npz file ({type(e).__name__}: {e})") from None
 
 
 def _read_keras(name):
@@ -81,29 +79,29 @@ def _read_keras(name):
     try:
         (x_train, y_train), (x_test, y_test) = loader.load_data()
     except Exception as e:  # Keras wraps a failed download in a bare Exception
-        raise DataError(f"keras.datasets.{name}: could not be downloaded ({str(e).splitlines()[0][:200]}); "
+        raise UserError(f"keras.datasets.{name}: could not be downloaded ({str(e).splitlines()[0][:200]}); "
                         f"pass a local copy with --data FILE.npz") from None
     return dict(x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
 
 
 def validate(arrays, source, validation_size=VALIDATION_SIZE):
-    """Check shapes, dtypes and label ranges; raise DataError naming the first problem."""
+    """Check shapes, dtypes and label ranges; raise UserError naming the first problem."""
     for part in ("train", "test"):
         x, y = arrays[f"x_{part}"], arrays[f"y_{part}"]
         if x.ndim != 3 or x.shape[1:] != (28, 28):
-            raise DataError(f"{source}: x_{part} has shape {x.shape}, expected (n, 28, 28)")
+            raise UserError(f"{source}: x_{part} has shape {x.shape}, expected (n, 28, 28)")
         if x.shape[0] == 0:
-            raise DataError(f"{source}: x_{part} is empty")
+            raise UserError(f"{source}: x_{part} is empty")
         if x.dtype != np.uint8:
-            raise DataError(f"{source}: x_{part} has dtype {x.dtype}, expected uint8 pixels 0..255")
+            raise UserError(f"{source}: x_{part} has dtype {x.dtype}, expected uint8 pixels 0..255")
         if y.shape != (x.shape[0],):
-            raise DataError(f"{source}: y_{part} has shape {y.shape}, expected ({x.shape[0]},) to match x_{part}")
+            raise UserError(f"{source}: y_{part} has shape {y.shape}, expected ({x.shape[0]},) to match x_{part}")
         if not np.issubdtype(y.dtype, np.integer):
-            raise DataError(f"{source}: y_{part} has dtype {y.dtype}, expected integer labels")
+            raise UserError(f"{source}: y_{part} has dtype {y.dtype}, expected integer labels")
         if y.min() < 0 or y.max() > 9:
-            raise DataError(f"{source}: y_{part} has labels outside 0..9 (min {y.min()}, max {y.max()})")
+            raise UserError(f"{source}: y_{part} has labels outside 0..9 (min {y.min()}, max {y.max()})")
     if arrays["x_train"].shape[0] <= validation_size:
-        raise DataError(f"{source}: x_train has {arrays['x_train'].shape[0]} images; "
+        raise UserError(f"{source}: x_train has {arrays['x_train'].shape[0]} images; "
                         f"more than {validation_size} are needed for the validation split")
 
 
@@ -115,7 +113,7 @@ def load(name="mnist", path=None, validation_size=VALIDATION_SIZE):
     """The dataset split 55k/5k/10k for full MNIST: the last `validation_size` training images
     validate (the official split is ordered, so this is deterministic and needs no seed)."""
     if name not in CLASS_NAMES:
-        raise DataError(f"unknown dataset {name!r}; choose one of {', '.join(CLASS_NAMES)}")
+        raise UserError(f"unknown dataset {name!r}; choose one of {', '.join(CLASS_NAMES)}")
     arrays = _read_npz(path) if path else _read_keras(name)
     source = path or f"keras.datasets.{name}"
     validate(arrays, source, validation_size)
@@ -137,11 +135,11 @@ def check_for_training(ds, batch_size):
     class with fewer than MIN_TRAINING_PER_CLASS training images, or one the validation split lacks
     (its figures, and stage 4's choice of style head, would not measure it)."""
     if len(ds.train.x) < batch_size:
-        raise DataError(f"{ds.source}: the training split has {len(ds.train.x)} images, fewer than one batch "
+        raise UserError(f"{ds.source}: the training split has {len(ds.train.x)} images, fewer than one batch "
                         f"({batch_size}); use a smaller --validation-size or --batch-size")
     for name, split, least in (("training", ds.train, MIN_TRAINING_PER_CLASS), ("validation", ds.val, 1)):
         counts = np.bincount(split.y, minlength=len(ds.class_names))
         c = int(counts.argmin())
         if counts[c] < least:
-            raise DataError(f"{ds.source}: class {ds.class_names[c]!r} has {counts[c]} images in the {name} "
+            raise UserError(f"{ds.source}: class {ds.class_names[c]!r} has {counts[c]} images in the {name} "
                             f"split; training needs at least {least}")

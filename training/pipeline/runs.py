@@ -13,14 +13,11 @@ import os
 import signal
 from pathlib import Path
 
+from training.cli import UserError
 from training.pipeline import data as data_lib
 
 RUN_RECORD = "run.json"
 FINISHED = ("metrics.json", "encoder.h5", "decoder.h5")
-
-
-class RunError(RuntimeError):
-    """A run folder cannot be used as asked; the message is meant for the user as is."""
 
 
 _interrupted = []  # a Ctrl-C came (keep_interrupts)
@@ -98,9 +95,9 @@ def start_or_resume(out, record):
     it already is one: a resume with other arguments would make metrics.json misstate the run."""
     out = Path(out)
     if out.exists() and not out.is_dir():
-        raise RunError(f"{out}: exists and is not a folder; choose another --out")
+        raise UserError(f"{out}: exists and is not a folder; choose another --out")
     if (out / "metrics.json").exists():
-        raise RunError(f"{out}: already holds a finished run (metrics.json); choose another --out")
+        raise UserError(f"{out}: already holds a finished run (metrics.json); choose another --out")
     path = out / RUN_RECORD
     if path.exists():
         try:
@@ -111,23 +108,23 @@ def start_or_resume(out, record):
             raise damaged(path, f"a JSON {type(earlier).__name__}, not a run record")
         changed = _changes(earlier, record)
         if changed:
-            raise RunError(f"{out} was started with other arguments: {'; '.join(changed)}; run the same "
-                           f"command to resume it, or choose another --out")
+            raise UserError(f"{out} was started with other arguments: {'; '.join(changed)}; run the same "
+                            f"command to resume it, or choose another --out")
         return True
     if out.exists() and any(out.iterdir()):
-        raise RunError(f"{out}: not a run folder (no {RUN_RECORD}) and not empty; choose another --out")
+        raise UserError(f"{out}: not a run folder (no {RUN_RECORD}) and not empty; choose another --out")
     out.mkdir(parents=True, exist_ok=True)
     write_json(path, record)
     return False
 
 
 def damaged(path, problem):
-    """The RunError for a file of a run folder that cannot be read (problem: words, or the exception
+    """The UserError for a file of a run folder that cannot be read (problem: words, or the exception
     json, h5py, Keras or NumPy raised): nothing can resume from it."""
     if isinstance(problem, Exception):
         problem = getattr(problem, "strerror", None) or f"{type(problem).__name__}: {problem}"
     problem = " ".join(problem.split())  # one line
-    return RunError(f"{path}: cannot read it ({problem}); the run folder is damaged: start a new run with "
+    return UserError(f"{path}: cannot read it ({problem}); the run folder is damaged: start a new run with "
                     f"another --out")
 
 
@@ -148,22 +145,22 @@ def read_run(run):
     run = Path(run)
     missing = [f for f in FINISHED if not (run / f).is_file()]
     if missing:
-        raise RunError(f"{run}: not a finished run (missing {', '.join(missing)}); "
-                       f"train it to the end with python -m training.train --out {run}")
+        raise UserError(f"{run}: not a finished run (missing {', '.join(missing)}); "
+                        f"train it to the end with python -m training.train --out {run}")
     try:
         metrics = json.loads((run / "metrics.json").read_text())
     except (ValueError, UnicodeDecodeError) as e:
-        raise RunError(f"{run / 'metrics.json'}: not valid JSON ({e})") from None
+        raise UserError(f"{run / 'metrics.json'}: not valid JSON ({e})") from None
     needed = {"dataset": str, "data_source": str, "sizes": dict, "style_dims": int, "class_names": list,
               "test_bce": float, "test_accuracy": float, "style_range": list, "style_search": dict,
               "style_percentiles": dict, "style_percentiles_per_class": dict}
     if not isinstance(metrics, dict):
-        raise RunError(f"{run / 'metrics.json'}: expected a JSON object, got {type(metrics).__name__}")
+        raise UserError(f"{run / 'metrics.json'}: expected a JSON object, got {type(metrics).__name__}")
     for field, kind in needed.items():
         if not isinstance(metrics.get(field), kind):
-            raise RunError(f"{run / 'metrics.json'}: field {field!r} missing or not {kind.__name__}")
+            raise UserError(f"{run / 'metrics.json'}: field {field!r} missing or not {kind.__name__}")
     if not isinstance(metrics["sizes"].get("val"), int):
-        raise RunError(f"{run / 'metrics.json'}: sizes.val missing")
+        raise UserError(f"{run / 'metrics.json'}: sizes.val missing")
     return metrics
 
 
@@ -174,13 +171,13 @@ def load_run_data(run, metrics, data_path=None):
         data_path = None  # the run used keras.datasets; so do we
     ds = data_lib.load(metrics["dataset"], data_path, metrics["sizes"]["val"])
     if ds.sha256 and metrics.get("data_sha256") and ds.sha256 != metrics["data_sha256"]:
-        raise RunError(f"{data_path}: not the data {run} was trained on (sha256 differs); pass --data")
+        raise UserError(f"{data_path}: not the data {run} was trained on (sha256 differs); pass --data")
     return ds
 
 
 def load_run_models(run, style_dims):
     """-> (encoder, decoder) of a run as Keras models. A file Keras cannot read, or models that do
-    not take and give what the run says (28x28 images <-> codes of 10 + style_dims), is a RunError."""
+    not take and give what the run says (28x28 images <-> codes of 10 + style_dims), is a UserError."""
     from training.pipeline import quiet_tensorflow  # noqa: F401
     import tf_keras as keras
 
@@ -194,10 +191,10 @@ def load_run_models(run, style_dims):
         try:
             model = keras.models.load_model(path, compile=False)
         except Exception as e:  # h5py and Keras raise OSError, ValueError, KeyError... for a damaged file
-            raise RunError(f"{path}: not a readable Keras model ({type(e).__name__}: {e})") from None
+            raise UserError(f"{path}: not a readable Keras model ({type(e).__name__}: {e})") from None
         got = (tuple(model.input_shape), tuple(model.output_shape))
         if got != (inputs, outputs):
-            raise RunError(f"{path}: maps {got[0]} to {got[1]}, but a {part} of this run maps {inputs} to "
-                           f"{outputs} (style_dims {style_dims} in metrics.json)")
+            raise UserError(f"{path}: maps {got[0]} to {got[1]}, but a {part} of this run maps {inputs} to "
+                            f"{outputs} (style_dims {style_dims} in metrics.json)")
         models.append(model)
     return models

@@ -9,8 +9,9 @@ import time
 
 import numpy as np
 
+from training.cli import UserError
 from training.pipeline import critic, encoding, runs, samples
-from training.pipeline.checkpoints import Checkpoints, TrainingError  # noqa: F401  (TrainingError: for train.py)
+from training.pipeline.checkpoints import Checkpoints
 from training.contract import IMAGE_SIDE, NUM_CLASSES, STAGES
 
 SAMPLE_ROWS = 3  # the per-epoch figure: the 10 digits at low, middle and high style
@@ -92,8 +93,8 @@ def _optimizer(keras, p, epochs, n):
 def _finite(row, stage, epoch):
     for name, value in row.items():
         if not np.isfinite(value):
-            raise TrainingError(f"{stage}: {name} became {value} at epoch {epoch}; training stopped "
-                                f"(try a lower --learning-rate)")
+            raise UserError(f"{stage}: {name} became {value} at epoch {epoch}; training stopped "
+                            f"(try a lower --learning-rate)")
 
 
 def _fit_epochs(model, stage, label, epochs, data, out, seed, verbose, after_epoch=None, started=None):
@@ -212,7 +213,7 @@ def refine(models, ds, p, out, seed, sample_grid, verbose=1):
                           epochs=1, verbose=verbose)
         loss = fit.history["loss"][-1]
         if not np.isfinite(loss):
-            raise TrainingError(f"stage 3 (refine): loss became {loss} in round {r}; training stopped")
+            raise UserError(f"stage 3 (refine): loss became {loss} in round {r}; training stopped")
         curves = encoding.Curves(decoder, grid)
         codes = encoding.refresh(curves, codes, train.x)
         history.append(_round_row(r, loss, train_bce(codes), val_bce(curves), fit.history.get("critic", [""])[-1],
