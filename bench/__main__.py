@@ -150,8 +150,7 @@ def measure_page(browser, url, backend, steps, digits, cpu_rate=1):
 
 def measure_native(model_dir, repeats=200):
     """The same decoder (the converted files, loaded back into Keras): predict on 1 and 110 codes."""
-    import os
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    from training.pipeline import quiet_tensorflow  # noqa: F401  (before tensorflowjs: TensorFlow's start-up noise)
     import tensorflowjs
     decoder = tensorflowjs.converters.load_keras_model(str(model_dir / "decoder" / "model.json"))
     meta = json.loads((model_dir / "meta.json").read_text())
