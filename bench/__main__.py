@@ -1,19 +1,11 @@
 """Measure the page as users feel it, in headless Chromium, against native Keras on this machine.
 
-    python -m bench [--runs 3] [--steps 300] [--model mnist] [--out bench.json]
+    python -m bench [--runs 3] [--steps 300] [--model mnist] [--out bench.json] [--no-lighthouse]
 
-For each backend the page ships (webgl — SwiftShader here —, wasm, cpu), each run opens the page in
-a fresh browser context (cold cache) and records: first frame (navigation start -> first decoded
-digit drawn), bytes downloaded before it (raw and gzip -9), the frame latency of --steps slider steps
-driven by real key presses (input event -> digit drawn) as a user steps on (the page decodes the next
-step's image ahead: the share it guessed right is kept) and with every step a surprise (right, left,
-right, ...: each frame decoded when asked), the decode time of one image, and the
-10 x 11 grid (decode + draw, row by row as the page does it) with its longest row: the longest a
-slider moved meanwhile can wait; then a real test digit pasted into the drawing pad (encoder loaded
-once before): a digit of a class not drawn before (the style search decodes that class's 256 codes)
-and another of the same class (searched from the cached ones). Native: the same decoder loaded into
-Keras, `predict` on 1 and on 110 codes. Every figure is the median over runs, with min and max;
-bench.json holds them all and a Markdown table is printed for the README.
+For each backend the page ships, and for its own choice at full and at phone speed: the first frame and
+the bytes before it, slider frames stepped on and as surprises, the 10 x 11 grid, the drawing pad; then
+Lighthouse. Each figure is the median over runs with min and max, in bench.json and printed tables; exit 1
+if a goal is missed. What each figure means, and the latest ones: docs/BENCH.md.
 """
 import argparse
 import gzip
@@ -37,10 +29,9 @@ from training.contract import STAGES
 ROOT = Path(__file__).resolve().parent.parent
 BACKENDS = ("webgl", "wasm", "cpu")
 GRID_REPEATS = 10
-# A fresh context is a new browser window, and headless Chromium builds that window's own UI (its
-# omnibox popup, a chrome:// WebUI page) in a renderer of its own: traced here, that took ~600 ms of
-# one of the machine's 2 cores just when the page loaded. A user opens the page in a window that is
-# already there, so each visit waits for the new window to settle before it navigates.
+# A fresh context is a new browser window, whose own UI headless Chromium builds in a renderer of its
+# own just as the page loads (docs/BENCH.md); a user opens the page in a window that is already there,
+# so each visit waits for the new window to settle before it navigates.
 SETTLE_MS = 2000
 GRID_CODES = 110
 # Wait until the page has drawn one more frame for an input. (wait_for_function would evaluate a

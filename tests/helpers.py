@@ -13,10 +13,9 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
-# How far TF.js may be from Keras running the same (dequantised) weights: the parity files hold
-# Keras' outputs with the shipped weights, so quantisation is not part of this bound (convert.py
-# checks its cost on the test set); what is left is float32 arithmetic in another order, measured
-# at ~1e-6 on pixels. A wrong weight moves far more.
+# How far TF.js may be from Keras running the same (dequantised) weights: the parity files hold Keras'
+# outputs with the shipped weights, so quantisation is not part of it (convert.py checks its cost); what
+# is left is float32 arithmetic in another order, far below these bounds. A wrong weight moves far more.
 PARITY_BOUND = {"pixels": 1e-4, "probs": 1e-4, "style_fraction": 1e-5}
 
 

@@ -87,7 +87,7 @@ def test_the_likeness_loss_is_the_distance_to_the_nearest_of_the_neighbours_on_p
     neighbours = tf.constant(np.stack([[blank, ink], [blank, blank]]))  # the first has an inked neighbour
     both = critic._likeness(tf, images, neighbours, tf.constant([1.0, 1.0])).numpy()
     first = critic._likeness(tf, images, neighbours, tf.constant([1.0, 0.0])).numpy()
-    assert first == pytest.approx(-np.log(0.9), rel=1e-5) and both > 1.0  # 0.105 to the ink; -log 0.1 to a blank
+    assert first == pytest.approx(-np.log(0.9), rel=1e-5) and both > 1.0  # -log 0.9 to the ink; -log 0.1 to a blank
 
 
 def test_a_rounds_losses_are_the_mean_over_its_batches_not_the_last_batch():

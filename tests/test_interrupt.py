@@ -44,9 +44,9 @@ def interrupt_when(args, ready, timeout=300):
     return stderr
 
 
-# The training command with every file's temporary copy kept 0.2 s before its rename, so that the
-# first interruption surely lands while a checkpoint is being written: a temporary file lives ~1 ms
-# otherwise, and a clean-clone CI once polled past all of them (the run ended, exit 0).
+# The training command with every file's temporary copy kept a while before its rename, so that the
+# first interruption surely lands while a checkpoint is being written: a temporary file lives too
+# briefly otherwise, and a clean-clone CI once polled past all of them (the run ended, exit 0).
 SLOW_WRITES = """
 import runpy, sys, time
 from training.pipeline import runs
@@ -128,8 +128,7 @@ def test_a_full_disk_is_one_line_and_leaves_the_run_resumable(tmp_path):
 
 # The training command with a Ctrl-C sent at one point (argv[1]) of the run: "lost" sends it from a
 # __del__ that swallows it, as TensorFlow's ConcreteFunctionGarbageCollector.__del__ does (its bare
-# except) when a traced function is freed -- each epoch frees the last one's; any other __del__ drops it
-# as well. Such a Ctrl-C used to be lost: training went on to its end, exit 0.
+# except) when an epoch frees the last one's traced function; it must not be lost (runs.keep_interrupts).
 CTRL_C_AT = """
 import os, runpy, signal, sys
 from training.pipeline import runs, stages

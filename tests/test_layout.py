@@ -74,7 +74,9 @@ SITE_BUILD = ("build.py", "model_folder.py", "model_json.py", "plain_files.py", 
 
 
 def code_files():
-    return sorted((ROOT / "training").rglob("*.py")) + [ROOT / name for name in SITE_BUILD]
+    """The Python of training/, the site build and the benchmark."""
+    return sorted((ROOT / "training").rglob("*.py")) + [ROOT / name for name in SITE_BUILD] + sorted(
+        (ROOT / "bench").glob("*.py"))
 
 
 def test_training_holds_the_commands_the_contract_and_the_folders_by_role():
@@ -123,7 +125,7 @@ def test_module_headers_and_comments_stay_short_and_carry_no_history():
     """A module's docstring at most 8 lines, a comment block at most 3; no commit hashes or measured figures
     in comments (they belong in docs/ and the git log)."""
     faults = []
-    for path in code_files():
+    for path in code_files() + sorted((ROOT / "tests").rglob("*.py")):
         name = str(path.relative_to(ROOT))
         doc = (ast.get_docstring(ast.parse(path.read_text()), clean=False) or "").strip()
         if len(doc.splitlines()) > 8:
@@ -138,14 +140,13 @@ def test_module_headers_and_comments_stay_short_and_carry_no_history():
 def test_every_command_has_the_one_error_boundary():
     """Only training/cli.py prints a refusal's `error: ...` line or a stop's: a command raises a UserError
     (or is stopped) and its cli.main says so and picks the exit code."""
-    printing = [str(p.relative_to(ROOT)) for p in code_files() + sorted((ROOT / "bench").glob("*.py"))
+    printing = [str(p.relative_to(ROOT)) for p in code_files()
                 if re.search(r"""print\(f?["'](\\n)?(error|interrupted|terminated)\b""", p.read_text())]
     assert printing == ["training/cli.py"]
 
 
 def test_only_the_module_that_imports_tensorflow_sets_its_log_level():
-    setting = [str(p.relative_to(ROOT)) for p in code_files() + sorted((ROOT / "bench").glob("*.py"))
-               if "TF_CPP_MIN_LOG_LEVEL\", " in p.read_text()]
+    setting = [str(p.relative_to(ROOT)) for p in code_files() if "TF_CPP_MIN_LOG_LEVEL\", " in p.read_text()]
     assert setting == ["training/pipeline/quiet_tensorflow.py"]
 
 

@@ -79,7 +79,7 @@ def test_play_goes_on_from_where_the_explorer_is(open_page, what, start, key):
     page.select_option("#play-what", what)
     page.evaluate("(s) => digitMorph.setState(s)", start)
     value = lambda s: s[key][0] if key == "style" else s[key]  # noqa: E731
-    # a frame moves the phase by 0.01 at most (10 s a cycle, frames capped at 0.1 s): the digit by
+    # a frame moves the phase by 0.01 at most (a cycle's length and the frame cap bound it): the digit by
     # 0.18, t by 0.02, the style by 0.06. Starting over would jump to 0 (or 0.06).
     bound = {"digit": 0.2 * 5, "t": 0.02 * 5, "style": 0.06 * 5}[key]
     first = page.evaluate("digitMorph.state")

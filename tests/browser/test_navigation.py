@@ -25,7 +25,7 @@ WAIT_IDLE = """async () => {  // (not wait_for_function: it evals a string, the 
     const t0 = performance.now();
     while (digitMorph.loading && performance.now() - t0 < 60000) await new Promise((r) => setTimeout(r, 20));
 }"""
-# the URL as "Copy link" makes it: written at once (it follows the state within 250 ms)
+# the URL as "Copy link" makes it: written at once (it follows the state only after a short delay)
 LINK = "() => { document.getElementById('copy-link').click(); return location.hash; }"
 FASHION_2 = ("hash", "#model=fashion&digit=2")
 

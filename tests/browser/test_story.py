@@ -38,8 +38,8 @@ def watch_requests(page):
     return seen
 
 
-# Wait until the scrubber's canvas shows sprite frame `frame`, 30 s at most (not wait_for_function: it
-# evals a string, the CSP refuses)
+# Wait until the scrubber's canvas shows sprite frame `frame` (not wait_for_function: it evals a string,
+# which the CSP refuses)
 SHOWN = """async (frame) => {
     const end = performance.now() + 30000;
     while (document.querySelector('#watched canvas')?.dataset.frame !== String(frame) && performance.now() < end)
