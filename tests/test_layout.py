@@ -66,7 +66,7 @@ def test_the_build_imports_only_standard_library_modules_of_training():
 # so every documented `python -m training.NAME` is training/NAME.py; what they share in the folder of its role.
 FOLDERS = {"pipeline", "export", "measure"}
 COMMANDS = {"baselines", "compression", "convert", "encoding", "legibility", "meta", "neighbours", "reader", "realism",
-            "realism_table", "report", "train", "watched"}
+            "realism_table", "report", "style_row", "train", "watched"}
 CONTRACT = {"training.meta", "training.folders"}  # standard library only: the site build borrows them
 MAY_IMPORT = {"pipeline": {"pipeline"}, "export": {"pipeline", "export"}, "measure": {"pipeline", "export", "measure"}}
 SITE_BUILD = ("build.py", "model_folder.py", "model_json.py", "plain_files.py", "serve.py")
