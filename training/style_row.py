@@ -62,7 +62,7 @@ def percentile_row(meta, cls, style):
 
 def rows(meta, level_traits, classes, levels, source):
     """-> (before, after) codes [n * 10, code]: each source written in every class by the old rule and the
-    page's; the source's own class keeps its stored style in both."""
+    page's; the source's own class keeps its stored style (by the old rule, held within its percentiles)."""
     styles = encoding.from_levels(levels, meta["style_range"])
     before, after = [], []
     for i, cls in enumerate(classes):
