@@ -61,6 +61,8 @@ FAULTS = {
     "meta.json with a field the contract does not list": (set_meta("notes", "x"),
                                                           "field 'notes' is not one the contract lists"),
     "meta.json optional field of the wrong type": (set_meta("legibility", "x"), "field 'legibility' should be dict"),
+    "a class's style levels one short": (lambda m: edit_json(m / "meta.json", lambda meta: meta["level_traits"]["slant"][3].pop()),
+                                         "level_traits should hold slant and width (whole numbers): 10 lists of 256 each"),
 }
 
 

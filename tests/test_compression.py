@@ -4,6 +4,7 @@ from helpers import FIXTURE
 
 from training import compression
 from training.pipeline import data as data_lib
+from training.pipeline import encoding
 from training.pipeline.encoding import bce
 from training.contract import NUM_CLASSES
 
@@ -41,7 +42,7 @@ def test_our_codec_stores_the_class_and_the_best_8_bit_style():
     recon, bits = compression.ours(Curve(), Classes(), {"style_dims": 1, "style_range": [[0.0, 1.0]]}, x)
     assert bits == 12
     np.testing.assert_allclose(recon[:, 0], [0.1, 0.5, 0.9], atol=0.5 / 255 + 1e-6)
-    assert len(compression.level_lattice(1)) == 256 and len(compression.level_lattice(2)) == 256
+    assert len(encoding.level_lattice(1)) == 256 and len(encoding.level_lattice(2)) == 256
 
 
 def test_the_command_refuses_data_its_model_was_not_trained_on(tiny_model, tmp_path):

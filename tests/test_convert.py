@@ -32,6 +32,7 @@ def test_converted_folder_layout_and_meta(tiny_model):
     meaning = meta["style_meaning"]
     assert meaning["atlas"] == ["atlas1.png"] and len(meaning["correlations"]["overall"]) == 1
     assert set(meaning["correlations"]["overall"][0]) == set(meaning["traits"])
+    assert [[len(r) for r in rows] for rows in meta["level_traits"].values()] == [[256] * 10] * 2  # slant, width
     shapes = json.loads((tiny_model / "parity" / "shapes.json").read_text())
     assert shapes["codes"] == [66, 11] and shapes["decoded"] == [66, 28, 28, 1]
     topology = json.loads((tiny_model / "decoder" / "model.json").read_text())

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from helpers import ROOT
 
+from training.export import analysis, style_levels
 from training.pipeline import encoding, samples
 from training import contract
 
@@ -34,6 +35,23 @@ def test_stored_style_levels_and_back():
     step = (style_range[0][1] - style_range[0][0]) / (2 ** contract.STYLE_BITS - 1)
     inside = [i for i, c in enumerate(cases) if style_range[0][0] <= c["style"] <= style_range[0][1]]
     assert all(abs(back[i] - cases[i]["style"]) <= step / 2 + 1e-9 for i in inside)
+
+
+@pytest.mark.parametrize("case", CASES["traits"]["cases"], ids=lambda c: f"{len(c['ink'])} pixels")
+def test_slant_and_width(case):
+    image = np.zeros((1, contract.IMAGE_SIDE, contract.IMAGE_SIDE))
+    for row, col, value in case["ink"]:
+        image[0, row, col] = value
+    measured = analysis.traits(image)
+    assert measured["slant"][0] == pytest.approx(case["slant"], abs=1e-6) and measured["width"][0] == case["width"]
+
+
+@pytest.mark.parametrize("table", CASES["style_level"]["tables"], ids=lambda t: f"{len(t['levels'][0])} style(s)")
+def test_the_stored_style_a_class_shows_for_a_drawing(table):
+    for case in table["cases"]:
+        pick = style_levels.pick_level(table["levels"], table["slant"], table["width"], case["low"], case["high"],
+                                       case["median"], case["slant"], case["width"])
+        assert pick == case["pick"], case
 
 
 def test_the_page_has_the_same_constants():

@@ -26,19 +26,11 @@ QUALITIES = (1, 5, 10, 20, 30, 50, 75, 90)
 USABLE = 0.99  # of the reconstructions read as their true class
 
 
-def level_lattice(dims):
-    """The stored levels the search tries: all of them for one style value, ~as many on a lattice for more."""
-    top = 2 ** STYLE_BITS
-    per_axis = max(2, round(top ** (1 / dims)))
-    axis = np.rint(np.linspace(0, top - 1, per_axis)).astype(int)
-    return np.stack(np.meshgrid(*[axis] * dims, indexing="ij"), -1).reshape(-1, dims)
-
-
 def ours(decoder, encoder, meta, x):
     """-> (reconstructions [n, 784], bits per digit): class by the encoder, style levels by search."""
     flat = x.reshape(len(x), -1)
     classes = encoder.predict(x, batch_size=1000, verbose=0)[:, :NUM_CLASSES].argmax(1)
-    levels = level_lattice(meta["style_dims"])
+    levels = encoding.level_lattice(meta["style_dims"])
     styles = encoding.from_levels(levels, meta["style_range"])
     recon = np.zeros_like(flat)
     for c in np.unique(classes):

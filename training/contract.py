@@ -22,6 +22,7 @@ GRID_ROWS = 11  # the digits x styles grid: styles from the 1st to the 99th perc
 GRID_GAP = 2  # pixels between its cells (and the atlas's)
 CLASS_BITS = 4  # a stored code: the class ...
 STYLE_BITS = 8  # ... and each style value in this many bits over style_range
+ROW_SLANT_TOLERANCE = 0.05  # "your style on every digit": stored styles this near the nearest slant tie (style_levels.py)
 # What the page's model interpreter (web/static/js/runtime/net.js) runs: these layer classes (with the options
 # model_json.py lists), these activations, and float32 weights stored as is or quantised. The build
 # refuses a model.json with anything else (model_json.py), and net.js refuses it when it loads.
@@ -32,7 +33,7 @@ WEIGHT_DTYPE_BYTES = {"float32": 4}  # a weight's dtype, and its bytes per value
 QUANTIZED_DTYPE_BYTES = {"uint8": 1, "uint16": 2, "float16": 2}  # tf.io.decodeWeights' quantisations
 PAGE_CONSTANTS = {name: globals()[name] for name in (
     "NUM_CLASSES", "IMAGE_SIDE", "BCE_EPSILON", "PERCENTILES", "ATLAS_QUANTILES", "GRID_ROWS", "GRID_GAP",
-    "CLASS_BITS", "STYLE_BITS", "LAYER_CLASSES", "ACTIVATIONS", "WEIGHT_DTYPE_BYTES", "QUANTIZED_DTYPE_BYTES")}
+    "CLASS_BITS", "STYLE_BITS", "ROW_SLANT_TOLERANCE", "LAYER_CLASSES", "ACTIVATIONS", "WEIGHT_DTYPE_BYTES", "QUANTIZED_DTYPE_BYTES")}
 # the training stages in their order (run.json's and meta.json's "epochs" and "seconds" are keyed by
 # them; each stage's seeds follow from its place), and what one epoch (or round) of each is called
 STAGES = {"classifier": "classifier", "autoencoder": "auto-encoder", "refine": "refine round", "picker": "style picker"}
@@ -152,6 +153,23 @@ def _check_meaning(meaning, dims, fail):
         fail("style_meaning.atlas should list files named atlasN.png")
 
 
+def _check_level_traits(table, dims, fail):
+    """The decoded slant and width of each class at every stored style the page's search tries
+    (training/export/style_levels.py): {"slant": 10 lists of numbers, "width": 10 of whole numbers >= 0}."""
+    points = max(2, round((2 ** STYLE_BITS) ** (1 / dims))) ** dims
+
+    def numbers(row, kinds, least):  # a whole list at once (set, sum, min): the build's fuzz test checks it often
+        try:
+            return isinstance(row, list) and len(row) == points and set(map(type, row)) <= kinds and \
+                math.isfinite(sum(row)) and min(row) >= least
+        except OverflowError:  # an integer too large for a double
+            return False
+    if not (isinstance(table, dict) and set(table) == {"slant", "width"} and all(
+            isinstance(table[k], list) and len(table[k]) == NUM_CLASSES and all(numbers(r, *rule) for r in table[k])
+            for k, rule in (("slant", ({int, float}, -math.inf)), ("width", ({int}, 0))))):
+        fail(f"level_traits should hold slant and width (whole numbers): {NUM_CLASSES} lists of {points} each")
+
+
 def _check_story(meta, fail):
     """The optional figures below the explorer: the run's record (training/watched.py), the
     baselines from the data alone (training/baselines.py --write) and the compression figures
@@ -200,6 +218,7 @@ OPTIONAL_FIELDS = {
     "name": str, "style_mean": list, "shipped_metrics": dict, "style_head": dict, "encoder_multiply_adds": int,
     "weight_bytes": dict, "style_meaning": dict, "quantization": str, "preview": dict, "versions": dict,
     "source": dict, "neighbours": dict,  # (neighbours also: training.neighbours)
+    "level_traits": dict,  # (also: training.style_row --write)
     "training": dict,  # training.watched (and convert)
     "baselines": dict,  # training.baselines --write
     "compression": dict,  # training.compression --write
@@ -257,6 +276,8 @@ def check(meta, where):
         _check_meaning(meta["style_meaning"], dims, fail)
     if "neighbours" in meta:
         _check_neighbours(meta["neighbours"], fail)
+    if "level_traits" in meta:
+        _check_level_traits(meta["level_traits"], dims, fail)
     _check_story(meta, fail)
     hashes = meta["weights_sha256"]
     if not all(isinstance(v, str) and SHA256.fullmatch(v) for v in hashes.values()):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np  # noqa: E402
 
-from training.export import analysis  # noqa: E402
+from training.export import analysis, style_levels  # noqa: E402
 from training.pipeline import encoding, runs, samples  # noqa: E402
 from training import watched  # noqa: E402
 from training import cli, neighbours  # noqa: E402
@@ -206,6 +206,7 @@ def convert(run, out, quantize="mixed", data_path=None):
                              for p in ("decoder", "encoder")},
             "weights_sha256": _weights_sha256(tmp),
             "style_meaning": meaning,
+            "level_traits": style_levels.table(shipped_decoder, metrics),  # what "your style on every digit" picks by
             "quantization": quantize,
             "preview": {"file": "preview.png", "rows": GRID_ROWS, "cols": NUM_CLASSES, "cell": IMAGE_SIDE, "gap": GRID_GAP},
             "versions": {**metrics["versions"], "tensorflowjs": tensorflowjs.__version__},

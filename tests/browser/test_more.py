@@ -8,6 +8,8 @@ import pytest
 from pagetools import COMMITTED, IDLE, ROOT
 from PIL import Image
 
+from training.export import analysis, style_levels
+
 METAS = {name: json.loads((ROOT / "converted_model" / name / "meta.json").read_text()) for name in COMMITTED}
 # classes of ten the reader may read as another (see the reader test)
 MISREADS = {"mnist": 0, "fashion_mnist": 1}
@@ -167,23 +169,40 @@ def test_your_style_on_every_class(open_page, name):
     page.locator("#own-row-status").filter(has_text="Each class at").wait_for()
     row = page.evaluate("digitMorph.styleRow.row")
     assert len(row["codes"]) == 10 and row["cls"] == 2
-    # the drawing's own class keeps its style; every class sits at the same percentile of its own
-    assert np.allclose(row["codes"][2][10:], result["style"], atol=1e-3) or min(row["unit"]) in (0, 1)
-    for d, u in enumerate(row["unit"]):
-        for cls in range(10):
-            table = meta["style_percentiles_per_class"][str(cls)]
-            knots = [table[q][d] for q in sorted(table, key=float)]
-            qs = sorted(float(q) for q in table)
-            pos = np.interp(row["codes"][cls][10 + d], knots, [(q - qs[0]) / (qs[-1] - qs[0]) for q in qs])
-            assert pos == pytest.approx(u, abs=1e-3), (cls, d)
-    # ten images, each read as its class
+    # the drawing's slant and width, measured as training measures them; its own class as stored, every
+    # other at the stored style training's side of the rule picks (training/export/style_levels.py)
+    drawn = analysis.traits(np.array(page.evaluate("Array.from(digitMorph.drawing.pixels)")).reshape(1, 28, 28))
+    assert row["slant"] == pytest.approx(drawn["slant"][0], abs=1e-6) and row["width"] == drawn["width"][0]
+    status = page.locator("#own-row-status").inner_text()
+    assert status.startswith("Each class at the stored style nearest your drawing's slant (") and \
+        f"then its width ({row['width']} pixels); class {meta['class_names'][2]} as your drawing is stored." in status
+    assert row["levels"][2] == result["levels"]
+    expected = style_levels.row_levels(meta, meta["level_traits"], row["slant"], row["width"])
+    assert [q for c, q in enumerate(row["levels"]) if c != 2] == [q for c, q in enumerate(expected) if c != 2]
+    # ten images, each read as its class; together they lean as the drawing does
     cells = canvas_cells(page, "own-row")
     assert cells.shape[:2] == (1, 10)
     images = np.array(row["pixels"]).reshape(10, 784)
+    assert abs(analysis.traits(images.reshape(10, 28, 28))["slant"].mean() - row["slant"]) < 0.1
     reads = [int(np.argmax(page.evaluate("(p) => digitMorph.reader.read(p)", img.tolist()))) for img in images]
     assert sum(r != cls for cls, r in enumerate(reads)) <= MISREADS[meta["dataset"]], reads
     filename, png = download(page, "#own-row-png")
     assert filename == "your-style.png" and png.size == ((10 * 30 - 2) * 4, 28 * 4)
+    assert watch.errors == []
+
+
+def test_a_model_converted_without_the_rows_table_says_how_to_add_it(open_page):
+    meta = {k: v for k, v in METAS["mnist"].items() if k != "level_traits"}
+    watch = open_page("?model=mnist", before=lambda p: p.route("**/models/mnist/meta.json", lambda r: r.fulfill(json=meta)))
+    page = watch.page
+    drawing = page.evaluate("async (c) => Array.from(await digitMorph.decode([c]))", median_code(meta, 4))
+    page.evaluate("async (d) => digitMorph.encodeDrawing(d, 28)", drawing)
+    page.click("#own-row-make")
+    page.locator("#own-row-status").filter(has_text="converted without").wait_for()
+    assert page.locator("#own-row-status").inner_text() == (
+        "This model was converted without the table the row picks from; "
+        "python -m training.style_row converted_model/mnist --write adds it.")
+    assert page.locator("#own-row").is_hidden() and page.is_disabled("#own-row-png")
     assert watch.errors == []
 
 

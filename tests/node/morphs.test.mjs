@@ -1,12 +1,12 @@
 // web/static/js/explorer/morphs.js: the in-between grid's columns and codes, the morph the explorer is on,
-// the reader's words and series, and a drawing's style on every class.
+// and the reader's words and series.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { NUM_CLASSES, gridCodes, stateCode, styleScales } from '../../web/static/js/explorer/codes.js';
 import { PERCENTILES } from '../../web/static/js/contract.js';
 import {
   inbetweenCodes, inbetweenColumns, morphOf, readSegments, readingOf, rowPosition, stripCodes, stripSeries,
-  stripText, stripTs, styleRow,
+  stripText, stripTs,
 } from '../../web/static/js/explorer/morphs.js';
 
 const close = (a, b, tol = 1e-6) => assert.ok(Math.abs(a - b) <= tol, `${a} is not within ${tol} of ${b}`);
@@ -102,26 +102,4 @@ test('stripSeries, readSegments and stripText: where a stops being a', () => {
     '3 → 8: read as 3 for t 0–0.25, as 5 at t 0.50, as 8 for t 0.75–1; anything else at most 50 % (at t = 0.50).');
   // a -> a: nothing is b
   assert.deepEqual(stripSeries([probsOf({ 4: 1 })], 4, 4).pb, [0]);
-});
-
-test('styleRow: the drawing style placed on its class, the same percentile on every class', () => {
-  for (const dims of [1, 2]) {
-    const scales = styleScales(fakeMeta(dims));
-    // class 3's knots are 300 + 10 d + k (k = 0..6 at 1, 5, 25, 50, 75, 95, 99): 303 is its median
-    const style = dims === 1 ? [303] : [303, 311.5];
-    const row = styleRow(scales, 3, style);
-    close(row.unit[0], 0.5);
-    close(row.percentiles[0], 50);
-    assert.equal(row.codes.length, NUM_CLASSES);
-    row.codes.forEach((c, cls) => {
-      assert.equal(c[cls], 1);
-      assert.equal(c.slice(0, NUM_CLASSES).reduce((a, b) => a + b, 0), 1);
-      close(c[NUM_CLASSES], 100 * cls + 3); // every class's median
-      if (dims === 2) close(c[NUM_CLASSES + 1], 100 * cls + 10 + 1.5); // between its 5th and 25th
-    });
-    if (dims === 2) close(row.percentiles[1], 15);
-    // beyond the class's 1st-99th percentile: clamped to the ends
-    assert.deepEqual(styleRow(scales, 3, style.map(() => -1e9)).unit, style.map(() => 0));
-    assert.deepEqual(styleRow(scales, 3, style.map(() => 1e9)).unit, style.map(() => 1));
-  }
 });

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { NUM_CLASSES, styleAt, styleScales } from '../../web/static/js/explorer/codes.js';
 import { bce, fromLevels, toLevels } from '../../web/static/js/explorer/search.js';
+import { pickLevel, traitsOf } from '../../web/static/js/explorer/style_levels.js';
 
 const CASES = JSON.parse(readFileSync(new URL('../cases/rules.json', import.meta.url)));
 const close = (a, b, tol) => assert.ok(Math.abs(a - b) <= tol, `${a} is not within ${tol} of ${b}`);
@@ -25,5 +26,24 @@ test('stored style levels and back', () => {
   for (const { style, level } of CASES.levels.cases) {
     assert.deepEqual(toLevels([style], meta), [level]);
     if (style >= lo && style <= hi) close(fromLevels([level], meta)[0], style, (hi - lo) / 255 / 2 + 1e-9);
+  }
+});
+
+test('slant and width', () => {
+  for (const { ink, slant, width } of CASES.traits.cases) {
+    const pixels = new Float32Array(28 * 28);
+    for (const [row, col, value] of ink) pixels[row * 28 + col] = value;
+    const measured = traitsOf(pixels);
+    close(measured.slant, slant, 1e-6);
+    assert.equal(measured.width, width);
+  }
+});
+
+test('the stored style a class shows for a drawing', () => {
+  for (const { levels, slant, width, cases } of CASES.style_level.tables) {
+    for (const c of cases) {
+      const bounds = { low: c.low, high: c.high, median: c.median };
+      assert.equal(pickLevel(levels, slant, width, bounds, { slant: c.slant, width: c.width }), c.pick, JSON.stringify(c));
+    }
   }
 });

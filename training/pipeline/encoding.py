@@ -150,6 +150,15 @@ def from_levels(levels, style_range):
     return lo + np.asarray(levels, np.float64) / (2 ** STYLE_BITS - 1) * (hi - lo)
 
 
+def level_lattice(dims):
+    """The stored levels the page's search tries (search.js latticeLevels): all of them for one style value,
+    ~as many on a lattice for more; [points, dims], the last dimension fastest."""
+    top = 2 ** STYLE_BITS
+    per_axis = max(2, round(top ** (1 / dims)))
+    axis = np.rint(np.linspace(0, top - 1, per_axis)).astype(int)
+    return np.stack(np.meshgrid(*[axis] * dims, indexing="ij"), -1).reshape(-1, dims)
+
+
 def encode(encoder, curves, x):
     """-> (style head's codes, their BCE per image, searched codes, their BCE per image)."""
     codes = encoder.predict(x, batch_size=1000, verbose=0)

@@ -9,6 +9,7 @@ export const GRID_ROWS = 11;
 export const GRID_GAP = 2;
 export const CLASS_BITS = 4;
 export const STYLE_BITS = 8;
+export const ROW_SLANT_TOLERANCE = 0.05;
 export const LAYER_CLASSES = ["InputLayer", "Conv2D", "Dense", "BatchNormalization", "ReLU", "Activation", "Reshape", "Flatten", "Dropout", "UpSampling2D", "MaxPooling2D", "Concatenate"];
 export const ACTIVATIONS = ["linear", "relu", "sigmoid", "softmax"];
 export const WEIGHT_DTYPE_BYTES = {"float32": 4};

@@ -1,8 +1,8 @@
-// The codes and words of three features (pure functions, no DOM, no TF.js): the grid with in-between
-// columns (figure 8 of the proposal: 0 -> 1 -> ... -> 9 with morph steps between neighbours), the
-// reader along a morph (what the frozen classifier reads at each t), and a drawing's style written on
-// every class (the same percentile of style in each class).
-import { NUM_CLASSES, code, morphClasses, percentileOf, positionOf, styleAt, styleValues } from './codes.js';
+// The codes and words of two features (pure functions, no DOM, no TF.js): the grid with in-between
+// columns (figure 8 of the proposal: 0 -> 1 -> ... -> 9 with morph steps between neighbours) and the
+// reader along a morph (what the frozen classifier reads at each t). A drawing's style written on every
+// class has its rule in style_levels.js.
+import { NUM_CLASSES, code, morphClasses, styleValues } from './codes.js';
 
 // The columns of the in-between grid: class i, then `steps` mixtures of i and i + 1 at
 // t = k / (steps + 1), ..., then class 9. -> [{ from, to, t }] (a whole class has t = 0, to = from + 1,
@@ -98,13 +98,4 @@ export function stripText(ts, probs, a, b, names) {
   const worst = argmax(other);
   return `${head}: read ${segments.join(', ')}; anything else at most ${Math.round(other[worst] * 100)} % ` +
     `(at t = ${tText(ts[worst])}).`;
-}
-
-// A drawing's style on every class: its position on its own class's scale, then that position on every
-// class's. -> { unit (positions in [0, 1], clamped to the 1st-99th percentile), percentiles, codes }
-export function styleRow(scales, cls, style) {
-  const unit = style.map((v, d) => Math.min(1, Math.max(0, positionOf(scales[cls][d], v))));
-  const percentiles = unit.map((u, d) => percentileOf(scales[cls][d], u));
-  const codes = Array.from({ length: NUM_CLASSES }, (_, c) => code(morphClasses(c, c, 0), unit.map((u, d) => styleAt(scales[c][d], u))));
-  return { unit, percentiles, codes };
 }

@@ -1,14 +1,37 @@
 // Your style on every digit: after a drawing is encoded (drawing_pad.js), one click writes all ten classes in
-// that drawing's style: the same percentile of style in each class (codes.js scales, from meta.json's
-// per-class percentiles; with two style values, the same percentile per value), as a row of ten
+// that drawing's style: its own class as stored, every other at the stored style nearest its slant, then its
+// width (style_levels.js, from meta.json's level_traits, fetched on the first click), as a row of ten
 // images, exportable as a PNG. A new drawing redraws the row once it has been asked for.
-import { NUM_CLASSES, styleScales } from './codes.js';
+import { NUM_CLASSES } from './codes.js';
 import { PITCH, drawDigit } from '../runtime/draw.js';
 import { cellsCanvas, downloadPng } from './export.js';
-import { styleRow } from './morphs.js';
+import { storedCode } from './search.js';
 import { page } from './state.js';
-import { datasetWords, ordinal } from './words.js';
+import { rowLevels, traitsOf } from './style_levels.js';
+import { datasetWords } from './words.js';
 import { $, onColourScheme } from '../dom.js';
+
+const tables = new Map(); // model name -> its level_traits (or null), fetched once
+
+// meta.json's level_traits: not embedded in the page, whose first load it would slow
+function levelTraits(meta) {
+  if (!tables.has(meta.name)) {
+    const url = `models/${meta.name}/meta.json`;
+    const loading = fetch(url).then((r) => {
+      if (!r.ok) throw new Error(`${url}: ${r.status}`);
+      return r.json();
+    }).then((full) => full.level_traits ?? null);
+    loading.catch(() => tables.delete(meta.name)); // a failure is tried again next time
+    tables.set(meta.name, loading);
+  }
+  return tables.get(meta.name);
+}
+
+// a slant (horizontal shift per pixel down) in words: "upright", "leans 12° right"
+const leanWords = (slant) => {
+  const degrees = Math.round((Math.atan(Math.abs(slant)) * 180) / Math.PI);
+  return degrees === 0 ? 'upright' : `leans ${degrees}° ${slant > 0 ? 'right' : 'left'}`;
+};
 
 
 export class StyleRow {
@@ -16,7 +39,7 @@ export class StyleRow {
   constructor(app) {
     this.app = app;
     this.wanted = false; // the user asked for the row: later drawings redraw it
-    this.row = null; // { model, cls, unit, percentiles, codes, pixels } of the row shown
+    this.row = null; // { model, cls, slant, width, levels, codes, pixels } of the row shown
     this.seq = 0;
     $('own-row-make').addEventListener('click', () => this.make(true));
     $('own-row-png').addEventListener('click', () => this.exportPng());
@@ -40,7 +63,7 @@ export class StyleRow {
     if (this.wanted) this.make(false);
   }
 
-  // Decode the ten classes at the drawing's percentile of style; -> the row, or null when stale.
+  // Decode the ten classes in the drawing's style; -> the row, or null when stale.
   async make(asked) {
     const result = this.app.drawing();
     const meta = page.model;
@@ -49,17 +72,23 @@ export class StyleRow {
     const seq = ++this.seq;
     $('own-row-status').textContent = 'Writing every class in your style…';
     try {
-      const decoder = await this.app.decoderReady();
+      const [decoder, table] = await Promise.all([this.app.decoderReady(), levelTraits(meta)]);
       if (seq !== this.seq || meta !== page.model) return null;
-      const row = styleRow(styleScales(meta), result.cls, result.style);
-      const pixels = await decoder.decode(row.codes);
+      if (!table) {
+        $('own-row-status').textContent = 'This model was converted without the table the row picks from; ' +
+          `python -m training.style_row converted_model/${meta.name} --write adds it.`;
+        return null;
+      }
+      const { slant, width } = traitsOf(result.pixels);
+      const levels = rowLevels(meta, table, { slant, width });
+      levels[result.cls] = result.levels; // the drawing's own class as stored
+      const codes = levels.map((l, c) => storedCode(c, l, meta));
+      const pixels = await decoder.decode(codes);
       if (seq !== this.seq || meta !== page.model) return null;
-      this.row = { model: meta.name, cls: result.cls, ...row, pixels };
+      this.row = { model: meta.name, cls: result.cls, slant, width, levels, codes, pixels };
       this.paint();
-      const where = row.percentiles.map((p) => `${ordinal(Math.max(1, Math.round(p)))} percentile`);
-      const styles = where.length === 1 ? `the ${where[0]} of its style` : `style 1 at the ${where[0]}, style 2 at the ${where[1]}`;
-      const text = `Each class at ${styles}: where your drawing sits among class ${meta.class_names[result.cls]}` +
-        `${row.unit.some((u) => u === 0 || u === 1) ? ' (beyond its 1st–99th percentile: held at the end)' : ''}.`;
+      const text = `Each class at the stored style nearest your drawing's slant (${leanWords(slant)}), ` +
+        `then its width (${width} pixels); class ${meta.class_names[result.cls]} as your drawing is stored.`;
       $('own-row-status').textContent = text;
       $('own-row').setAttribute('aria-label', `${meta.class_names.join(', ')}, written in your style: ${text}`);
       $('own-row').hidden = false;
