@@ -9,9 +9,12 @@ import json
 import numpy as np
 from PIL import Image
 from pagetools import ROOT
+from test_story import reveal
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True, "has_touch": True}
+DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 META = json.loads((ROOT / "converted_model" / "mnist" / "meta.json").read_text())
+RECORD = json.loads((ROOT / "converted_model" / "mnist" / "training.json").read_text())
 
 # each label's centre and the centre of the cell it names, across (columns) or down (rows)
 ALIGNED = """(wrap) => {
@@ -71,3 +74,55 @@ def test_grids_are_labelled_scroll_in_their_own_area_and_the_digit_png_is_as_cri
     assert blocks[:, 0, :, 0].min() < 60 < 200 < blocks[:, 0, :, 0].max()
     shown_px = page.evaluate("document.getElementById('digit').getBoundingClientRect().width * devicePixelRatio")
     assert 28 * k >= shown_px, (k, shown_px)
+
+
+def retrained(route):
+    """meta.json as a retrained model would write it: other figures, which the sentences must follow."""
+    meta = route.fetch().json()
+    meta["metrics"]["test_bce"] = 0.1234
+    next(r for r in meta["compression"]["rows"] if r["codec"].startswith("PNG"))["bits_per_digit"] = 1500.4
+    route.fulfill(json=meta)
+
+
+SECTIONS = ["grid-box", "own-box", "meaning-box", "story-box"]
+# the sentence a section opens with: the paragraph after its heading, or its drawn body's first
+LEADS = """(classes) => [...document.querySelectorAll(classes.map((c) => `main > section.${c}`).join(', '))].map((s) => {
+    const next = s.querySelector('h2').nextElementSibling;
+    const lead = next.matches('p.lead') ? next : next.firstElementChild;
+    return lead?.matches('p.lead') ? lead.textContent : `no lead in ${s.getAttribute('aria-labelledby')}`;
+})"""
+
+
+def test_the_sections_below_open_with_what_they_prove_from_the_models_own_files(open_page):
+    watch = open_page("?autoplay=0&model=mnist", before=lambda p: p.route("**/models/mnist/meta.json", retrained), **DESKTOP)
+    page = watch.page
+    for box in ("watched", "architecture", "baselines", "squeeze"):
+        reveal(page, box)
+    leads = page.evaluate(LEADS, SECTIONS)
+    assert len(leads) == 7 and all(len(text) > 40 and not text.startswith("no lead") for text in leads), leads
+    watched, architecture, baselines, squeeze = leads[3:]
+    points = RECORD["curves"]["autoencoder"]["val_loss"][0], RECORD["curves"]["refine"]["val_bce_searched"][-1]
+    assert f"fell from {points[0]:.4f} after the first epoch to {points[1]:.4f} after the last round" in watched, watched
+    assert f"{RECORD['curves']['classifier']['val_accuracy'][-1] * 100:.2f}% validation accuracy" in watched
+    assert f"An encoder of {META['parameters']['encoder']:,} parameters" in architecture
+    assert f"into {META['code_size']} numbers" in architecture and f"a decoder of {META['parameters']['decoder']:,}" in architecture
+    pca = META["baselines"]["test_bce"]["PCA, 11 components"]
+    assert baselines.startswith("This model reconstructs the test images closer than every rule") and \
+        f"0.1234 against {pca:.4f}" in baselines, baselines
+    assert squeeze.startswith("Stored as its code, a test image takes 12 bits") and "1,500 (PNG)" in squeeze, squeeze
+    # the architecture drawn: encoder, then the code of 10 + k numbers, then the decoder; the table behind a disclosure
+    box = page.locator("#architecture")
+    order = box.evaluate("(b) => [...b.querySelector('.arch-diagram').children].map((e) => e.className)")
+    assert order[:3] == ["arch-part", "arch-code-box", "arch-part"], order
+    assert box.locator(".arch-cell").count() == META["code_size"]
+    assert box.locator(".arch-lane-name").all_inner_texts() == ["classifier (frozen) → 10", "style head → 1"]
+    assert box.locator(".arch-block").count() >= 15
+    assert not box.locator("table").first.is_visible()
+    box.locator(".arch-details summary").click()
+    assert box.locator("table").first.is_visible()
+    # each chart as wide as its card
+    for chart in ("watched", "baselines", "squeeze"):
+        widths = page.evaluate("(id) => [document.getElementById(id).clientWidth, "
+                               "...[...document.querySelectorAll(`#${id} svg.plot`)].map((s) => s.getBoundingClientRect().width)]", chart)
+        assert len(widths) > 1 and all(w >= widths[0] - 1 for w in widths[1:]), (chart, widths)
+    assert not watch.errors, watch.errors
