@@ -105,7 +105,7 @@ function classifierPlot(curve, width) {
   const keys = ['accuracy', 'val_accuracy'].filter((k) => curve[k]?.some((v) => v != null));
   const n = curve[keys[0]].length;
   const [lo, hi] = extent(keys.flatMap((k) => curve[k]).filter((v) => v != null), 0.1);
-  const size = { width, height: width < 600 ? 160 : 200, left: 52, right: 12, top: 24, bottom: 34 };
+  const size = { width, height: width < 600 ? 170 : 210, left: 52, right: 12, top: 34, bottom: 34 };
   const { root, x, y } = frame(size, [0.5, n + 0.5], [lo, Math.min(1, hi)], {
     xTicks: ticks(1, n, Math.min(n, width < 600 ? 8 : 20)).filter(Number.isInteger), yTicks: ticks(lo, Math.min(1, hi), 3),
     yFormat: (v) => `${(v * 100).toFixed(1)}%`, xLabel: 'stage 1 epoch', yLabel: 'accuracy',
