@@ -8,7 +8,7 @@ import json
 
 import numpy as np
 from PIL import Image
-from pagetools import ROOT
+from pagetools import IDLE, ROOT
 from test_story import reveal
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True, "has_touch": True}
@@ -93,6 +93,11 @@ LEADS = """(classes) => [...document.querySelectorAll(classes.map((c) => `main >
 })"""
 
 
+# a figure's box width, then each of its charts' drawn width (its viewBox) and shown width
+CHART_WIDTHS = """(id) => [document.getElementById(id).clientWidth,
+    ...[...document.querySelectorAll(`#${id} svg.plot`)].map((s) => [s.viewBox.baseVal.width, s.getBoundingClientRect().width])]"""
+
+
 def test_the_sections_below_open_with_what_they_prove_from_the_models_own_files(open_page):
     watch = open_page("?autoplay=0&model=mnist", before=lambda p: p.route("**/models/mnist/meta.json", retrained), **DESKTOP)
     page = watch.page
@@ -120,9 +125,11 @@ def test_the_sections_below_open_with_what_they_prove_from_the_models_own_files(
     assert not box.locator("table").first.is_visible()
     box.locator(".arch-details summary").click()
     assert box.locator("table").first.is_visible()
-    # each chart as wide as its card
-    for chart in ("watched", "baselines", "squeeze"):
-        widths = page.evaluate("(id) => [document.getElementById(id).clientWidth, "
-                               "...[...document.querySelectorAll(`#${id} svg.plot`)].map((s) => s.getBoundingClientRect().width)]", chart)
-        assert len(widths) > 1 and all(w >= widths[0] - 1 for w in widths[1:]), (chart, widths)
+    # each chart as wide as its card, drawn for that width (its text at its size), on a narrower screen too
+    for viewport in ({"width": 1280, "height": 800}, {"width": 700, "height": 800}):
+        page.set_viewport_size(viewport)
+        page.evaluate(IDLE)
+        for chart in ("watched", "baselines", "squeeze"):
+            widths = page.evaluate(CHART_WIDTHS, chart)
+            assert len(widths) > 1 and all(abs(w - widths[0]) <= 1 for pair in widths[1:] for w in pair), (chart, widths)
     assert not watch.errors, watch.errors

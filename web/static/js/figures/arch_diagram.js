@@ -80,7 +80,7 @@ export function glyphSize(shape) {
 }
 
 const count = (n) => n.toLocaleString('en');
-const LANES = { cls: 'classifier', style: 'style head', dec: 'decoder' };
+const LANES = { cls: 'classifier', style: 'style head' };
 
 function blockItem(block) {
   const { w, h } = glyphSize(block.shape);
