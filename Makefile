@@ -3,12 +3,13 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+OUT ?= dist
 DATA ?= ../shared/data/mnist.npz
 
 .PHONY: demo build test train bench screens chromium
 
 demo: $(VENV)/.build node_modules/.installed ## build the site from the committed models and serve it on http://127.0.0.1:$(PORT) (Ctrl-C stops)
-	$(PY) build.py --serve --port $(PORT)
+	$(PY) build.py --out $(OUT) --serve --port $(PORT)
 
 build: $(VENV)/.build node_modules/.installed ## build dist/ without serving
 	$(PY) build.py

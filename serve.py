@@ -4,14 +4,16 @@ link out of it is not found); a path no file can have (`/%00`) is a bad request.
 
     python build.py --serve [--port 8000]     (build, then this)
 
-Used by `make demo`, the benchmark and the browser tests, so that what they measure is what a
-visitor of the Pages site downloads.
+Used by `make demo`, the benchmark and the browser tests (what they measure is what a Pages visitor
+downloads). It logs failed requests only; Ctrl-C or SIGTERM (`kill`) stops it quietly, exit 0.
 """
 import functools
 import gzip
 import http.server
 import io
 import os
+import signal
+import sys
 from http import HTTPStatus
 
 # what Pages compresses: text, not images, wasm or weight shards (those gain little or are compressed already)
@@ -26,6 +28,15 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         if not self.quiet:
             super().log_message(*args)
+
+    # one line per failed request (a page visit makes hundreds of good ones); send_error's own
+    # "code 404, message ..." line would repeat it
+    def log_request(self, code="-", size="-"):
+        if isinstance(code, int) and code >= 400:
+            super().log_request(code, size)
+
+    def log_error(self, *args):
+        pass
 
     def send_head(self):
         path = self.translate_path(self.path)
@@ -69,16 +80,32 @@ def names_a_file(path):
     return "\0" not in path
 
 
+class SiteServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True  # a browser's idle keep-alive connection never holds up the end
+
+    def handle_error(self, request, client_address):
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a browser that cancelled a request: no fault
+            super().handle_error(request, client_address)
+
+
 def make_server(folder, port=0, quiet=False):
     """A static server for `folder` on 127.0.0.1 (port 0: any free port)."""
     handler = type("Handler", (SiteHandler,), {"quiet": quiet})
-    return http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(folder)))
+    return SiteServer(("127.0.0.1", port), functools.partial(handler, directory=str(folder)))
+
+
+def stop(signum, frame):
+    raise KeyboardInterrupt
 
 
 def serve(folder, port):
+    """Serve until Ctrl-C or SIGTERM; either ends it quietly (make then prints no "*** ... Terminated")."""
     with make_server(folder, port) as httpd:
         print(f"serving {folder} on http://127.0.0.1:{httpd.server_port}/  (Ctrl-C stops)", flush=True)
+        previous = signal.signal(signal.SIGTERM, stop)
         try:
             httpd.serve_forever()
         except KeyboardInterrupt:
             pass
+        finally:
+            signal.signal(signal.SIGTERM, previous)

@@ -1,5 +1,5 @@
 """Screenshots of what the page ships: desktop and phone, light and dark, the first load and the
-explorer at both ends of every slider, for every MNIST model.
+explorer at both ends of every slider, for every MNIST model; the sections below it for the first.
 
     python -m bench.screens [--out screens] [--models mnist,mnist_2style]
 
@@ -72,6 +72,42 @@ def shoot(browser, url, device, scheme, model, style_dims, out):
     return files
 
 
+# the sections below the explorer; the figures (loaded as they near the viewport) by their box's id
+BELOW = ("grid-box", "own-box", "meaning-box", "#watched", "#architecture", "#baselines", "#squeeze")
+
+
+def shoot_below(browser, url, device, scheme, model, out):
+    """Each section below the explorer, drawn (the grid twice: classes only, 3 mixtures between)."""
+    files = []
+    context = browser.new_context(color_scheme=scheme, **DEVICES[device])
+    page = context.new_page()
+    page.goto(f"{url}#model={model}")
+    page.evaluate(DRAWN)
+
+    def take(label, section):
+        section.scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        path = out / f"{device}-{scheme}-{model}-below-{label.replace(' ', '_')}.png"
+        section.screenshot(path=path)
+        files.append((label, path))
+
+    for name in BELOW:
+        section = page.locator(f"section:has(> {name})" if name.startswith("#") else f"section.{name}")
+        for _ in range(3):  # (a section above that fills meanwhile can push it out of view again)
+            section.scroll_into_view_if_needed()
+            if not name.startswith("#") or page.locator(f"{name}[data-ready='{model}']").count():
+                break
+            page.wait_for_timeout(2000)
+        take(name.strip("#"), section)
+        if name == "grid-box":
+            page.select_option("#grid-steps", "3")
+            page.locator(f"#grid8-wrap[data-drawn='{model}:3'][aria-busy='false']").wait_for(timeout=60_000)
+            take("grid 3 between", section)
+            page.select_option("#grid-steps", "0")
+    context.close()
+    return files
+
+
 def sheet(files, path, width=360):
     """The shots side by side, each scaled to `width` px wide, with its label."""
     images = [(label, Image.open(f).convert("RGB")) for label, f in files]
@@ -108,6 +144,10 @@ def main(argv=None):
                         files = shoot(browser, url, device, scheme, model, meta["style_dims"], out)
                         sheet(files, out / f"sheet-{device}-{scheme}-{model}.png")
                         print(out / f"sheet-{device}-{scheme}-{model}.png", file=sys.stderr)
+                        if model == args.models.split(",")[0]:  # the sections below, for the first model
+                            sheet(shoot_below(browser, url, device, scheme, model, out),
+                                  out / f"sheet-{device}-{scheme}-{model}-below.png")
+                            print(out / f"sheet-{device}-{scheme}-{model}-below.png", file=sys.stderr)
             browser.close()
     return 0
 

@@ -80,3 +80,40 @@ def test_the_server_gzips_text_as_github_pages_does(tmp_path):
             assert r.headers.get("Content-Encoding") is None
     finally:
         server.shutdown()
+
+
+@pytest.mark.parametrize("stop", ["ctrl-c", "kill"])
+def test_make_demo_logs_only_failures_and_stops_quietly(tmp_path, stop):
+    """make demo: a visit's good requests log nothing (its URL stays in view), a failed one a line; Ctrl-C
+    (SIGINT to the whole group, as a terminal sends it) or `kill` (SIGTERM to make, passed on to the
+    server) ends it without make's "*** ... Terminated". (-o: make installs nothing.)"""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import urllib.error
+    import urllib.request
+    make = ["make", "-s", "-o", ".venv/.build", "-o", "node_modules/.installed", "demo", "PORT=0", f"OUT={tmp_path / 'dist'}"]
+    proc = subprocess.Popen(make, cwd=ROOT, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        lines = [proc.stdout.readline(), proc.stdout.readline()]
+        assert lines[0].startswith("built ") and lines[1].startswith("serving "), lines
+        url = lines[1].split(" on ")[1].split()[0]
+        for path in ("", "static/css/style.css", "models/mnist/meta.json", "nothing-here"):
+            try:
+                urllib.request.urlopen(url + path, timeout=30).read()
+            except urllib.error.HTTPError as e:
+                assert (path, e.code) == ("nothing-here", 404)
+        idle = socket.create_connection(("127.0.0.1", int(url.rsplit(":", 1)[1].strip("/"))))  # a browser's preconnect
+        if stop == "ctrl-c":
+            os.killpg(proc.pid, signal.SIGINT)
+        else:
+            proc.send_signal(signal.SIGTERM)
+        rest = proc.communicate(timeout=60)[0]
+        idle.close()
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert [line.split("] ", 1)[-1] for line in rest.splitlines()] == ['"GET /nothing-here HTTP/1.1" 404 -'], rest

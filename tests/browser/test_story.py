@@ -92,6 +92,7 @@ def test_architecture_marks_the_frozen_classifier_and_shows_the_code(open_page, 
     watch = open_page(f"?model={name}")
     page, meta = watch.page, meta_of(name)
     box = reveal(page, "architecture")
+    box.locator(".arch-details summary").click()  # (the tables stand behind a disclosure, under the drawing)
     captions = box.locator("caption").all_inner_texts()
     assert captions[0].startswith(f"Encoder · {meta['parameters']['encoder']:,} parameters, "
                                   f"{meta['parameters']['classifier']:,} of them frozen")
@@ -213,6 +214,7 @@ def test_axe_finds_nothing_in_the_figures(open_page, scheme):
         reveal(page, box)
     page.locator("#squeeze summary").click()
     page.locator("#baselines summary").click()
+    page.locator("#architecture summary").click()
     found = Axe().run(page, context={"include": [["#watched"], ["#architecture"], ["#baselines"],
                                                  ["#squeeze"]]}).response["violations"]
     assert [f"{v['id']}: {[n['target'] for n in v['nodes']][:5]}" for v in found] == []

@@ -1,14 +1,16 @@
 // The figures below the explorer, their pure parts: plot.js (scales, ticks), architecture.js (the
-// layers read from every committed model.json), watched.js (the scrubber's points), baselines.js
-// (the scale's labels), compression.js.
+// layers read from every committed model.json) and arch_diagram.js (its blocks and chains),
+// watched.js (the scrubber's points), baselines.js (the scale's labels), compression.js; and the
+// sentence each section opens with, read from the figures it shows.
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { test } from 'node:test';
-import { describeModel, outputShape, shapeText } from '../../web/static/js/figures/architecture.js';
+import { architectureLead, describeModel, outputShape, shapeText } from '../../web/static/js/figures/architecture.js';
+import { blocksOf, chainsOf, glyphSize, opName } from '../../web/static/js/figures/arch_diagram.js';
 import { extent, logTicks, scale, ticks } from '../../web/static/js/figures/plot.js';
-import { labelRows, longName, shortName } from '../../web/static/js/figures/baselines.js';
-import { chartSeries, rowText } from '../../web/static/js/figures/compression.js';
-import { pointText, watchedPoints } from '../../web/static/js/figures/watched.js';
+import { baselinesLead, labelRows, longName, shortName } from '../../web/static/js/figures/baselines.js';
+import { chartSeries, rowText, squeezeLead } from '../../web/static/js/figures/compression.js';
+import { pointText, watchedLead, watchedPoints } from '../../web/static/js/figures/watched.js';
 
 const MODELS = new URL('../../converted_model/', import.meta.url);
 const committed = readdirSync(MODELS).filter((n) => existsSync(new URL(`${n}/meta.json`, MODELS)));
@@ -103,4 +105,77 @@ test('the baselines scale: short and long names, labels in rows that no label or
     if (i < j && rows[i] === rows[j]) assert.ok(a.x + a.width <= b.x || b.x + b.width <= a.x); // no overlap
     if (i !== j && b.x >= a.x && b.x <= a.x + a.width) assert.ok(rows[i] > rows[j]); // no leader through a label
   }));
+});
+
+for (const name of committed) {
+  test(`${name}: the drawn architecture: blocks that add up to the layers, the classifier and the style head side by side`, () => {
+    const meta = json(`${name}/meta.json`);
+    const chains = ['encoder', 'decoder'].map((part) => {
+      const model = json(`${name}/${part}/model.json`);
+      const described = describeModel(model);
+      const blocks = blocksOf(model, described.layers);
+      assert.equal(blocks.reduce((a, b) => a + b.params, 0), described.params, 'every parameter in a block');
+      assert.equal(blocks.flatMap((b) => b.layers).length, described.layers.length, 'every layer in one block');
+      return chainsOf(blocks);
+    });
+    const [encoder, decoder] = chains;
+    // the trunk, then two branches fed by it (the classifier, the style head), joined into the code
+    assert.deepEqual(encoder.map((c) => c.from), [[], [0], [0], [1, 2]]);
+    assert.deepEqual(encoder.slice(1, 3).map((c) => c.blocks.at(-1).shape), [[10], [meta.style_dims]]);
+    assert.ok(encoder[1].blocks.every((b) => b.frozen) && !encoder[2].blocks.some((b) => b.frozen));
+    assert.deepEqual(encoder[3].blocks.map(opName), ['join']);
+    assert.equal(decoder.length, 1);
+    assert.deepEqual(decoder[0].blocks.map((b) => b.shape).at(-1), [28, 28, 1]);
+    assert.match(opName(decoder[0].blocks.at(-1)), /^conv 3×3, sigmoid$/);
+  });
+}
+
+test('a block is drawn to scale: an image by its side and channels, a vector by its length', () => {
+  assert.deepEqual(glyphSize([28, 28, 1]), { w: 4, h: 48 });
+  assert.deepEqual(glyphSize([7, 7, 128]), { w: 25, h: 17 });
+  assert.deepEqual(glyphSize([784]), glyphSize([3136]), 'as tall as the image at most');
+  assert.ok(glyphSize([10]).h < glyphSize([128]).h && glyphSize([1]).h < glyphSize([10]).h);
+});
+
+// a figure as the sentences write it
+const f4 = (v) => v.toFixed(4);
+
+test('mnist: the sentences say what the figures show, and follow them when the model is retrained', () => {
+  const meta = json('mnist/meta.json');
+  const entries = Object.entries(meta.baselines.test_bce);
+  const ours = meta.metrics.test_bce;
+  const pca = meta.baselines.test_bce['PCA, 11 components'];
+  const lead = baselinesLead(entries, ours, meta);
+  if (pca < ours) { // (PCA with as many numbers scores closer: what the network offers instead)
+    assert.ok(lead.startsWith(`PCA with 11 components over all classes reconstructs the test images slightly closer than this model (${f4(pca)} against ${f4(ours)})`), lead);
+    assert.match(lead, /this model's 11 are the 10 class probabilities you morph between and the style you sweep\.$/);
+  }
+  const beaten = baselinesLead(entries, 0.1234, meta);
+  assert.ok(beaten.startsWith('This model reconstructs the test images closer than every rule fitted on the training images alone: ' +
+    `0.1234 against ${f4(Math.min(...entries.filter(([n]) => n !== 'entropy floor').map(([, v]) => v)))}`), beaten);
+  const told = baselinesLead([['class mean', 0.1]], 0.2, meta);
+  assert.match(told, /^The true class's mean image reconstructs .* but it is told each image's class; this model finds it/);
+  assert.equal(baselinesLead([['entropy floor', 0.05]], 0.2, meta), null, 'the floor is a bound, not a rival');
+
+  const rows = meta.compression.rows;
+  const smallest = (codec) => Math.min(...rows.filter((r) => r.codec.startsWith(codec)).map((r) => r.bits_per_digit));
+  const bits = rows.find((r) => r.ours).bits_per_digit;
+  const squeeze = squeezeLead(rows);
+  for (const codec of ['WebP', 'PNG', 'JPEG']) assert.ok(squeeze.includes(`${Math.round(smallest(codec)).toLocaleString('en')} (${codec})`), squeeze);
+  assert.ok(squeeze.startsWith(`Stored as its code, a test image takes ${bits} bits`), squeeze);
+  assert.match(squeezeLead(rows.map((r) => (r.ours ? { ...r, bits_per_digit: 20 } : r))), /takes 20 bits; .*: 48 to 148 times as many\.$/);
+  assert.equal(squeezeLead(rows.filter((r) => !r.ours)), null);
+
+  const record = json('mnist/training.json');
+  const { points } = watchedPoints(record);
+  const watched = watchedLead(points, record.curves.classifier);
+  const val = record.curves.classifier.val_accuracy;
+  assert.ok(watched.includes(`fell from ${f4(points[0].val)} after the first epoch to ${f4(points.at(-1).val)} after the last round`), watched);
+  assert.ok(watched.includes(`${(val.at(-1) * 100).toFixed(2)}% validation accuracy in ${val.length} epochs`), watched);
+  assert.equal(watchedLead([], {}), null);
+
+  const [encoder, decoder] = ['encoder', 'decoder'].map((part) => describeModel(json(`mnist/${part}/model.json`)));
+  assert.equal(architectureLead(encoder, decoder, 1), `An encoder of ${meta.parameters.encoder.toLocaleString('en')} parameters ` +
+    'squeezes each 28 × 28 image into 11 numbers: 10 class probabilities, from a classifier frozen after stage 1, and 1 style ' +
+    `value; a decoder of ${meta.parameters.decoder.toLocaleString('en')} parameters draws the image back from them alone.`);
 });

@@ -25,25 +25,39 @@ function download(blob, name) {
   setTimeout(() => URL.revokeObjectURL(a.href), 10000);
 }
 
+// `source` scaled by the integer `scale`, each pixel a scale x scale block, written pixel by pixel:
+// crisp whatever a browser's drawImage smooths
 function upscaled(source, scale) {
+  const { width, height } = source;
+  const from = source.getContext('2d').getImageData(0, 0, width, height).data;
   const out = document.createElement('canvas');
-  out.width = source.width * scale;
-  out.height = source.height * scale;
+  out.width = width * scale;
+  out.height = height * scale;
   const ctx = out.getContext('2d');
-  ctx.imageSmoothingEnabled = false; // crisp pixels, like the page shows them
-  ctx.drawImage(source, 0, 0, out.width, out.height);
+  const image = ctx.createImageData(out.width, out.height);
+  const to = new Uint32Array(image.data.buffer);
+  const pixels = new Uint32Array(from.buffer, from.byteOffset, width * height);
+  for (let y = 0; y < out.height; y++) {
+    const row = Math.floor(y / scale) * width;
+    for (let x = 0; x < out.width; x++) to[y * out.width + x] = pixels[row + Math.floor(x / scale)];
+  }
+  ctx.putImageData(image, 0, 0);
   return out;
 }
+
+// The digit PNG's scale: 10 at least, and as many pixels as the screen shows it with (`shownPx`
+// device pixels across), so the file is never blurrier than the page.
+export const digitScale = (shownPx) => Math.max(SCALE, Math.ceil(shownPx / SIDE));
 
 const toBlob = (canvas, type) => new Promise((resolve) => canvas.toBlob(resolve, type));
 
 // The explorer's digit, decoded again in the export's colours (the page's canvas follows dark mode).
-export async function exportDigitPng(decoder, meta, state) {
+export async function exportDigitPng(decoder, meta, state, scale = SCALE) {
   const pixels = await decoder.decode([stateCode(state, styleScales(meta))]);
   const canvas = document.createElement('canvas');
   canvas.width = canvas.height = SIDE;
   drawDigit(canvas.getContext('2d'), pixels, 0, 0, 0, INK, PAPER);
-  download(await toBlob(upscaled(canvas, SCALE), 'image/png'), 'digit.png');
+  download(await toBlob(upscaled(canvas, scale), 'image/png'), 'digit.png');
 }
 
 // n decoded images in rows of `columns`, black on an opaque white ground (gaps included).
@@ -162,7 +176,8 @@ export function bindExports(app) {
     const decoder = await app.decoder();
     return exporter(decoder, app.meta(), app.state(), app.what(), onProgress);
   };
-  const digitPng = async () => exportDigitPng(await app.decoder(), app.meta(), app.state());
+  const shown = () => $('digit').getBoundingClientRect().width * devicePixelRatio;
+  const digitPng = async () => exportDigitPng(await app.decoder(), app.meta(), app.state(), digitScale(shown()));
   const gridPng = async () => {
     const decoder = await app.decoder();
     return exportGridPng(decoder, app.meta(), app.gridLayout?.());

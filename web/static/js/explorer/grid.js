@@ -7,6 +7,7 @@ import { GRID_ROWS } from '../contract.js';
 import { PITCH, drawDigit } from '../runtime/draw.js';
 import { page, subscribe } from './state.js';
 import { ordinal } from './words.js';
+import { labelAxes, rowLabels, watchScroll } from './grid_axes.js';
 import { $ } from '../dom.js';
 
 export class KeyboardGrid {
@@ -128,6 +129,7 @@ export function buildGridCells(take) {
     placeCell: (cell, c) => cell.style.setProperty('--col', c),
   });
   classes.build(NUM_CLASSES);
+  watchScroll($('grid-wrap'));
 }
 
 // Each cell says what it holds: "3, 30th percentile of style"
@@ -139,4 +141,5 @@ export function labelGridCells(meta) {
       classes.cell(c, r).setAttribute('aria-label', `${meta.class_names[c]}, ${ordinal(p)} percentile of style`);
     }
   }
+  labelAxes(document.querySelector('#grid-wrap .grid-axes'), meta.class_names, rowLabels(scales[0][0], GRID_ROWS));
 }

@@ -8,6 +8,7 @@ import { KeyboardGrid, drawRows } from './grid.js';
 import { inbetweenCodes, inbetweenColumns, rowPosition } from './morphs.js';
 import { page } from './state.js';
 import { mixText, ordinal } from './words.js';
+import { labelAxes, rowLabels, watchScroll } from './grid_axes.js';
 import { $, onColourScheme } from '../dom.js';
 
 const pct = (x) => `${(x * 100).toFixed(4)}%`;
@@ -30,6 +31,7 @@ export class InbetweenGrid {
       placeRow: (row, r) => Object.assign(row.style, { top: pct((r * PITCH) / canvas.height), height: pct(IMAGE_SIDE / canvas.height) }),
       placeCell: (cell, c) => Object.assign(cell.style, { left: pct((c * PITCH) / canvas.width), width: pct(IMAGE_SIDE / canvas.width) }),
     });
+    watchScroll($('grid8-wrap'));
     // (after main.js has read the new colours)
     onColourScheme(() => setTimeout(() => this.draw(), 0));
   }
@@ -47,7 +49,7 @@ export class InbetweenGrid {
     this.steps = steps;
     $('grid-steps').value = String(steps);
     const on = steps > 0;
-    $('grid').parentElement.hidden = on;
+    $('grid-wrap').hidden = on;
     $('grid8-wrap').hidden = !on;
     if (!on) {
       this.token++; // a drawing in progress stops
@@ -68,7 +70,7 @@ export class InbetweenGrid {
     const height = GRID_ROWS * PITCH - GRID_GAP;
     const canvas = $('grid8');
     [canvas.width, canvas.height] = [width, height];
-    canvas.parentElement.style.setProperty('--cols', cols.length); // (a phone scrolls it sideways: style.css)
+    canvas.closest('.grid-axes').style.setProperty('--cols', cols.length); // (its width: style.css)
     this.cells.build(cols.length);
     this.label();
   }
@@ -85,6 +87,8 @@ export class InbetweenGrid {
         this.cells.cell(c, r).setAttribute('aria-label', `${mix}, ${ordinal(p)} percentile of style`);
       }
     });
+    labelAxes($('grid8').closest('.grid-axes'), this.columns.map(({ from, t }) => (t === 0 ? meta.class_names[from] : '')),
+      rowLabels(scale, GRID_ROWS));
   }
 
   // Decode and draw row by row; a newer drawing, another model or the classes' grid take over.

@@ -1,9 +1,12 @@
 // The model's architecture (the proposal's figures 1-3), read from the converted model's own
-// model.json files: every layer's type, output shape and parameter count, the frozen classifier
-// (cls_* layers, trainable false since stage 1) marked, and the code of 10 + k numbers between the
-// encoder and the decoder, showing the explorer's current code. Pure functions first (Node tests).
+// model.json files: drawn (arch_diagram.js), the code of 10 + k numbers between the encoder and the
+// decoder showing the explorer's current code; every layer's type, output shape and parameter count
+// in tables behind a disclosure, the frozen classifier (cls_*, trainable false since stage 1) marked.
 import { NUM_CLASSES } from '../contract.js';
+import { partDiagram, shapeText } from './arch_diagram.js';
 import { el } from '../dom.js';
+
+export { shapeText };
 
 const SAME_SHAPE = new Set(['BatchNormalization', 'ReLU', 'LeakyReLU', 'Activation', 'Dropout', 'SpatialDropout2D',
   'GaussianNoise', 'RandomTranslation', 'Softmax', 'LayerNormalization']);
@@ -33,7 +36,6 @@ export function outputShape(layer, inputs) {
   }
 }
 
-export const shapeText = (shape) => (shape ? shape.join(' × ') : '?');
 
 // model.json -> { layers: [{name, type, shape, params, frozen}], params, frozen } in the file's
 // (topological) order; parameters counted from the weights manifest, so they are what is shipped.
@@ -59,11 +61,6 @@ export function describeModel(model) {
 }
 
 const count = (n) => n.toLocaleString('en');
-const arrow = () => { // ↓ (style.css)
-  const div = el('div', { className: 'arch-arrow' });
-  div.setAttribute('aria-hidden', 'true');
-  return div;
-};
 
 // When a layer's weights learned: the classifier in stage 1, the style head in stage 2, the decoder in
 // stages 2 and 3; in stage 4 the style picker (training/pipeline/style_picker.py) replaced the head's last
@@ -109,6 +106,16 @@ function codeStrip(meta) {
   return { box, show };
 }
 
+// What the drawing proves, from model.json: how few numbers the image passes through.
+export function architectureLead(encoder, decoder, styleDims) {
+  const [input, code] = [encoder.layers[0].shape, encoder.layers.at(-1).shape];
+  const styles = styleDims === 1 ? '1 style value' : `${styleDims} style values`;
+  const side = input?.at(-1) === 1 ? input.slice(0, -1) : input; // (one channel: "28 × 28")
+  return `An encoder of ${count(encoder.params)} parameters squeezes each ${shapeText(side)} image into ${code?.[0] ?? '?'} ` +
+    `numbers: ${NUM_CLASSES} class probabilities${encoder.frozen ? ', from a classifier frozen after stage 1,' : ''} and ${styles}; ` +
+    `a decoder of ${count(decoder.params)} parameters draws the image back from them alone.`;
+}
+
 // Fill `box` with the architecture of `meta`'s model (its model.json files fetched now).
 // -> show(code): shows the explorer's current code in the middle.
 export async function showArchitecture(box, meta) {
@@ -116,12 +123,28 @@ export async function showArchitecture(box, meta) {
   const [encoder, decoder] = await Promise.all(['encoder', 'decoder'].map(async (part) => {
     const response = await fetch(`${base}${part}/model.json`);
     if (!response.ok) throw new Error(`${base}${part}/model.json: ${response.status}`);
-    return describeModel(await response.json());
+    const model = await response.json();
+    return { model, ...describeModel(model) };
   }));
   const strip = codeStrip(meta);
-  box.replaceChildren(
+  const frozen = encoder.frozen ? ` (${count(encoder.frozen)} of them frozen)` : '';
+  const part = (name, figures, of) => el('div', { className: 'arch-part' },
+    el('p', { className: 'arch-part-name' }, el('strong', {}, name), ` · ${figures}`), ...partDiagram(of.model, of.layers));
+  const tables = el('div', { className: 'arch-tables' },
     partTable('Encoder', encoder, 'the classifier (cls_*) and the style head (style*), joined into the code'),
-    arrow(), strip.box, arrow(),
     partTable('Decoder', decoder, `${(meta.decoder_multiply_adds / 1e6).toFixed(1)} M multiply-adds per image`, true));
+  tables.setAttribute('role', 'region');
+  tables.setAttribute('aria-label', 'Every layer, as tables');
+  tables.tabIndex = 0; // (it scrolls sideways on a phone)
+  const layers = encoder.layers.length + decoder.layers.length;
+  box.replaceChildren(
+    el('p', { className: 'lead' }, architectureLead(encoder, decoder, meta.style_dims)),
+    el('figure', { className: 'arch-diagram' },
+      part('Encoder', `${count(encoder.params)} parameters${frozen}`, encoder), strip.box,
+      part('Decoder', `${count(decoder.params)} parameters, ${(meta.decoder_multiply_adds / 1e6).toFixed(1)} M multiply-adds per image`, decoder),
+      el('figcaption', {}, 'Read from the converted model\'s own files. Each box is a layer with the batch norm, activation ' +
+        'or dropout after it, its output drawn to scale (an image by its side and channels, a vector by its length); ' +
+        'tinted: the classifier, trained first and then frozen.')),
+    el('details', { className: 'arch-details' }, el('summary', {}, `Every layer (${layers}): its output, parameters and training stage`), tables));
   return strip.show;
 }

@@ -3,7 +3,8 @@
 // meta.json -> baselines, which `python -m training.baselines --data DATA --write MODEL` records
 // (the model's own figure is meta.metrics.test_bce). The same figures as a table. Drawn from that
 // data only.
-import { scale, svg, ticks } from './plot.js';
+import { fitted, scale, svg, ticks } from './plot.js';
+import { NUM_CLASSES } from '../contract.js';
 import { el } from '../dom.js';
 
 // The tick's short label, and the table's longer name.
@@ -42,8 +43,37 @@ export function labelRows(items, gap = 6) {
 const CHAR = 6.2; // px per character of the plot's 11 px text, about
 const fmt = (v) => v.toFixed(4);
 
-function scaleSvg(entries, ours) {
-  const [width, left, right, axisY] = [480, 16, 464, 44];
+// A baseline as the subject of a sentence: "PCA with 11 components over all classes"
+function subject(name) {
+  const pca = name.match(/^(per-class )?PCA, (\d+) components?$/);
+  if (pca && pca[1]) return `the true class's mean plus ${pca[2]} of its principal components`;
+  if (pca) return `PCA with ${pca[2]} components over all classes`;
+  return { 'mean image': 'the mean training image', 'class mean': 'the true class\'s mean image' }[name] ?? name;
+}
+
+// What the scale proves, from its figures: the baselines this model beats, or what it offers that
+// a closer one lacks (a code to read and set: classes to morph between, a style to sweep).
+export function baselinesLead(entries, ours, meta) {
+  const rivals = entries.filter(([name]) => name !== 'entropy floor'); // (a bound, not a rule)
+  if (ours == null || !rivals.length) return null;
+  const [bestName, best] = rivals.reduce((a, b) => (b[1] < a[1] ? b : a));
+  const k = meta.style_dims;
+  if (best >= ours) {
+    return 'This model reconstructs the test images closer than every rule fitted on the training images alone: ' +
+      `${fmt(ours)} against ${fmt(best)} for the best of them, ${subject(bestName)}.`;
+  }
+  const name = subject(bestName);
+  const closer = `${name[0].toUpperCase()}${name.slice(1)} reconstructs the test images ${(ours - best) / ours < 0.02 ? 'slightly ' : ''}` +
+    `closer than this model (${fmt(best)} against ${fmt(ours)})`;
+  const code = `the ${NUM_CLASSES} class probabilities you morph between and ${k === 1 ? 'the style' : `${k} style values`} you sweep`;
+  const pca = bestName.match(/^PCA, (\d+) components?$/);
+  if (pca) return `${closer}, but its ${pca[1]} numbers are directions of pixel variance, not classes and a style; this model's ${NUM_CLASSES + k} are ${code}.`;
+  if (bestName !== 'mean image') return `${closer}, but it is told each image's class; this model finds it, and its code is ${code}.`;
+  return `${closer}; this model's code is ${code}.`;
+}
+
+function scaleSvg(entries, ours, width) {
+  const [left, right, axisY] = [16, width - 16, 44];
   const labels = entries.map(([name, v]) => ({ name, v, text: `${shortName(name)} ${fmt(v)}` }));
   // the scale leaves room for the rightmost label, which starts at its tick as every label does
   const top = Math.max(...entries.map(([, v]) => v), ours ?? 0);
@@ -95,7 +125,7 @@ function table(entries, ours) {
 
 // Fill `box` with the scale of `meta`'s model; load(meta) gives its whole meta.json (fetched once
 // for the figures that need it). A model without the figures says so.
-export async function showBaselines(box, meta, load) {
+export async function showBaselines(box, meta, load, width) {
   const full = await load(meta);
   const figures = full.baselines;
   const entries = Object.entries(figures?.test_bce ?? {}).filter(([, v]) => Number.isFinite(v)).sort((a, b) => a[1] - b[1]);
@@ -105,9 +135,11 @@ export async function showBaselines(box, meta, load) {
     return;
   }
   const ours = Number.isFinite(full.metrics?.test_bce) ? full.metrics.test_bce : null;
-  box.replaceChildren(el('figure', {}, scaleSvg(entries, ours),
+  box.replaceChildren(el('p', { className: 'lead' }, baselinesLead(entries, ours, meta) ?? ''),
+    el('figure', {}, fitted((w) => scaleSvg(entries, ours, w), width),
     el('figcaption', {}, `Each of the ${figures.test_images.toLocaleString('en')} test images reconstructed by a rule ` +
       'fitted on the training images alone (the true class given where a rule needs it; the model must find it), ' +
-      'scored as the model is. "class PCA k": its class\'s mean plus k principal components; "PCA 11": as many ' +
-      'numbers as the 1-style code, over all classes.')), table(entries, ours));
+      'scored as the model is. "class PCA k": its class\'s mean plus k principal components; "PCA n": n components ' +
+      `over all classes${entries.some(([n]) => n === `PCA, ${meta.code_size} components`) ? ` ("PCA ${meta.code_size}": as many numbers as this model's code)` : ''}.`)),
+    table(entries, ours));
 }

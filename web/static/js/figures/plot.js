@@ -79,3 +79,18 @@ export function path(points, x, y, cls) {
   }
   return svg('path', { d, class: `series ${cls}`, fill: 'none' });
 }
+
+// A chart as wide as its box: draw(width) -> the SVG, drawn in CSS pixels (its text stays its size)
+// for `width` now and again whenever the box's width changes.
+export function fitted(draw, width) {
+  const box = document.createElement('div');
+  box.className = 'plot-fit';
+  let drawn = 0;
+  const paint = (w) => {
+    const px = Math.round(w);
+    if (px > 0 && px !== drawn) box.replaceChildren(draw((drawn = px)));
+  };
+  paint(width);
+  new ResizeObserver(([entry]) => paint(entry.contentRect.width)).observe(box);
+  return box;
+}

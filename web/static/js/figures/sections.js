@@ -4,14 +4,15 @@
 // (its own chunks in the built site). A model switch redraws the ones already shown. No TensorFlow
 // here: they read the converted model's files as JSON and images.
 
+// show(box, meta, width): fills `box`, `width` px wide (its charts are drawn for it)
 const sections = [
-  { box: 'watched', show: async (box, meta) => (meta.training
-    ? (await import('./watched.js')).showWatched(box, meta)
+  { box: 'watched', show: async (box, meta, width) => (meta.training
+    ? (await import('./watched.js')).showWatched(box, meta, width)
     : missing(box, 'This model was converted without its training record (samples and loss curves); ' +
       `python -m training.watched runs/${meta.name} converted_model/${meta.name} adds it.`)) },
   { box: 'architecture', show: async (box, meta) => (await import('./architecture.js')).showArchitecture(box, meta) },
-  { box: 'baselines', show: async (box, meta) => (await import('./baselines.js')).showBaselines(box, meta, fullMeta) },
-  { box: 'squeeze', show: async (box, meta) => (await import('./compression.js')).showSqueeze(box, meta, fullMeta) },
+  { box: 'baselines', show: async (box, meta, width) => (await import('./baselines.js')).showBaselines(box, meta, fullMeta, width) },
+  { box: 'squeeze', show: async (box, meta, width) => (await import('./compression.js')).showSqueeze(box, meta, fullMeta, width) },
 ];
 const fetched = new Map();
 
@@ -49,7 +50,7 @@ async function fill(section) {
   const scratch = document.createElement('div');
   let result;
   try {
-    result = await section.show(scratch, meta);
+    result = await section.show(scratch, meta, box.clientWidth);
   } catch (e) {
     missing(scratch, `Could not show this: ${e.message}`);
   }

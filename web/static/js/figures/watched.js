@@ -1,7 +1,7 @@
 // Training, watched (the proposal's figures 4-7): the samples the run drew after every stage-2 epoch
 // and stage-3 round (one sprite, training.png) and its loss curves (training.json), both written by
 // training/watched.py at conversion. A scrubber walks the frames; the curve marks where it is.
-import { extent, frame, path, svg, ticks } from './plot.js';
+import { extent, fitted, frame, path, svg, ticks } from './plot.js';
 import { el } from '../dom.js';
 
 const STAGES = { autoencoder: { unit: 'epoch', stage: 2 }, refine: { unit: 'round', stage: 3 } };
@@ -34,16 +34,38 @@ export function watchedPoints(data) {
 }
 
 const fmt = (v) => (v == null ? '–' : v.toFixed(4));
+const times = (n, unit) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+
+// What the record proves, from its figures: how long the decoder learned and how far its validation
+// BCE fell; and how well the classifier, trained before it, reads (null: nothing recorded).
+export function watchedLead(points, classifier) {
+  const clauses = [];
+  const [first, last] = [points[0], points.at(-1)];
+  if (first && first.val != null && last.val != null) {
+    const steps = [[2, 'epoch'], [3, 'round']].map(([stage, unit]) => [points.filter((p) => p.stage === stage).length, unit])
+      .filter(([n]) => n).map(([n, unit]) => times(n, unit)).join(' and ');
+    const unit = (p) => (p.stage === 3 ? 'round' : 'epoch');
+    clauses.push(`The decoder learned to draw in ${steps}: its validation BCE per pixel fell from ${fmt(first.val)} ` +
+      `after the first ${unit(first)} to ${fmt(last.val)} after the last ${unit(last)}`);
+  }
+  const acc = (classifier?.val_accuracy ?? []).filter((v) => v != null);
+  if (acc.length) {
+    clauses.push(`${clauses.length ? 'the' : 'The'} classifier, trained before it and frozen since, reached ` +
+      `${(acc.at(-1) * 100).toFixed(2)}% validation accuracy in ${times(acc.length, 'epoch')}`);
+  }
+  return clauses.length ? `${clauses.join('; ')}.` : null;
+}
+
 export const pointText = (p) => `${p.label} (stage ${p.stage}): training BCE ${fmt(p.train)}, validation BCE ${fmt(p.val)}`;
 
 // The reconstruction curve over the scrubber's points, with a marker the scrubber moves.
-function curvePlot(points, searched) {
+function curvePlot(points, searched, width) {
   const values = [...points.flatMap((p) => [p.train, p.val]), searched];
   const [lo, hi] = extent(values.filter((v) => v != null), 0.08);
   const n = points.length;
-  const size = { width: 420, height: 220, left: 52, right: 12, top: 24, bottom: 34 };
+  const size = { width, height: width < 600 ? 220 : 280, left: 52, right: 12, top: 24, bottom: 34 };
   const { root, x, y } = frame(size, [0.5, n + 0.5], [lo, hi], {
-    xTicks: ticks(1, n, Math.min(n, 8)).filter((v) => Number.isInteger(v)), yTicks: ticks(lo, hi, 4),
+    xTicks: ticks(1, n, Math.min(n, width < 600 ? 8 : 20)).filter((v) => Number.isInteger(v)), yTicks: ticks(lo, hi, 4),
     yFormat: (v) => v.toFixed(3), xLabel: 'epoch, then round', yLabel: 'BCE per pixel',
   });
   root.setAttribute('role', 'img');
@@ -77,14 +99,15 @@ function curvePlot(points, searched) {
 }
 
 // Stage 1, the classifier: accuracy by epoch (it is frozen after this).
-function classifierPlot(curve) {
+const hasAccuracy = (curve) => ['accuracy', 'val_accuracy'].some((k) => curve?.[k]?.some((v) => v != null));
+
+function classifierPlot(curve, width) {
   const keys = ['accuracy', 'val_accuracy'].filter((k) => curve[k]?.some((v) => v != null));
-  if (!keys.length) return null;
   const n = curve[keys[0]].length;
   const [lo, hi] = extent(keys.flatMap((k) => curve[k]).filter((v) => v != null), 0.1);
-  const size = { width: 420, height: 150, left: 52, right: 12, top: 24, bottom: 34 };
+  const size = { width, height: width < 600 ? 170 : 210, left: 52, right: 12, top: 34, bottom: 34 };
   const { root, x, y } = frame(size, [0.5, n + 0.5], [lo, Math.min(1, hi)], {
-    xTicks: ticks(1, n, Math.min(n, 8)).filter(Number.isInteger), yTicks: ticks(lo, Math.min(1, hi), 3),
+    xTicks: ticks(1, n, Math.min(n, width < 600 ? 8 : 20)).filter(Number.isInteger), yTicks: ticks(lo, Math.min(1, hi), 3),
     yFormat: (v) => `${(v * 100).toFixed(1)}%`, xLabel: 'stage 1 epoch', yLabel: 'accuracy',
   });
   for (const k of keys) root.append(path(curve[k].map((v, i) => [i + 1, v]), x, y, k === 'accuracy' ? 'train' : 'val'));
@@ -96,16 +119,23 @@ function classifierPlot(curve) {
 }
 
 // Fill `box` with the record of `meta`'s run: fetched now (the caller waits until it nears the viewport).
-export async function showWatched(box, meta) {
+export async function showWatched(box, meta, width) {
   const base = `models/${meta.name}/`;
   const response = await fetch(base + meta.training.data);
   if (!response.ok) throw new Error(`${base}${meta.training.data}: ${response.status}`);
   const data = await response.json();
   const { points, searched } = watchedPoints(data);
-  const parts = [];
+  const classifier = data.curves?.classifier;
+  const parts = [el('p', { className: 'lead' }, watchedLead(points, classifier) ?? '')];
   let show = () => {};
   if (points.length) {
-    const curve = curvePlot(points, searched);
+    let now = points.length - 1;
+    let curve = null;
+    const curveBox = fitted((w) => {
+      curve = curvePlot(points, searched, w);
+      curve.move(now);
+      return curve.root;
+    }, width);
     const output = el('output', { className: 'watched-now' });
     const slider = el('input', { type: 'range', min: 0, max: points.length - 1, step: 1, value: points.length - 1, id: 'watched-slider' });
     slider.setAttribute('aria-label', 'Training step: stage 2 epochs, then stage 3 rounds');
@@ -121,6 +151,7 @@ export async function showWatched(box, meta) {
     }
     show = (i) => {
       const p = points[i];
+      now = i;
       slider.setAttribute('aria-valuetext', pointText(p));
       output.textContent = pointText(p);
       curve.move(i);
@@ -135,18 +166,17 @@ export async function showWatched(box, meta) {
     };
     slider.addEventListener('input', () => show(+slider.value));
     const scrub = el('label', { className: 'watched-scrub' }, 'step ', slider);
-    parts.push(el('div', { className: 'watched-pair' },
-      canvas ? el('figure', {}, canvas, el('figcaption', {}, 'rows: low, middle, high style; a column per class')) : '',
-      el('figure', {}, curve.root, el('figcaption', { className: 'legend' },
-        el('span', { className: 'key train' }, 'training'), ' ', el('span', { className: 'key val' }, 'validation'),
-        searched != null ? el('span', { className: 'key searched' }, ' after stage 2, codes found by search') : ''))),
-    scrub, output);
+    if (canvas) parts.push(el('figure', { className: 'watched-samples' }, canvas, el('figcaption', {}, 'rows: low, middle, high style; a column per class')));
+    parts.push(scrub, output, el('figure', {}, curveBox, el('figcaption', { className: 'legend' },
+      el('span', { className: 'key train' }, 'training'), ' ', el('span', { className: 'key val' }, 'validation'),
+      searched != null ? el('span', { className: 'key searched' }, ' after stage 2, codes found by search') : '')));
   }
-  const cls = data.curves?.classifier && classifierPlot(data.curves.classifier);
-  if (cls) parts.push(el('figure', { className: 'watched-classifier' }, cls, el('figcaption', { className: 'legend' },
-    el('span', { className: 'key train' }, 'training'), ' ', el('span', { className: 'key val' }, 'validation'),
-    ' accuracy of the classifier (stage 1; frozen afterwards)')));
-  if (!parts.length) parts.push(el('p', {}, 'The run recorded no samples or curves.'));
+  if (hasAccuracy(classifier)) {
+    parts.push(el('figure', { className: 'watched-classifier' }, fitted((w) => classifierPlot(classifier, w), width),
+      el('figcaption', { className: 'legend' }, el('span', { className: 'key train' }, 'training'), ' ',
+        el('span', { className: 'key val' }, 'validation'), ' accuracy of the classifier (stage 1; frozen afterwards)')));
+  }
+  if (parts.length === 1) parts.push(el('p', {}, 'The run recorded no samples or curves.'));
   box.replaceChildren(...parts);
   if (points.length) show(points.length - 1);
 }
