@@ -81,6 +81,7 @@ def retrained(route):
     meta = route.fetch().json()
     meta["metrics"]["test_bce"] = 0.1234
     next(r for r in meta["compression"]["rows"] if r["codec"].startswith("PNG"))["bits_per_digit"] = 1500.4
+    meta["realism"]["test"]["in_betweens"]["fd"] = 12.34
     route.fulfill(json=meta)
 
 
@@ -114,6 +115,9 @@ def test_the_sections_below_open_with_what_they_prove_from_the_models_own_files(
     pca = META["baselines"]["test_bce"]["PCA, 11 components"]
     assert baselines.startswith("This model reconstructs the test images closer than every rule") and \
         f"0.1234 against {pca:.4f}" in baselines, baselines
+    realism = page.locator("#baselines .realism")
+    assert "at a distance of 12.3 from real handwriting" in realism.locator("p").inner_text()
+    assert realism.locator("tbody tr").count() == 3  # the grid, the in-betweens, real digits
     assert squeeze.startswith("Stored as its code, a test image takes 12 bits") and "1,500 (PNG)" in squeeze, squeeze
     # the architecture drawn: encoder, then the code of 10 + k numbers, then the decoder; the table behind a disclosure
     box = page.locator("#architecture")

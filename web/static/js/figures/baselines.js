@@ -6,6 +6,7 @@
 import { fitted, scale, svg, ticks } from './plot.js';
 import { NUM_CLASSES } from '../contract.js';
 import { el } from '../dom.js';
+import { realismBlock } from './realism.js';
 
 // The tick's short label, and the table's longer name.
 export const shortName = (name) => name.replace(/^per-class /, 'class ').replace(/PCA, (\d+) components?$/, 'PCA $1');
@@ -141,5 +142,5 @@ export async function showBaselines(box, meta, load, width) {
       'fitted on the training images alone (the true class given where a rule needs it; the model must find it), ' +
       'scored as the model is. "class PCA k": its class\'s mean plus k principal components; "PCA n": n components ' +
       `over all classes${entries.some(([n]) => n === `PCA, ${meta.code_size} components`) ? ` ("PCA ${meta.code_size}": as many numbers as this model's code)` : ''}.`)),
-    table(entries, ours));
+    table(entries, ours), realismBlock(meta, full));
 }

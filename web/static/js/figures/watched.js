@@ -4,7 +4,8 @@
 import { extent, fitted, frame, path, svg, ticks } from './plot.js';
 import { el } from '../dom.js';
 
-const STAGES = { autoencoder: { unit: 'epoch', stage: 2 }, refine: { unit: 'round', stage: 3 } };
+const STAGES = { autoencoder: { unit: 'epoch', stage: 2 }, refine: { unit: 'round', stage: 3 }, realism: { unit: 'realism round', stage: 5 } };
+const ROUNDS = ['refine', 'realism']; // stages whose history has a row per round (round 0: before the first)
 const at = (column, i) => (column && i >= 0 && i < column.length ? column[i] : null);
 
 // The scrubber's points in training order: {stage, number, of, label, frame, train, val} (reconstruction
@@ -17,14 +18,16 @@ export function watchedPoints(data) {
   const hasSprite = Boolean(data.sprite) && frames.length > 0;
   if (!frames.length) {
     const epochs = (ae.epoch ?? []).map((_, i) => ({ stage: 'autoencoder', number: i + 1 }));
-    const rounds = (rf.round ?? []).filter((r) => r >= 1).map((r) => ({ stage: 'refine', number: r }));
+    const rounds = ROUNDS.flatMap((s) => (data.curves?.[s]?.round ?? []).filter((r) => r >= 1).map((r) => ({ stage: s, number: r })));
     frames = [...epochs, ...rounds];
     for (const f of frames) f.of = frames.filter((g) => g.stage === f.stage).length;
   }
   const points = frames.map((f, i) => {
-    const row = f.stage === 'refine' ? (rf.round ?? []).indexOf(f.number) : f.number - 1;
-    const [train, val] = f.stage === 'refine'
-      ? [at(rf.train_bce_searched, row), at(rf.val_bce_searched, row)]
+    const curve = data.curves?.[f.stage] ?? {};
+    const byRound = ROUNDS.includes(f.stage);
+    const row = byRound ? (curve.round ?? []).indexOf(f.number) : f.number - 1;
+    const [train, val] = byRound
+      ? [at(curve.train_bce_searched, row), at(curve.val_bce_searched, row)]
       : [at(ae.loss, row), at(ae.val_loss, row)];
     const { unit, stage } = STAGES[f.stage] ?? { unit: 'step', stage: '?' };
     return { stage, number: f.number, of: f.of, label: `${unit} ${f.number} of ${f.of}`, frame: hasSprite ? i : null, train, val };
@@ -42,9 +45,9 @@ export function watchedLead(points, classifier) {
   const clauses = [];
   const [first, last] = [points[0], points.at(-1)];
   if (first && first.val != null && last.val != null) {
-    const steps = [[2, 'epoch'], [3, 'round']].map(([stage, unit]) => [points.filter((p) => p.stage === stage).length, unit])
-      .filter(([n]) => n).map(([n, unit]) => times(n, unit)).join(' and ');
-    const unit = (p) => (p.stage === 3 ? 'round' : 'epoch');
+    const steps = [[2, 'epoch'], [3, 'round'], [5, 'realism round']].map(([stage, unit]) => [points.filter((p) => p.stage === stage).length, unit])
+      .filter(([n]) => n).map(([n, unit]) => times(n, unit)).join(', ').replace(/, (?=[^,]*$)/, ' and ');
+    const unit = (p) => ({ 3: 'round', 5: 'realism round' }[p.stage] ?? 'epoch');
     clauses.push(`The decoder learned to draw in ${steps}: its validation BCE per pixel fell from ${fmt(first.val)} ` +
       `after the first ${unit(first)} to ${fmt(last.val)} after the last ${unit(last)}`);
   }
@@ -74,9 +77,12 @@ function curvePlot(points, searched, width) {
   root.setAttribute('aria-label', `Reconstruction BCE per pixel over ${n} steps: validation ${fmt(first.val)} after ` +
     `${first.label}, ${fmt(last.val)} after ${last.label}`);
   const stage3 = points.findIndex((p) => p.stage === 3);
-  if (stage3 > 0) {
-    root.append(svg('line', { x1: x(stage3 + 0.5), x2: x(stage3 + 0.5), y1: size.top, y2: size.height - size.bottom, class: 'stage-line' }),
-      svg('text', { x: x(stage3 + 0.5) + 4, y: size.top + 10, class: 'label' }, 'stage 3'));
+  for (const stage of [3, 5]) { // where the decoder starts learning from searched codes, then to look real
+    const at = points.findIndex((p) => p.stage === stage);
+    if (at > 0) {
+      root.append(svg('line', { x1: x(at + 0.5), x2: x(at + 0.5), y1: size.top, y2: size.height - size.bottom, class: 'stage-line' }),
+        svg('text', { x: x(at + 0.5) + 4, y: size.top + 10, class: 'label' }, `stage ${stage}`));
+    }
   }
   const xy = (key) => points.map((p, i) => [i + 1, p[key]]);
   root.append(path(xy('train'), x, y, 'train'), path(xy('val'), x, y, 'val'));
