@@ -65,7 +65,8 @@ def run_cli(*args, cwd=ROOT, timeout=600):
 # preset's 128, 14 steps left the classifier near chance on validation and the tiny search nothing to beat)
 def train_args(out, *extra):
     return ["-m", "training.train", "--data", FIXTURE, "--validation-size", FIXTURE_VAL,
-            "--epochs-classifier", "1", "--epochs-autoencoder", "2", "--refine-rounds", "2", "--batch-size", "16", "--quiet",
+            "--epochs-classifier", "1", "--epochs-autoencoder", "2", "--refine-rounds", "2", "--realism-rounds", "1", "--batch-size", "16",
+            "--quiet",
             "--out", out, *extra]
 
 

@@ -159,7 +159,7 @@ def hook(module, name, lost=True, after=None):
 
 
 where = sys.argv.pop(1)
-{"first epoch": lambda: hook(stages, "_fresh_epoch"),
+{"first epoch": lambda: hook(stages, "fresh_epoch"),
  "after the stages": lambda: hook(runs, "write_model"),
  "after metrics.json": lambda: hook(runs, "write_json", lost=False, after="metrics.json")}[where]()
 sys.argv = ["training.train", *sys.argv[1:]]

@@ -132,10 +132,10 @@ def test_every_seed_below_2_to_the_32_gives_every_epoch_a_seed_numpy_takes():
     for seed in (0, 429496, 429497, 2**28, stages.MAX_SEED):
         for stage in STAGES:
             for epoch in (0, 999):
-                np.random.seed(stages._epoch_seed(seed, stage, epoch))
-    assert stages._epoch_seed(7, "refine", 2) == 7 * 10_000 + 3_000 + 2
-    assert stages._epoch_seed(2**28, "classifier", 0) != stages._epoch_seed(0, "classifier", 0)
-    assert stages._epoch_seed(429497, "classifier", 0) != stages._epoch_seed(429498, "classifier", 0)
+                np.random.seed(stages.epoch_seed(seed, stage, epoch))
+    assert stages.epoch_seed(7, "refine", 2) == 7 * 10_000 + 3_000 + 2
+    assert stages.epoch_seed(2**28, "classifier", 0) != stages.epoch_seed(0, "classifier", 0)
+    assert stages.epoch_seed(429497, "classifier", 0) != stages.epoch_seed(429498, "classifier", 0)
 
 
 def cut_short(path):

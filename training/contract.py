@@ -36,7 +36,8 @@ PAGE_CONSTANTS = {name: globals()[name] for name in (
     "CLASS_BITS", "STYLE_BITS", "ROW_SLANT_TOLERANCE", "LAYER_CLASSES", "ACTIVATIONS", "WEIGHT_DTYPE_BYTES", "QUANTIZED_DTYPE_BYTES")}
 # the training stages in their order (run.json's and meta.json's "epochs" and "seconds" are keyed by
 # them; each stage's seeds follow from its place), and what one epoch (or round) of each is called
-STAGES = {"classifier": "classifier", "autoencoder": "auto-encoder", "refine": "refine round", "picker": "style picker"}
+STAGES = {"classifier": "classifier", "autoencoder": "auto-encoder", "refine": "refine round", "picker": "style picker",
+          "realism": "realism round"}
 CLASS_KEYS = frozenset(str(c) for c in range(NUM_CLASSES))
 STYLE_DIMS = (1, 2)  # the page has a slider for one style value and a pad for two
 # a file name the page may load: no folder, no "..", nothing a URL would read differently

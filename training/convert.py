@@ -212,7 +212,8 @@ def convert(run, out, quantize="mixed", data_path=None):
             "versions": {**metrics["versions"], "tensorflowjs": tensorflowjs.__version__},
             "source": {"preset": metrics["preset"], "seed": metrics["seed"], "epochs": metrics["epochs"],
                        "data_sha256": metrics["data_sha256"], "validation_size": metrics["sizes"]["val"],
-                       "seconds": metrics["seconds"]},
+                       "seconds": metrics["seconds"],
+                       **({"tuned_from": metrics["tuned_from"]} if "tuned_from" in metrics else {})},
             "neighbours": neighbours.write_index(tmp, ds),  # real training images for the page's check
         }
         if training:

@@ -32,6 +32,7 @@ def parse_args(argv=None):
     ap.add_argument("--epochs-classifier", type=int, help="override the preset's stage-1 epochs")
     ap.add_argument("--epochs-autoencoder", type=int, help="override the preset's stage-2 epochs")
     ap.add_argument("--refine-rounds", type=int, help="override the preset's stage-3 rounds")
+    ap.add_argument("--realism-rounds", type=int, help="override the preset's stage-5 rounds")
     ap.add_argument("--batch-size", type=int)
     ap.add_argument("--learning-rate", type=float)
     ap.add_argument("--validation-size", type=int, default=data_lib.VALIDATION_SIZE)
@@ -44,7 +45,8 @@ def parse_args(argv=None):
 def check_args(args):
     """Every number must make sense before anything is written or TensorFlow is loaded."""
     at_least = {"--epochs-classifier": (args.epochs_classifier, 1), "--epochs-autoencoder": (args.epochs_autoencoder, 1),
-                "--refine-rounds": (args.refine_rounds, 0), "--batch-size": (args.batch_size, 1),
+                "--refine-rounds": (args.refine_rounds, 0),
+                "--realism-rounds": (args.realism_rounds, 0), "--batch-size": (args.batch_size, 1),
                 "--seed": (args.seed, 0)}
     for flag, (value, low) in at_least.items():
         if value is not None and value < low:
@@ -69,9 +71,10 @@ def run(args):
     out = Path(args.out)
     ds = data_lib.load(args.dataset, args.data, args.validation_size)
     from training.pipeline import model as model_lib  # TensorFlow loads here, after the cheap checks
-    from training.pipeline import encoding, samples
+    from training.pipeline import adversary
     p = config.preset(args.preset, epochs_classifier=args.epochs_classifier,
                       epochs_autoencoder=args.epochs_autoencoder, refine_rounds=args.refine_rounds,
+                      realism_rounds=args.realism_rounds,
                       batch_size=args.batch_size, learning_rate=args.learning_rate)
     data_lib.check_for_training(ds, p.batch_size)
     record = {"dataset": ds.name, "data_sha256": ds.sha256 or ds.source, "validation_size": args.validation_size,
@@ -96,10 +99,24 @@ def run(args):
     seconds = {"classifier": stages.train_classifier(models, ds, p, out, args.seed, verbose),
                "autoencoder": stages.train_autoencoder(models, ds, p, out, args.seed, sample_grid, verbose)}
     curves, codes, seconds["refine"] = stages.refine(models, ds, p, out, args.seed, sample_grid, verbose)
+    realism_seconds = 0.0
+    if p.realism_rounds:  # stage 5 before stage 4: the picker learns the styles of the final decoder
+        curves, codes, realism_seconds = adversary.train(models, ds, p, out, args.seed, codes, curves, sample_grid,
+                                                         verbose)
     style_head, seconds["picker"] = (stages.pick_styles(models, ds, p, out, args.seed, codes, curves, verbose)
                                      if p.style_bins else (None, 0.0))
-    t_end = time.time()
+    seconds["realism"] = realism_seconds
+    return finish(out, ds, p, models, curves, codes, style_head, seconds,
+                  {"classifier": p.epochs_classifier, "autoencoder": p.epochs_autoencoder, "refine": p.refine_rounds,
+                   "picker": p.picker_epochs if style_head else 0, "realism": p.realism_rounds},
+                  {"preset": args.preset, "style_dims": args.style_dims, "seed": args.seed})
 
+
+def finish(out, ds, p, models, curves, codes, style_head, seconds, epochs, source):
+    """The figures and files of a finished run; metrics.json last. -> metrics. seconds, epochs: per stage, in
+    STAGES' order; source: the run's preset name, style_dims and seed."""
+    from training.pipeline import encoding, model as model_lib, samples
+    t_end = time.time()
     figures = {f"{part}_{name}": value for part, split in (("val", ds.val), ("test", ds.test))
                for name, value in encoding.figures(models.encoder, curves, split).items()}
     style = samples.style_stats(codes[:, NUM_CLASSES:], ds.train.y)
@@ -109,15 +126,12 @@ def run(args):
     metrics = {
         "dataset": ds.name, "class_names": ds.class_names, "data_source": ds.source,
         "data_sha256": ds.sha256, "sizes": {k: len(getattr(ds, k).x) for k in ("train", "val", "test")},
-        "preset": args.preset, "config": asdict(p), "style_dims": args.style_dims, "seed": args.seed,
-        **figures,
+        **source, "config": asdict(p), **figures,
         "parameters": model_lib.parameter_counts(models.encoder, models.decoder), "frozen_layers": models.frozen,
         "decoder_multiply_adds": model_lib.multiply_adds(models.decoder),
         "encoder_multiply_adds": model_lib.multiply_adds(models.encoder),
         "style_search": curves.grid, **({"style_head": style_head} if style_head else {}),
-        "epochs": {"classifier": p.epochs_classifier, "autoencoder": p.epochs_autoencoder,
-                   "refine": p.refine_rounds, "picker": p.picker_epochs if style_head else 0},
-        "seconds": {**seconds, "total": _total(seconds, time.time() - t_end)},
+        "epochs": epochs, "seconds": {**seconds, "total": _total(seconds, time.time() - t_end)},
         "versions": versions(), **style,
     }
     runs.check_interrupted()  # a Ctrl-C dropped while finishing: the run stays unfinished, resumable

@@ -24,8 +24,10 @@ SPRITE = "training.png"
 DATA = "training.json"
 SPRITE_LEVELS = 16  # grey levels in the sprite: 4 bits a pixel
 # stage -> (file pattern in samples/, the history file that has a row per frame)
-FRAMES = {"autoencoder": re.compile(r"epoch_(\d+)\.png"), "refine": re.compile(r"refine_(\d+)\.png")}
-HISTORIES = ("classifier", "autoencoder", "refine")
+FRAMES = {"autoencoder": re.compile(r"epoch_(\d+)\.png"), "refine": re.compile(r"refine_(\d+)\.png"),
+          "realism": re.compile(r"realism_(\d+)\.png")}
+FRAME_NAMES = {"autoencoder": "epoch_{:02d}.png", "refine": "refine_{:02d}.png", "realism": "realism_{:02d}.png"}
+HISTORIES = ("classifier", "autoencoder", "refine", "realism")
 
 
 def read_history(path):
@@ -112,6 +114,33 @@ def write(run, folder):
         entry["sprite"] = SPRITE
     runs.write_text(Path(folder) / DATA, json.dumps(data, separators=(",", ":")) + "\n")
     return entry
+
+
+def restore(model, run, skip=("realism",)):
+    """Write a converted model's training.json and training.png back into `run` as the histories and sample
+    frames they came from (what collect reads), so a run tuned from the model (training/tune.py) ships
+    the whole story. Their values are those the page shows (6 digits, SPRITE_LEVELS grey levels). The
+    stages in `skip` are left out: the tuning does them again."""
+    from PIL import Image
+    model, run = Path(model), Path(run)
+    if not (model / DATA).is_file():
+        return
+    data = json.loads((model / DATA).read_text())
+    for name, columns in data["curves"].items():
+        if name in skip:
+            continue
+        rows = [dict(zip(columns, values)) for values in zip(*columns.values())]
+        runs.write_csv(run / f"history_{name}.csv", [{k: "" if v is None else v for k, v in r.items()} for r in rows])
+    if data.get("sprite"):
+        image = np.asarray(Image.open(model / data["sprite"]["file"]).convert("L"))
+        height = data["sprite"]["frame_height"]
+        (run / "samples").mkdir(parents=True, exist_ok=True)
+        for i, frame in enumerate(data["frames"]):
+            if frame["stage"] in skip:
+                continue
+            name = FRAME_NAMES[frame["stage"]].format(frame["number"])
+            runs.write_whole(run / "samples" / name,
+                             lambda tmp, i=i: Image.fromarray(image[i * height:(i + 1) * height]).save(tmp, "PNG"))
 
 
 def check_run(run, meta, model):

@@ -47,6 +47,16 @@ class Preset:
     critic_neighbours: int = 8            # real digits a pure critic code may draw one of
     picker_sharpness: float = 100.0       # stage 4: the bins' logits x this after training: the softmax picks
     picker_label_smoothing: float = 0.1
+    # stage 5 (training/pipeline/adversary.py): a discriminator teaches the decoder to draw real-looking digits
+    realism_rounds: int = 0               # passes over the training set (0: no stage 5)
+    realism_weight: float = 0.08          # the adversarial term against the reconstruction BCE
+    realism_rate: float = 2e-4            # the decoder's learning rate in stage 5
+    realism_judge_rate: float = 2e-4      # the discriminator's
+    realism_penalty: float = 1.0          # R1: gradient penalty on real digits
+    realism_channels: tuple = (32, 64)    # the discriminator's two strided convolutions
+    realism_morph_share: float = 0.5      # of stage 5's decoded codes: morphs (the rest pure classes)
+    realism_per_batch: int = 64           # codes the discriminator judges beside each batch
+    realism_pair_weight: float = 0.1      # -log P(either class a morph mixes), the frozen classifier's: no detours
 
 
 PRESETS = {
@@ -66,7 +76,7 @@ PRESETS = {
         decoder_blocks=(64, "up", 64, 32, "up", 16), decoder_batchnorm=True,
         epochs_classifier=16, epochs_autoencoder=12, batch_size=128,
         learning_rate=2e-3, cosine=True, refine_rounds=8, critic_weight=0.1, real_weight=0.5,
-        style_bins=128,
+        style_bins=128, realism_rounds=2,
     ),
 }
 

@@ -20,11 +20,11 @@ SAMPLE_ROWS = 3  # the per-epoch figure: the 10 digits at low, middle and high s
 TRAIN_FIGURE_IMAGES = 5000
 
 
-# NumPy takes seeds below 2**32: the largest run seed whose every epoch seed (_epoch_seed) fits
+# NumPy takes seeds below 2**32: the largest run seed whose every epoch seed (epoch_seed) fits
 MAX_SEED = 2**32 - 1  # NumPy's seeds, and so --seed's
 
 
-def _epoch_seed(seed, stage, epoch):
+def epoch_seed(seed, stage, epoch):
     """The run's seed for one epoch (or round) of one stage: its random ops and its data order.
     Where seed x 10,000 + place would pass NumPy's 2**32, the pair is hashed instead."""
     place = (list(STAGES).index(stage) + 1) * 1_000 + epoch
@@ -33,9 +33,9 @@ def _epoch_seed(seed, stage, epoch):
     return int(np.random.SeedSequence([seed, place]).generate_state(1)[0])
 
 
-def _fresh_epoch(keras, model, seed, stage, epoch):
+def fresh_epoch(keras, model, seed, stage, epoch):
     """The same random numbers for this epoch whatever ran before it in this process."""
-    keras.utils.set_random_seed(_epoch_seed(seed, stage, epoch))
+    keras.utils.set_random_seed(epoch_seed(seed, stage, epoch))
     model.train_function = model.test_function = model.predict_function = None  # retrace: fresh random ops
     runs.check_interrupted()  # the old functions were freed just now (runs.keep_interrupts)
 
@@ -63,7 +63,7 @@ def _dataset(tf, split, batch, seed=None, augment=None):
     return ds.prefetch(2)
 
 
-def _rounds_dataset(tf, inputs, x, batch, seed):
+def rounds_dataset(tf, inputs, x, batch, seed):
     """Stage 3's (inputs, images) in a shuffled order of its own, with autotuning off as in _dataset
     (Keras' own pipeline for arrays is autotuned: some rounds waited ~30 s after their last step)."""
     ds = tf.data.Dataset.from_tensor_slices((inputs, x)).with_options(_without_autotune(tf))
@@ -90,7 +90,7 @@ def _optimizer(keras, p, epochs, n):
     return keras.optimizers.Adam(lr)
 
 
-def _finite(row, stage, epoch):
+def check_finite(row, stage, epoch):
     for name, value in row.items():
         if not np.isfinite(value):
             raise UserError(f"{stage}: {name} became {value} at epoch {epoch}; training stopped "
@@ -106,11 +106,11 @@ def _fit_epochs(model, stage, label, epochs, data, out, seed, verbose, after_epo
     if done:
         print(f"{label}: resumed after epoch {done} of {epochs}", flush=True)
     for epoch in range(done, epochs):
-        _fresh_epoch(keras, model, seed, stage, epoch)
-        train, val = data(_epoch_seed(seed, stage, epoch))
+        fresh_epoch(keras, model, seed, stage, epoch)
+        train, val = data(epoch_seed(seed, stage, epoch))
         fit = model.fit(train, validation_data=val, initial_epoch=epoch, epochs=epoch + 1, verbose=verbose)
         row = {name: float(values[-1]) for name, values in fit.history.items()}
-        _finite(row, label, epoch + 1)
+        check_finite(row, label, epoch + 1)
         history.append({"epoch": epoch, **row})
         checkpoints.save(epoch + 1, history)
         runs.write_csv(out / f"history_{stage}.csv", history)
@@ -202,14 +202,14 @@ def refine(models, ds, p, out, seed, sample_grid, verbose=1):
     else:
         print(f"stage 3: resumed after round {done} of {p.refine_rounds}", flush=True)
     for r in range(done + 1, p.refine_rounds + 1):
-        _fresh_epoch(keras, learner, seed, "refine", r)
+        fresh_epoch(keras, learner, seed, "refine", r)
         inputs = codes
         if p.critic_weight:  # the styles the page would walk now: the searched codes' percentiles
             tables = samples.class_tables(samples.style_stats(codes[:, NUM_CLASSES:], train.y))
             critic_codes, labels = critic.sample(tables, len(codes), np.random.default_rng([seed, r]), p)
             inputs = (codes, critic_codes, labels, *critic.neighbours(critic_codes, labels, codes[:, NUM_CLASSES:], train.y,
                                                  p.critic_neighbours))
-        fit = learner.fit(_rounds_dataset(tf, inputs, train.x, p.batch_size, _epoch_seed(seed, "refine", r)),
+        fit = learner.fit(rounds_dataset(tf, inputs, train.x, p.batch_size, epoch_seed(seed, "refine", r)),
                           epochs=1, verbose=verbose)
         loss = fit.history["loss"][-1]
         if not np.isfinite(loss):
@@ -242,7 +242,7 @@ def pick_styles(models, ds, p, out, seed, codes, curves, verbose=1):
     regression_bce = encoding.decode_bce(decoder, head, val.x)
     val_codes = encoding.improve(curves, head, val.x, codes_bce=regression_bce)[0]
     features = style_picker.features_model(keras, models.encoder)
-    keras.utils.set_random_seed(_epoch_seed(seed, "picker", 0))  # its new layers' first weights, resumed or not
+    keras.utils.set_random_seed(epoch_seed(seed, "picker", 0))  # its new layers' first weights, resumed or not
     trainer, picker = style_picker.build(keras, models.encoder, medians)
     trainer.compile(_optimizer(keras, p, p.picker_epochs, len(ds.train.x)),
                     keras.losses.CategoricalCrossentropy(label_smoothing=p.picker_label_smoothing),
@@ -254,7 +254,7 @@ def pick_styles(models, ds, p, out, seed, codes, curves, verbose=1):
     train_in, train_bins = labelled(ds.train.x, codes[:, NUM_CLASSES:])
     val_data = tf.data.Dataset.from_tensor_slices(labelled(val.x, val_codes[:, NUM_CLASSES:])).batch(512)
     checkpoints = _fit_epochs(trainer, "picker", "stage 4 (style picker)", p.picker_epochs,
-                              lambda s: (_rounds_dataset(tf, train_in, train_bins, p.batch_size, s), val_data),
+                              lambda s: (rounds_dataset(tf, train_in, train_bins, p.batch_size, s), val_data),
                               out, seed, verbose, started=started)
     style_picker.sharpen(picker, p.picker_sharpness)
     picker_bce = float(encoding.decode_bce(decoder, picker.predict(val.x, batch_size=1000, verbose=0), val.x).mean())
