@@ -66,7 +66,7 @@ def test_the_build_imports_only_standard_library_modules_of_training():
 # so every documented `python -m training.NAME` is training/NAME.py; what they share in the folder of its role.
 FOLDERS = {"pipeline", "export", "measure"}
 COMMANDS = {"baselines", "compression", "contract", "convert", "encoding", "legibility", "neighbours", "reader", "realism",
-            "realism_table", "report", "style_row", "train", "watched"}
+            "realism_table", "report", "style_row", "train", "tune", "watched"}
 # standard library only: the site build borrows them
 BORROWED = {"training.cli", "training.contract", "training.folders"}
 MAY_IMPORT = {"pipeline": {"pipeline"}, "export": {"pipeline", "export"}, "measure": {"pipeline", "export", "measure"}}
