@@ -10,7 +10,7 @@ from pathlib import Path
 
 from training.contract import STAGES
 
-HEADER = ["model", "data", "style dims", "preset", "epochs (+ refine rounds + picker epochs)", "test accuracy",
+HEADER = ["model", "data", "style dims", "preset", "epochs (+ refine rounds + picker epochs + realism rounds)", "test accuracy",
           "test BCE / pixel (shipped)", "style head alone", "parameters enc / dec", "decoder multiply-adds",
           "decoder weights", "training time (stages)"]
 
