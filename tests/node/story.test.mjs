@@ -147,7 +147,8 @@ test('mnist: the sentences say what the figures show, and follow them when the m
   const pca = meta.baselines.test_bce['PCA, 11 components'];
   const lead = baselinesLead(entries, ours, meta);
   if (pca < ours) { // (PCA with as many numbers scores closer: what the network offers instead)
-    assert.ok(lead.startsWith(`PCA with 11 components over all classes reconstructs the test images slightly closer than this model (${f4(pca)} against ${f4(ours)})`), lead);
+    const slightly = (ours - pca) / ours < 0.02 ? 'slightly ' : '';
+    assert.ok(lead.startsWith(`PCA with 11 components over all classes reconstructs the test images ${slightly}closer than this model (${f4(pca)} against ${f4(ours)})`), lead);
     assert.match(lead, /this model's 11 are the 10 class probabilities you morph between and the style you sweep\.$/);
   }
   const beaten = baselinesLead(entries, 0.1234, meta);
@@ -170,7 +171,7 @@ test('mnist: the sentences say what the figures show, and follow them when the m
   const { points } = watchedPoints(record);
   const watched = watchedLead(points, record.curves.classifier);
   const val = record.curves.classifier.val_accuracy;
-  assert.ok(watched.includes(`fell from ${f4(points[0].val)} after the first epoch to ${f4(points.at(-1).val)} after the last round`), watched);
+  assert.ok(watched.includes(`fell from ${f4(points[0].val)} after the first epoch to ${f4(points.at(-1).val)} after the last ${points.at(-1).stage === 5 ? 'realism round' : 'round'}`), watched);
   assert.ok(watched.includes(`${(val.at(-1) * 100).toFixed(2)}% validation accuracy in ${val.length} epochs`), watched);
   assert.equal(watchedLead([], {}), null);
 
