@@ -55,7 +55,8 @@ def test_the_training_record_ships_the_run_samples_and_histories(tiny_model, tin
     assert meta_of(tiny_model)["training"] == {"data": "training.json", "sprite": "training.png"}
     data = json.loads((tiny_model / "training.json").read_text())
     assert [f["source"] for f in data["frames"]] == ["samples/epoch_01.png", "samples/epoch_02.png",
-                                                      "samples/refine_01.png", "samples/refine_02.png"]
+                                                      "samples/refine_01.png", "samples/refine_02.png",
+                                                      "samples/realism_01.png"]
     sprite = np.asarray(Image.open(tiny_model / "training.png").convert("L")).astype(int)
     height = data["sprite"]["frame_height"]
     for i, frame in enumerate(data["frames"]):
@@ -159,7 +160,7 @@ def test_report_prints_the_figures_of_models_and_runs(tiny_model, tiny_run):
     meta = meta_of(tiny_model)
     assert len(lines) == 4 and lines[0].startswith("| model |")
     assert f"{meta['metrics']['test_accuracy'] * 100:.2f}%" in lines[2] and "(mixed)" in lines[2]
-    assert f"| {meta['metrics']['test_bce_style_head']:.4f} |" in lines[2] and "| 1 + 2 + 2 + 8 |" in lines[2]  # epochs of stages 1 to 4
+    assert f"| {meta['metrics']['test_bce_style_head']:.4f} |" in lines[2] and "| 1 + 2 + 2 + 8 + 1 |" in lines[2]  # epochs of stages 1 to 5
     assert "not converted" in lines[3]
 
 

@@ -17,7 +17,7 @@ def test_run_folder_holds_models_history_samples_and_metrics(tiny_run):
     assert m["sizes"] == {"train": 1800, "val": 200, "test": 500}
     assert 0.0 <= m["test_accuracy"] <= 1.0 and 0.0 < m["test_bce"] < 1.0
     assert {"val_accuracy", "val_bce", "val_bce_style_head"} <= m.keys()
-    assert m["epochs"] == {"classifier": 1, "autoencoder": 2, "refine": 2, "picker": 8}
+    assert m["epochs"] == {"classifier": 1, "autoencoder": 2, "refine": 2, "picker": 8, "realism": 1}
     from training.contract import STAGES  # the report's and the bench's stages are the run's, in its order
     assert list(m["seconds"]) == [*STAGES, "total"] and list(m["epochs"]) == list(STAGES) and m["seconds"]["total"] > 0
     grid = m["style_search"]

@@ -67,6 +67,9 @@ def test_the_curves_are_the_run_histories(run, tmp_path):
     folder, _ = run
     _, data = watched.collect(folder)
     for name in watched.HISTORIES:
+        if not (folder / f"history_{name}.csv").is_file():  # (this run has no stage 5)
+            assert name not in data["curves"]
+            continue
         with (folder / f"history_{name}.csv").open() as f:
             rows = list(csv.DictReader(f))
         for column in rows[0]:
