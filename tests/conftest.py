@@ -2,6 +2,14 @@
 import pytest
 from helpers import FIXTURE, run_cli, train_args
 
+SHARED = {"tiny_run", "tiny_model"}  # session fixtures worth making once: their tests share one worker
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if SHARED & set(item.fixturenames):
+            item.add_marker(pytest.mark.xdist_group("tiny"))
+
 
 @pytest.fixture(scope="session")
 def tiny_run(tmp_path_factory):
