@@ -54,9 +54,8 @@ def test_the_training_record_ships_the_run_samples_and_histories(tiny_model, tin
     from PIL import Image
     assert meta_of(tiny_model)["training"] == {"data": "training.json", "sprite": "training.png"}
     data = json.loads((tiny_model / "training.json").read_text())
-    assert [f["source"] for f in data["frames"]] == ["samples/epoch_01.png", "samples/epoch_02.png",
-                                                      "samples/refine_01.png", "samples/refine_02.png",
-                                                      "samples/realism_01.png"]
+    assert [f["source"] for f in data["frames"]] == [f"samples/{n}.png" for n in (
+        "epoch_01", "epoch_02", "refine_01", "refine_02", "realism_01")]
     sprite = np.asarray(Image.open(tiny_model / "training.png").convert("L")).astype(int)
     height = data["sprite"]["frame_height"]
     for i, frame in enumerate(data["frames"]):

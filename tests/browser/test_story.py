@@ -69,10 +69,11 @@ def test_training_watched(open_page, name):
     assert box.locator("output").inner_text().startswith(f"{unit} 2 of {first['of']}")
     page.keyboard.press("End")
     last = frames[-1]
-    label = f"{'round' if last['stage'] == 'refine' else 'epoch'} {last['number']} of {last['of']}"
-    assert slider.get_attribute("aria-valuetext").startswith(label)
+    unit = {"refine": "round", "realism": "realism round"}.get(last["stage"], "epoch")
+    assert slider.get_attribute("aria-valuetext").startswith(f"{unit} {last['number']} of {last['of']}")
     # the validation figure the scrubber says is the run's own
-    val = data["curves"]["refine"]["val_bce_searched"][-1] if last["stage"] == "refine" else data["curves"]["autoencoder"]["val_loss"][-1]
+    curve = data["curves"].get(last["stage"], {})
+    val = curve["val_bce_searched"][-1] if unit != "epoch" else data["curves"]["autoencoder"]["val_loss"][-1]
     assert f"validation BCE {val:.4f}" in slider.get_attribute("aria-valuetext")
     # the canvas shows that frame of the sprite (once it has decoded): ink on paper, and another frame differs
     page.evaluate(SHOWN, len(frames) - 1)
@@ -151,12 +152,13 @@ def test_baselines_scale_shows_each_baseline_and_the_models_bce(open_page, name)
     assert f"this model {ours:.4f}" in label and all(f"{v:.4f}" in label for v in scores.values())
     assert f"{meta['baselines']['test_images']:,} test images" in box.locator("figcaption").inner_text()
     # the table, opened from the keyboard: every baseline and the model, highest BCE first
-    box.locator("summary").focus()
+    table = box.locator("details.baselines-details")
+    table.locator("summary").focus()
     page.keyboard.press("Enter")
-    assert box.locator("details").get_attribute("open") is not None
-    cells = box.locator("tbody td").all_inner_texts()
+    assert table.get_attribute("open") is not None
+    cells = table.locator("tbody td").all_inner_texts()
     assert len(cells) == len(scores) + 1 and cells == sorted(cells, reverse=True)
-    assert box.locator("tbody tr.ours").inner_text().split("\t") == ["this model", f"{ours:.4f}"]
+    assert table.locator("tbody tr.ours").inner_text().split("\t") == ["this model", f"{ours:.4f}"]
     assert not watch.errors, watch.errors
 
 
