@@ -100,6 +100,14 @@ export function stripText(ts, probs, a, b, names) {
     `(at t = ${tText(ts[worst])}).`;
 }
 
+// The strip in plain words, under it: "Reads 3 up to t = 0.45, then 8."
+export function stripWords(ts, probs, names) {
+  const segments = readSegments(ts, probs);
+  if (segments.length === 1) return `Reads ${names[segments[0].cls]} all the way.`;
+  return `Reads ${segments.map(({ cls, to }, i) => (i < segments.length - 1 ? `${names[cls]} up to t = ${tText(to)}` : names[cls]))
+    .join(', then ')}.`;
+}
+
 // A drawing's style on every class: its position on its own class's scale, then that position on every
 // class's. -> { unit (positions in [0, 1], clamped to the 1st-99th percentile), percentiles, codes }
 export function styleRow(scales, cls, style) {
