@@ -146,7 +146,7 @@ def test_the_reader_loads_only_once_it_is_on_screen(open_page):
     page.on("request", lambda r: requests.append(r.url))
     page.wait_for_timeout(1500)
     assert not [u for u in requests if "/encoder/" in u], "the encoder is not part of the first load"
-    assert page.locator("#reader-text").inner_text() == "The classifier loads once this box is in view."
+    assert page.locator("#reader-text").inner_text() == "Reads once in view."
     page.locator("#reader-box").scroll_into_view_if_needed()
     assert page.evaluate("digitMorph.reader.loaded") is True
     wait_until(page, "digitMorph.reader.reading !== null")

@@ -90,10 +90,10 @@ export class Classifier {
         const meta = page.model;
         const key = this.keyNow();
         if (this.encoderKey === key || this.failed === key) return;
-        $('reader-text').textContent = 'Loading the classifier…';
+        $('reader-text').textContent = 'Loading…';
         try {
           await loadEncoder(meta, page.backend, (loaded, total) => {
-            if (this.keyNow() === key) $('reader-text').textContent = `Loading the classifier… ${Math.round(loaded / 1024)} / ${Math.round(total / 1024)} KB`;
+            if (this.keyNow() === key) $('reader-text').textContent = `Loading… ${Math.round(loaded / 1024)} / ${Math.round(total / 1024)} KB`;
           });
         } catch (e) {
           if (this.keyNow() !== key || generation !== this.generation) continue;

@@ -51,7 +51,7 @@ export function pageTexts(meta) {
   return {
     name: w.name,
     title: `${w.name} — explore an auto-encoder of ${w.items}`,
-    tagline: `Slide between ${w.shown} and watch a neural network draw every step, live in your browser.`,
+    tagline: `Slide between ${w.shown}: a neural network draws every step, live in your browser.`,
     kind: w.Kind,
     'how-code': `An auto-encoder squeezes each 28 × 28 image into ${n} numbers: how much it looks like each of the ` +
       `${count(NUM_CLASSES)} ${w.item === 'digit' ? 'digits' : 'classes'}, and ${k === 1 ? 'one number' : `${count(k)} numbers`} ` +
