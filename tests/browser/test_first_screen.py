@@ -120,7 +120,7 @@ def test_a_phone_never_pans_sideways(open_page):
     watch = open_page(viewport=PHONES[0], ready=False, is_mobile=True, has_touch=True,
                       before=lambda page: page.route("**/models/mnist/decoder/*.bin", hold))
     page = watch.page
-    page.locator("#model-box[aria-busy=true]").wait_for(state="attached")  # loading: the weights are held
+    page.locator(".viewer[aria-busy=true]").wait_for(state="attached")  # loading: the weights are held
     for viewport in PHONES:
         page.set_viewport_size(viewport)
         assert page.evaluate(WIDE) <= viewport["width"], ("loading", viewport)
