@@ -14,7 +14,13 @@ CONTROLS = ["#digit-slider", "#style-slider", "#play", "#from", "#to", "#morph-s
 # aria-hidden and meets the viewport (a select: its shown option); numbers are no words.
 WORDS = r"""() => {
     const meets = (r) => r.width > 0 && r.height > 0 && r.bottom > 0 && r.top < innerHeight && r.right > 0 && r.left < innerWidth;
-    const tiny = (e) => { for (; e; e = e.parentElement) { const r = e.getBoundingClientRect(); if (r.width <= 1 && r.height <= 1) return true; } return false; };
+    const tiny = (e) => { // (a visually hidden box; a box of display: contents has no size of its own)
+        for (; e; e = e.parentElement) {
+            const r = e.getBoundingClientRect();
+            if (r.width <= 1 && r.height <= 1 && getComputedStyle(e).display !== 'contents') return true;
+        }
+        return false;
+    };
     const unseen = (e) => e.closest('[aria-hidden="true"], script, style, select') || tiny(e)
         || !e.checkVisibility({ visibilityProperty: true, opacityProperty: true });
     const words = [];
