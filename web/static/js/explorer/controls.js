@@ -2,7 +2,6 @@
 // explorer and Play's settings into the page's state (state.js) and show them: the walk and the morph
 // show the same image (codes.js oneState), the one that did not set it greyed ("yields").
 import { NUM_CLASSES, clamp, phasesOf, playPatch, stateClasses } from './codes.js';
-import { inputAt } from './render.js';
 import { page, setExplorer, subscribe } from './state.js';
 import { datasetWords, mixText, styleEnds, styleText, styleWords } from './words.js';
 import { $ } from '../dom.js';
@@ -69,8 +68,7 @@ export class Controls {
       const before = slider.value;
       slider.value = String(Number(before) + dir * (e.shiftKey ? Number(slider.step) : step)); // (the browser clamps and rounds it)
       if (slider.value === before) return;
-      inputAt(e.timeStamp); // (the key press is the input the frame answers)
-      slider.dispatchEvent(new Event('input', { bubbles: true }));
+      slider.dispatchEvent(new Event('input', { bubbles: true })); // (as the browser's own step would)
     });
   }
 
