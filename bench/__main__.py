@@ -94,7 +94,8 @@ def measure_page(browser, url, backend, steps, digits, cpu_rate=1):
     responses = []
     page.on("response", lambda r: responses.append(r))
     page.wait_for_timeout(SETTLE_MS)
-    page.goto(url if backend == "auto" else f"{url}?backend={backend}")
+    # (no play-through on arrival: the steps below start from the page as it loaded)
+    page.goto(f"{url}?autoplay=0" if backend == "auto" else f"{url}?autoplay=0&backend={backend}")
     page.evaluate("window.digitMorph.ready")
     got = page.evaluate("digitMorph.backend")
     if backend != "auto" and got != backend:
@@ -114,13 +115,13 @@ def measure_page(browser, url, backend, steps, digits, cpu_rate=1):
     slider.focus()
     page.keyboard.press("Home")
     ahead_before = page.evaluate("digitMorph.aheadFrames")
-    # as a user steps with the keys: on and on, turning back after 200 steps
-    latencies = key_steps(page, steps, lambda i: "ArrowRight" if (i // 200) % 2 == 0 else "ArrowLeft")
+    # as a user steps with the keys (the fine steps, Shift+arrow): on and on, turning back after 200 steps
+    latencies = key_steps(page, steps, lambda i: "Shift+ArrowRight" if (i // 200) % 2 == 0 else "Shift+ArrowLeft")
     ahead = page.evaluate("digitMorph.aheadFrames") - ahead_before
     worker = page.evaluate("digitMorph.workerTimes()")[-steps:]
     # every step a surprise (right, left, right, ...): the page's guess of the next step is never
     # right, so every frame is decoded when asked, as a jump or a drag would be
-    surprises = key_steps(page, steps, lambda i: "ArrowRight" if i % 2 == 0 else "ArrowLeft")
+    surprises = key_steps(page, steps, lambda i: "Shift+ArrowRight" if i % 2 == 0 else "Shift+ArrowLeft")
     decodes = page.evaluate("digitMorph.decodeTimes()")[-steps:]
     surprise_worker = page.evaluate("digitMorph.workerTimes()")[-steps:]
     page.evaluate("digitMorph.drawGrid()")  # warm: the grid row's batch shape

@@ -54,7 +54,7 @@ def shoot(browser, url, device, scheme, model, style_dims, out):
     files = []
     context = browser.new_context(color_scheme=scheme, **DEVICES[device])
     page = context.new_page()
-    page.goto(f"{url}#model={model}")
+    page.goto(f"{url}?autoplay=0#model={model}")  # (the page as it arrives, without its play-through)
     page.evaluate(DRAWN)
     page.wait_for_timeout(300)
     first = out / f"{device}-{scheme}-{model}-first.png"
@@ -62,7 +62,7 @@ def shoot(browser, url, device, scheme, model, style_dims, out):
     files.append(("first load", first))
     for label, state in states(style_dims):
         page.goto("about:blank")
-        page.goto(f"{url}#model={model}&{state}")
+        page.goto(f"{url}?autoplay=0#model={model}&{state}")
         page.evaluate(DRAWN)
         page.wait_for_timeout(150)
         path = out / f"{device}-{scheme}-{model}-{label.replace(' ', '_').replace('→', '-').replace(',', '_')}.png"

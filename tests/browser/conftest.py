@@ -52,6 +52,12 @@ class PageWatch:
         return self.page
 
 
+def without_autoplay(query):
+    """The page's query and hash with ?autoplay=0 added: the page's play-through on arrival would move
+    the explorer under a test (test_first_screen.py opens pages with it on)."""
+    return "?autoplay=0" + ("&" + query[1:] if query.startswith("?") else query)
+
+
 @pytest.fixture
 def open_page(browser, site):
     pages = []
@@ -63,7 +69,7 @@ def open_page(browser, site):
         pages.append(context)
         if before:
             before(watch.page)
-        watch.open(site["url"] + query, ready)
+        watch.open(site["url"] + without_autoplay(query), ready)
         return watch
 
     yield opener

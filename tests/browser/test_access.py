@@ -46,8 +46,10 @@ def test_page_up_and_down_land_on_whole_digits(open_page):
         page.keyboard.press(key)
         seen.append(page.evaluate("digitMorph.state.digit"))
     assert seen == [4, 5, 4, 3, 2]
-    page.keyboard.press("ArrowRight")  # the arrows still reach every blend
-    assert page.evaluate("digitMorph.state.digit") == pytest.approx(2.01)
+    page.keyboard.press("ArrowRight")  # a tenth of a digit; Shift+arrow reaches every blend
+    assert page.evaluate("digitMorph.state.digit") == pytest.approx(2.1)
+    page.keyboard.press("Shift+ArrowRight")
+    assert page.evaluate("digitMorph.state.digit") == pytest.approx(2.11)
     page.evaluate("digitMorph.setState({ digit: 8.5 })")
     page.keyboard.press("PageUp")
     page.keyboard.press("PageUp")
@@ -82,14 +84,14 @@ def test_the_style_pad_works_by_keyboard_and_says_where_it_is(open_page):
     assert where()[0] == [1, 1]
     page.keyboard.press("PageDown")
     assert where()[0] == [1, 0]
-    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")  # 5 % a press; Shift: 2 %
     page.keyboard.press("Shift+ArrowUp")
     style, now, _ = where()
-    assert style == [pytest.approx(0.98), pytest.approx(0.1)] and now == "98"
+    assert style == [pytest.approx(0.95), pytest.approx(0.02)] and now == "95"
     # and the dot shows it: at the bottom right of the pad, less a step
     box, dot = pad.bounding_box(), page.locator("#style-2d .dot").bounding_box()
-    assert abs(dot["x"] + dot["width"] / 2 - (box["x"] + 0.98 * box["width"])) < 3
-    assert abs(dot["y"] + dot["height"] / 2 - (box["y"] + 0.9 * box["height"])) < 3
+    assert abs(dot["x"] + dot["width"] / 2 - (box["x"] + 0.95 * box["width"])) < 3
+    assert abs(dot["y"] + dot["height"] / 2 - (box["y"] + 0.98 * box["height"])) < 3
 
 
 def tab_stops(page, most=60):
@@ -99,6 +101,7 @@ def tab_stops(page, most=60):
     for _ in range(most):
         page.keyboard.press("Tab")
         stop = page.evaluate("""(() => { const e = document.activeElement;
+            if (e.tagName === 'SUMMARY') return `summary:${e.textContent}`;
             return e.id || `${e.getAttribute('role')}:${e.getAttribute('aria-label')}`; })()""")
         if stops and stop == stops[0]:
             break
@@ -119,7 +122,7 @@ def test_tab_reaches_the_grid_and_the_drawing_pad_and_the_grid_works_by_keyboard
     assert page.evaluate("document.activeElement.getAttribute('aria-label')").startswith("8, ")
     page.keyboard.press("Enter")
     state = page.evaluate("digitMorph.state")
-    assert (state["mode"], state["from"], state["to"], state["t"]) == ("pair", 8, 9, 0)
+    assert (state["mode"], state["digit"], state["from"], state["to"], state["t"]) == ("walk", 8, 8, 9, 0)
     assert state["style"] == [pytest.approx(0.1)]
     assert page.locator("#grid-mark").is_visible()
     assert page.get_attribute("[role=gridcell][aria-selected=true]", "aria-label").startswith("8, ")

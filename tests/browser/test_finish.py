@@ -132,7 +132,7 @@ def test_a_grid_click_brings_the_explorer_into_view_and_marks_the_cell(open_page
     col, row = 3, 5
     page.mouse.click(box["x"] + (col * 30 + 14) / 298 * box["width"], box["y"] + (row * 30 + 14) / 328 * box["height"])
     state = page.evaluate("digitMorph.state")
-    assert (state["mode"], state["from"], state["to"], state["t"]) == ("pair", 3, 4, 0)
+    assert (state["mode"], state["digit"], state["from"], state["to"], state["t"]) == ("walk", 3, 3, 4, 0)
     assert state["style"] == [pytest.approx(0.5)]
     page.wait_for_timeout(1200)  # the smooth scroll
     digit = page.evaluate("(() => { const r = document.getElementById('digit').getBoundingClientRect(); return [r.top, r.bottom]; })()")

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  NUM_CLASSES, code, cyclePhases, gridCodes, morphClasses, percentileOf, phasesOf, playPatch, positionOf,
+  NUM_CLASSES, code, cyclePhases, gridCodes, morphClasses, oneState, percentileOf, phasesOf, playPatch, positionOf,
   stateClasses, stateCode, styleAt, styleScales, styleValues, walkClasses, wave,
 } from '../../web/static/js/explorer/codes.js';
 import { PERCENTILES } from '../../web/static/js/contract.js';
@@ -51,6 +51,27 @@ test('stateClasses: walk mode follows the digit slider, pair mode the from -> to
   close(pair[1], 0.75);
   close(pair[7], 0.25);
   close(pair[3], 0);
+});
+
+test('oneState: the walk and the morph always show the same image, whichever set it', () => {
+  const start = { mode: 'walk', digit: 0, from: 1, to: 7, t: 0, style: [0.5] };
+  const same = (s) => stateClasses(s).forEach((w, c) => close(w, stateClasses({ ...s, mode: s.mode === 'walk' ? 'pair' : 'walk' })[c], 1e-9));
+  // a walk is the morph between the two digits it mixes (9 is the end of 8 -> 9)
+  const walk = oneState(start, { digit: 3.4 });
+  assert.deepEqual([walk.mode, walk.from, walk.to, walk.t], ['walk', 3, 4, 0.4]);
+  same(walk);
+  assert.deepEqual(oneState(start, { mode: 'walk', digit: 9 }), { ...start, mode: 'walk', digit: 9, from: 8, to: 9, t: 1 });
+  // a morph of neighbours (either way) or of one class is a walk position; of two others, its nearer end
+  for (const [from, to, t, digit] of [[4, 3, 0.25, 3.75], [3, 4, 0.5, 3.5], [6, 6, 0.3, 6], [1, 7, 0.4, 1], [1, 7, 0.6, 7]]) {
+    const pair = oneState(start, { mode: 'pair', from, to, t });
+    assert.equal(pair.digit, digit, `${from} -> ${to} at ${t}`);
+    if (Math.abs(from - to) <= 1) same(pair);
+  }
+  // a patch without a mode: the digit sets the walk, an end or t the morph, the style neither
+  assert.equal(oneState({ ...start, mode: 'pair' }, { digit: 5 }).mode, 'walk');
+  assert.equal(oneState(start, { to: 8 }).mode, 'pair');
+  assert.equal(oneState({ ...start, mode: 'pair' }, { style: [0.2] }).mode, 'pair');
+  assert.deepEqual(oneState(start, { style: [0.2] }).style, [0.2]);
 });
 
 test('code: the classes, then the style values, as float32', () => {

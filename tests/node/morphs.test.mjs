@@ -6,7 +6,7 @@ import { NUM_CLASSES, gridCodes, stateCode, styleScales } from '../../web/static
 import { PERCENTILES } from '../../web/static/js/contract.js';
 import {
   inbetweenCodes, inbetweenColumns, morphOf, readSegments, readingOf, rowPosition, stripCodes, stripSeries,
-  stripText, stripTs,
+  stripText, stripTs, stripWords,
 } from '../../web/static/js/explorer/morphs.js';
 
 const close = (a, b, tol = 1e-6) => assert.ok(Math.abs(a - b) <= tol, `${a} is not within ${tol} of ${b}`);
@@ -100,6 +100,8 @@ test('stripSeries, readSegments and stripText: where a stops being a', () => {
     { cls: 8, from: 0.75, to: 1 }]);
   assert.equal(stripText(ts, probs, 3, 8, NAMES),
     '3 → 8: read as 3 for t 0–0.25, as 5 at t 0.50, as 8 for t 0.75–1; anything else at most 50 % (at t = 0.50).');
+  assert.equal(stripWords(ts, probs, NAMES), 'Reads 3 up to t = 0.25, then 5 up to t = 0.50, then 8.');
+  assert.equal(stripWords(ts, probs.map(() => probsOf({ 3: 1 })), NAMES), 'Reads 3 all the way.');
   // a -> a: nothing is b
   assert.deepEqual(stripSeries([probsOf({ 4: 1 })], 4, 4).pb, [0]);
 });

@@ -5,6 +5,7 @@ import { BACKENDS } from './runtime/backend.js';
 import { NUM_CLASSES, positionOf, stateClasses, stateCode, styleScales } from './explorer/codes.js';
 import { IMAGE_SIDE } from './contract.js';
 import { inkColours } from './runtime/draw.js';
+import { Autoplay } from './explorer/autoplay.js';
 import { bindExports } from './explorer/export.js';
 import { showFirstLook } from './explorer/firstlook.js';
 import { buildGridCells, labelGridCells } from './explorer/grid.js';
@@ -20,6 +21,7 @@ import { page, subscribe } from './explorer/state.js';
 import { Classifier } from './explorer/classifier.js';
 import { Controls } from './explorer/controls.js';
 import { InbetweenGrid } from './explorer/inbetween_grid.js';
+import { StyleMap } from './explorer/stylemap.js';
 import { StyleRow } from './explorer/stylerow.js';
 import { pageTexts } from './explorer/words.js';
 import { $, onColourScheme } from './dom.js';
@@ -28,7 +30,10 @@ import { $, onColourScheme } from './dom.js';
 // numbered; one that waits (for the page's first load, for its model) applies its state only if it
 // is still the newest when the wait ends (applyShared), and until then a link's URL stays (hashNow).
 const nav = { latest: 0, waiting: 0, firstLoad: null };
-const navigate = () => ++nav.latest;
+const navigate = () => {
+  autoplay.stop();
+  return ++nav.latest;
+};
 const query = new URLSearchParams(location.search);
 const drawGrid = () => drawGridRows(newerJobWaiting);
 const MODELS = JSON.parse($('models').textContent);
@@ -40,15 +45,17 @@ startRuntime(MODELS, self.digitMorphBoot); // first: the worker index.html's hea
 subscribe(schedule);
 drawDigitsIn(runtime);
 const controls = new Controls({ moved: navigate });
+const autoplay = new Autoplay((patch) => controls.set(patch)); // (it never writes the URL)
 buildGridCells((patch) => controls.take(patch));
 // the in-between grid, the model's own classifier along the way, your style on every class
 const beside = { decoderReady, take: (patch) => controls.take(patch), drawing: () => pad.result };
 const inbetween = new InbetweenGrid(beside);
 const classifier = new Classifier(beside);
 const styleRow = new StyleRow(beside);
+const styleMap = new StyleMap(beside); // the 2-D style pad's faint images
 bindNearest(); // the nearest real training images, fetched once their box is opened
 subscribe((state) => {
-  writeHash();
+  if (!autoplay.running) writeHash();
   if (page.model) showMeaning(page.model, stateClasses(state));
   if (page.model) storyCode(() => stateCode(state, styleScales(page.model)));
 });
@@ -153,6 +160,7 @@ async function start() {
   nav.firstLoad = loaded.then(settled).catch(() => {}).then(() => { nav.firstLoad = null; });
   const opened = followLink({ ...shared, model: undefined }); // (its model is the first one loaded)
   opened.catch(() => {}); // (awaited below)
+  const arrived = nav.latest; // (a navigation after this one: no play-through)
   addEventListener('hashchange', () => followLink(parseHash(location.hash, names)).catch(() => {}));
   $('grid-steps').addEventListener('change', () => {
     navigate();
@@ -176,6 +184,10 @@ async function start() {
   await loaded;
   await settled(); // (on 'auto': the move from the first digit's backend to the fast one)
   await opened;
+  if (nav.latest === arrived && Autoplay.wanted(query, shared)) {
+    clearTimeout(hashTimer); // (the URL stays as it arrived)
+    autoplay.start();
+  }
   onColourScheme(() => {
     page.colours = inkColours(document.body);
     schedule();
@@ -198,11 +210,11 @@ const pad = new DrawingPad({
   // set the explorer to a drawing's compressed code: its class, its style within that class's range
   explore({ cls, code: c }) {
     const style = styleScales(page.model)[cls].map((scale, d) => positionOf(scale, c[NUM_CLASSES + d]));
-    controls.take({ mode: 'pair', from: cls, to: cls, t: 0, style: style.map((u) => Math.min(1, Math.max(0, u))) });
-    $('digit').scrollIntoView({ behavior: 'smooth', block: 'center' });
+    controls.take({ mode: 'walk', digit: cls, style: style.map((u) => Math.min(1, Math.max(0, u))) });
+    document.querySelector('.explorer').scrollIntoView({ behavior: 'smooth', block: 'start' });
   },
 });
-onLoad({ showModel, modelChanged: () => [pad, inbetween, classifier, styleRow].forEach((f) => f.modelChanged()) });
+onLoad({ showModel, modelChanged: () => [pad, inbetween, classifier, styleRow, styleMap].forEach((f) => f.modelChanged()) });
 
 const ready = start().catch((e) => {
   if (!page.model) {
@@ -229,7 +241,10 @@ window.digitMorph = {
     const encoder = await loadEncoder(page.model, page.backend);
     return Promise.all(images.map(async (pixels) => Array.from(await encoder.encode(Float32Array.from(pixels)))));
   },
-  setState(patch) { controls.set(patch); },
+  setState(patch) {
+    autoplay.stop();
+    controls.set(patch);
+  },
   setBackend: switchBackend,
   memory() { return runtime.call('memory'); }, // the worker's tf.memory()
   loseWebglContext() { return runtime.call('loseWebglContext'); }, // as a GPU reset would

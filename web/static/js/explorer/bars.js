@@ -18,7 +18,7 @@ export function drawCode(container, classes, style, styleRange, labels) {
     const names = [...labels, ...style.map((_, d) => (long || style.length === 1 ? styleName(d) : `s${d + 1}`))];
     container.replaceChildren(...names.map((name, i) => {
       const bar = document.createElement('div');
-      bar.className = i < labels.length ? 'bar' : 'bar style';
+      bar.className = i < labels.length ? 'bar' : `bar style${name.length > 2 ? ' named' : ''}`; // ("style", not "s1")
       if (i >= labels.length) bar.title = styleName(i - labels.length);
       const fill = document.createElement('span');
       fill.className = 'fill';

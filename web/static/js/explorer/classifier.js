@@ -6,7 +6,7 @@
 // newest next, at most one every READ_MS; the strip is made once per (model, a, b, style), not per frame.
 import { NUM_CLASSES, styleScales } from './codes.js';
 import { IMAGE_SIDE } from '../contract.js';
-import { morphOf, readingOf, stripCodes, stripSeries, stripText, stripTs } from './morphs.js';
+import { morphOf, readingOf, stripCodes, stripSeries, stripText, stripTs, stripWords } from './morphs.js';
 import { settled } from './loader.js';
 import { loadEncoder } from '../runtime/encoder.js';
 import { onFrame } from './render.js';
@@ -90,10 +90,10 @@ export class Classifier {
         const meta = page.model;
         const key = this.keyNow();
         if (this.encoderKey === key || this.failed === key) return;
-        $('reader-text').textContent = 'Loading the reader…';
+        $('reader-text').textContent = 'Loading…';
         try {
           await loadEncoder(meta, page.backend, (loaded, total) => {
-            if (this.keyNow() === key) $('reader-text').textContent = `Loading the reader… ${Math.round(loaded / 1024)} / ${Math.round(total / 1024)} KB`;
+            if (this.keyNow() === key) $('reader-text').textContent = `Loading… ${Math.round(loaded / 1024)} / ${Math.round(total / 1024)} KB`;
           });
         } catch (e) {
           if (this.keyNow() !== key || generation !== this.generation) continue;
@@ -223,7 +223,7 @@ export class Classifier {
         : `From and to are both ${names[a]}: choose two classes to see where one becomes the other.`;
       this.strip = { key, a, b, ts, probs, ...(probs ? stripSeries(probs, a, b) : {}), text };
       this.made++;
-      $('reader-strip-text').textContent = text;
+      $('reader-strip-text').textContent = probs ? stripWords(ts, probs, names) : text;
       this.drawStrip();
     } catch (e) {
       if (meta === page.model && this.ready) $('reader-strip-text').textContent = `The strip could not be made: ${e.message}`;
@@ -233,12 +233,18 @@ export class Classifier {
     }
   }
 
-  // The strip, with the marker at the current t when the explorer is on its morph (classifier_strip.js draws it)
+  // The strip, with the marker at the current t when the explorer is on its morph (classifier_strip.js
+  // draws it), and its legend naming the morph's two ends
   drawStrip() {
     this.stripCanvas ??= new StripCanvas($('reader-strip'), () => this.drawStrip());
     const { a, b, t } = morphOf(page.explorer);
     const on = this.strip && a === this.strip.a && b === this.strip.b;
     this.stripCanvas.draw(this.strip, on ? t : null);
+    const names = page.model?.class_names;
+    const ends = names ? [names[a], names[b]] : [];
+    document.querySelectorAll('#reader-legend .key').forEach((key, i) => {
+      if (i < 2 && key.textContent !== ends[i]) key.textContent = ends[i];
+    });
   }
 
   // window.digitMorph.reader, for tests and tools

@@ -21,7 +21,7 @@ export class StripCanvas {
       const colour = (name) => css.getPropertyValue(name).trim();
       this.looks = {
         ratio, w: Math.max(1, Math.round(this.canvas.clientWidth * ratio)), h: Math.max(1, Math.round(this.canvas.clientHeight * ratio)),
-        line: colour('--line'), muted: colour('--muted'), accent: colour('--accent'), accent2: colour('--accent-2'), text: colour('--text'),
+        muted: colour('--muted'), accent: colour('--accent'), accent2: colour('--accent-2'), text: colour('--text'),
       };
     }
     return this.looks;
@@ -40,17 +40,10 @@ export class StripCanvas {
       canvas.setAttribute('aria-label', strip ? strip.text : 'The reader along the morph: not made yet');
       return;
     }
+    // (the grid lines at 0, 0.5 and 1 are the canvas's CSS background: there from the first paint)
     const pad = 4 * ratio;
     const x = (t) => pad + t * (w - 2 * pad);
     const y = (p) => h - pad - p * (h - 2 * pad);
-    ctx.lineWidth = ratio;
-    ctx.strokeStyle = look.line;
-    for (const p of [0, 0.5, 1]) {
-      ctx.beginPath();
-      ctx.moveTo(x(0), y(p));
-      ctx.lineTo(x(1), y(p));
-      ctx.stroke();
-    }
     const line = (values, col, dash) => {
       ctx.strokeStyle = col;
       ctx.lineWidth = 2 * ratio;

@@ -31,6 +31,24 @@ export function stateClasses(s) {
   return s.mode === 'pair' ? morphClasses(s.from, s.to, s.t) : walkClasses(s.digit);
 }
 
+const exact = (v) => Math.round(v * 1e9) / 1e9; // (3.4 - 3 is 0.3999…)
+
+// One explorer state, whichever control set it: `patch` applied to `s` (without a mode: the walk if it
+// sets the digit, the morph if it sets an end or t), the other control's values showing the same image:
+// a walk is the morph between its two digits; a morph, the walk's position where it lies on the walk, else its nearer end.
+export function oneState(s, patch) {
+  const mode = patch.mode ?? ('digit' in patch ? 'walk' : ['from', 'to', 't'].some((k) => k in patch) ? 'pair' : s.mode);
+  const next = { ...s, ...patch, mode };
+  if (mode === 'walk') {
+    const digit = clamp(next.digit, 0, NUM_CLASSES - 1);
+    const from = Math.min(Math.floor(digit), NUM_CLASSES - 2);
+    return { ...next, digit, from, to: from + 1, t: exact(digit - from) };
+  }
+  const { from, to, t } = next;
+  const nearer = t < 0.5 ? from : to;
+  return { ...next, digit: Math.abs(from - to) === 1 ? exact(Math.min(from, to) + (to > from ? t : 1 - t)) : from === to ? from : nearer };
+}
+
 // A class's style scale: slider position u in [0, 1] <-> style value through the class's training
 // percentiles, linear between them (docs/PAGE.md says why). -> scales[class][dimension] = { u, v, q }
 // (positions, style values and percentiles of the knots), memoised per meta.

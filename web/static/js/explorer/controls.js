@@ -1,10 +1,16 @@
 // The controls: digit walk, from -> to morph, style slider or 2-D pad, and play. They write the
-// explorer and Play's settings into the page's state (state.js) and show them.
-import { NUM_CLASSES, clamp, phasesOf, playPatch, stateClasses, styleScales, styleValues } from './codes.js';
+// explorer and Play's settings into the page's state (state.js) and show them: the walk and the morph
+// show the same image (codes.js oneState), the one that did not set it greyed ("yields").
+import { NUM_CLASSES, clamp, phasesOf, playPatch, stateClasses } from './codes.js';
 import { page, setExplorer, subscribe } from './state.js';
-import { datasetWords, mixText, styleText } from './words.js';
+import { datasetWords, mixText, styleEnds, styleText, styleWords } from './words.js';
 import { $ } from '../dom.js';
 
+const ARROWS = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1 };
+// An arrow moves a tenth of a digit (the morph: a tenth of the way), the style a twentieth of its range;
+// Shift+arrow the slider's own fine step, which dragging uses too.
+const ARROW_STEPS = { 'digit-slider': 0.1, 'morph-slider': 0.1, 'style-slider': 0.05 };
+const PAD_STEPS = { coarse: 0.05, fine: 0.02 };
 
 export class Controls {
   // moved(): told when the user sets the explorer or Play (before the change is made)
@@ -23,7 +29,7 @@ export class Controls {
 
   bind() {
     $('digit-slider').addEventListener('input', (e) => this.take({ mode: 'walk', digit: Number(e.target.value) }));
-    // arrows move by 0.01 (every blend); Page Up/Down land on the next whole digit
+    // Page Up/Down land on the next whole digit
     $('digit-slider').addEventListener('keydown', (e) => {
       const d = this.state.digit;
       const to = { PageUp: Math.floor(d + 1e-6) + 1, PageDown: Math.ceil(d - 1e-6) - 1 }[e.key];
@@ -32,9 +38,11 @@ export class Controls {
       this.take({ mode: 'walk', digit: clamp(to, 0, NUM_CLASSES - 1) });
     });
     $('morph-slider').addEventListener('input', (e) => this.take({ mode: 'pair', t: Number(e.target.value) }));
-    $('from').addEventListener('change', (e) => this.take({ mode: 'pair', from: Number(e.target.value) }));
-    $('to').addEventListener('change', (e) => this.take({ mode: 'pair', to: Number(e.target.value) }));
+    // the pickers are the morph's ends: picking one shows it
+    $('from').addEventListener('change', (e) => this.take({ mode: 'pair', from: Number(e.target.value), t: 0 }));
+    $('to').addEventListener('change', (e) => this.take({ mode: 'pair', to: Number(e.target.value), t: 1 }));
     $('style-slider').addEventListener('input', (e) => this.take({ style: [Number(e.target.value)] }));
+    for (const [id, step] of Object.entries(ARROW_STEPS)) this.stepByArrows($(id), step);
     $('play').addEventListener('click', () => {
       this.moved();
       this.togglePlay();
@@ -51,8 +59,21 @@ export class Controls {
     this.bindPad($('style-2d'));
   }
 
+  // The arrows move a slider by `step` (Shift: by its own fine step), as an input event would.
+  stepByArrows(slider, step) {
+    slider.addEventListener('keydown', (e) => {
+      const dir = ARROWS[e.key];
+      if (!dir || e.altKey || e.ctrlKey || e.metaKey) return;
+      e.preventDefault();
+      const before = slider.value;
+      slider.value = String(Number(before) + dir * (e.shiftKey ? Number(slider.step) : step)); // (the browser clamps and rounds it)
+      if (slider.value === before) return;
+      slider.dispatchEvent(new Event('input', { bubbles: true })); // (as the browser's own step would)
+    });
+  }
+
   // A 2-D style pad: drag with mouse, pen or touch. By keyboard, as a slider would: arrows move by
-  // 2% (10% with Shift), Home/End go to the left/right edge, Page Up/Down to the top/bottom.
+  // 5% (2% with Shift), Home/End go to the left/right edge, Page Up/Down to the top/bottom.
   bindPad(pad) {
     const fromEvent = (e) => {
       const r = pad.getBoundingClientRect();
@@ -67,14 +88,14 @@ export class Controls {
     });
     pad.addEventListener('keydown', (e) => {
       const [x, y] = this.state.style;
-      const step = e.shiftKey ? 0.1 : 0.02;
+      const step = e.shiftKey ? PAD_STEPS.fine : PAD_STEPS.coarse;
       const to = {
         ArrowLeft: [x - step, y], ArrowRight: [x + step, y], ArrowDown: [x, y - step], ArrowUp: [x, y + step],
         Home: [0, y], End: [1, y], PageUp: [x, 1], PageDown: [x, 0],
       }[e.key];
       if (!to) return;
       e.preventDefault();
-      this.take({ style: to.map((v) => clamp(v, 0, 1)) });
+      this.take({ style: to.map((v) => clamp(Math.round(v * 1e6) / 1e6, 0, 1)) });
     });
   }
 
@@ -86,9 +107,7 @@ export class Controls {
       select.replaceChildren(...meta.class_names.map((name, i) => new Option(name, String(i))));
     }
     const names = meta.class_names;
-    const { Kind } = datasetWords(meta);
-    document.querySelector('#walk-box legend').textContent = Kind;
-    $('digit-slider').setAttribute('aria-label', `${Kind}, ${names[0]} to ${names[names.length - 1]}`);
+    $('digit-slider').setAttribute('aria-label', `${datasetWords(meta).Kind}, ${names[0]} to ${names[names.length - 1]}`);
     const ticks = document.querySelector('#walk-box .ticks');
     ticks.classList.toggle('long-names', names.some((n) => n.length > 2));
     ticks.replaceChildren(...names.map((name) => Object.assign(document.createElement('span'), { textContent: name })));
@@ -125,21 +144,23 @@ export class Controls {
     $('morph-slider').value = String(s.t);
     $('from').value = String(s.from);
     $('to').value = String(s.to);
-    $('walk-box').classList.toggle('active', s.mode === 'walk');
-    $('pair-box').classList.toggle('active', s.mode === 'pair');
+    for (const [id, mine] of [['walk-box', s.mode === 'walk'], ['pair-box', s.mode === 'pair']]) {
+      $(id).classList.toggle('active', mine);
+      $(id).classList.toggle('yields', !mine);
+    }
     if (!meta) return;
     // what a screen reader says for each control: the classes in the mix, where the style sits
     const names = meta.class_names;
-    const walk = mixText(stateClasses({ mode: 'walk', digit: s.digit }), names);
-    $('digit-slider').setAttribute('aria-valuetext', walk);
-    $('digit-out').value = walk;
-    $('morph-slider').setAttribute('aria-valuetext', mixText(stateClasses({ ...s, mode: 'pair' }), names));
-    const real = styleValues(s.style, styleScales(meta), stateClasses(s));
-    const said = real.map((_, d) => styleText(meta, s, d));
+    const mix = mixText(stateClasses(s), names);
+    $('digit-slider').setAttribute('aria-valuetext', mix);
+    $('digit-out').value = mix;
+    $('morph-slider').setAttribute('aria-valuetext', mix);
+    const said = s.style.map((_, d) => styleText(meta, s, d));
+    const words = s.style.map((_, d) => styleWords(meta, s, d));
     const slider = $('style-slider');
     slider.value = String(s.style[0]);
     slider.setAttribute('aria-valuetext', said[0]);
-    $('style-out').value = `${real[0].toFixed(2)} · ${said[0].replace(/^style: /, '')}`;
+    $('style-out').value = words[0];
     const pad = $('style-2d');
     if (s.style.length === 2) {
       const dot = pad.querySelector('.dot');
@@ -148,9 +169,15 @@ export class Controls {
       // a slider has one value: the horizontal position; the text says both
       pad.setAttribute('aria-valuenow', String(Math.round(s.style[0] * 100)));
       pad.setAttribute('aria-valuetext', said.join('; '));
-      // the readout under the pad: each value in the model's units and where it sits
+      // the readout under the pad, and each axis's ends named by what that value changes most
       const lines = $('style-2d-out').children;
-      said.forEach((text, d) => { lines[d].textContent = text.replace(/^(style \d): /, `$1: ${real[d].toFixed(2)} · `); });
+      words.forEach((text, d) => { lines[d].textContent = text; });
+      for (const [d, axis] of [[0, '.axis.x'], [1, '.axis.y']]) {
+        const ends = styleEnds(meta, s, d);
+        document.querySelectorAll(`#style-2d-box ${axis} > span`).forEach((span, i) => {
+          if (span.textContent !== ends[i]) span.textContent = ends[i];
+        });
+      }
     }
   }
 

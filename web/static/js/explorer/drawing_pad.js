@@ -132,7 +132,7 @@ export class DrawingPad {
       const scale = styleScales(meta)[packed.cls][0];
       const where = Math.round(percentileOf(scale, positionOf(scale, style[0])));
       $('own-status').textContent = `Looks like ${meta.class_names[packed.cls]} (${(probs[packed.cls] * 100).toFixed(1)}%), ` +
-        `style ${style.map((s) => s.toFixed(2)).join(', ')} — ${ordinal(Math.max(1, where))} percentile of that class's styles.`;
+        `in a style at the ${ordinal(Math.max(1, where))} percentile of that class's styles.`;
       $('own-size').textContent = `Stored as the class (${CLASS_BITS} bits) and the style in ${STYLE_BITS} bits${style.length > 1 ? ' each' : ''}, ` +
         `the best of ${found.tried} such codes for this drawing: ` +
         `${packed.bits} bits against ${RAW_BYTES} bytes of pixels (${Math.round((RAW_BYTES * 8) / packed.bits)}× smaller); ` +

@@ -53,13 +53,15 @@ export class KeyboardGrid {
 
   cell(col, row) { return this.box.children[row]?.children[col]; }
 
-  // Explore cell (col, row), mark it, and bring the explorer into view (it may be a screen above).
-  explore(col, row) {
+  // Explore cell (col, row), mark it, and bring the explorer into view (it may be a screen above);
+  // by keyboard, the focus goes there too: to the explorer's main slider.
+  explore(col, row, byKey = false) {
     if (!page.model) return;
     this.onExplore(col, row);
     this.mark(col, row);
     const smooth = !matchMedia('(prefers-reduced-motion: reduce)').matches;
-    document.querySelector('.viewer').scrollIntoView({ behavior: smooth ? 'smooth' : 'auto', block: 'nearest' });
+    document.querySelector('.explorer').scrollIntoView({ behavior: smooth ? 'smooth' : 'auto', block: 'start' });
+    if (byKey) $('digit-slider').focus({ preventScroll: true });
   }
 
   mark(col, row) {
@@ -83,7 +85,7 @@ export class KeyboardGrid {
     const row = Number(cell.dataset.row);
     if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
-      this.explore(col, row);
+      this.explore(col, row, true);
       return;
     }
     const last = this.columns - 1;
@@ -116,14 +118,12 @@ export async function drawRows(ctx, decoder, codes, columns, superseded) {
   return { ms: performance.now() - t0, longestRowMs };
 }
 
-// The classes' grid (render.js draws it): a cell explores its class towards the next, so the morph
-// slider has somewhere to go, at its row's style.
+// The classes' grid (render.js draws it): a cell explores its class, at its row's style.
 let classes = null;
 export function buildGridCells(take) {
   classes = new KeyboardGrid({
     box: $('grid-cells'), mark: $('grid-mark'), rowClass: 'grid-row',
-    explore: (col, row) => take({ mode: 'pair', from: col, to: (col + 1) % NUM_CLASSES, t: 0,
-      style: page.model.style_range.map(() => row / (GRID_ROWS - 1)) }),
+    explore: (col, row) => take({ mode: 'walk', digit: col, style: page.model.style_range.map(() => row / (GRID_ROWS - 1)) }),
     placeMark: (mark, col, row) => { mark.style.setProperty('--col', col); mark.style.setProperty('--row', row); },
     placeRow: (row, r) => row.style.setProperty('--row', r),
     placeCell: (cell, c) => cell.style.setProperty('--col', c),

@@ -1,7 +1,7 @@
 // The grid with in-between columns, as figure 8 of the proposal drew it: 0 -> 1 -> ... -> 9 with
 // `steps` morph steps between neighbours (codes [.., 1 - t, t, ..]), x the grid's style rows. Decoded
 // row by row as the classes' grid is (render.js), its cells the same widget (grid.js KeyboardGrid).
-import { NUM_CLASSES, morphClasses, percentileOf, styleScales } from './codes.js';
+import { morphClasses, percentileOf, styleScales } from './codes.js';
 import { GRID_GAP, GRID_ROWS, IMAGE_SIDE } from '../contract.js';
 import { PITCH } from '../runtime/draw.js';
 import { KeyboardGrid, drawRows } from './grid.js';
@@ -56,9 +56,9 @@ export class InbetweenGrid {
       this.cells.unmark();
       return null;
     }
-    const ts = this.columns.slice(1, steps + 1).map((c) => c.t.toFixed(2).replace(/0$/, ''));
-    $('grid8-note').textContent = `Between each two neighbours ${steps === 1 ? 'one mixture' : `${steps} mixtures`} ` +
-      `[.., 1 − t, t, ..], t = ${ts.join(', ')}: ${this.columns.length} columns.`;
+    const ts = this.columns.slice(1, steps + 1).map((c) => c.t);
+    $('grid8-note').textContent = `Between each two neighbours ${steps === 1 ? 'one mix' : `${steps} mixes`} of the two ` +
+      `(${ts.map((t) => `${Math.round(t * 100)} %`).join(', ')} of the right one): ${this.columns.length} columns.`;
     this.build();
     return this.draw();
   }
@@ -130,11 +130,11 @@ export class InbetweenGrid {
     if (this.steps) this.draw();
   }
 
-  // Explore cell (col, row): its morph (a whole class morphs towards the next, as in the grid) at its row's style.
+  // Explore cell (col, row): its place on the digit walk (every column lies on it), at its row's style.
   explore(col, row) {
-    const { from, to, t } = this.columns[col];
+    const { from, t } = this.columns[col];
     const u = rowPosition(row, GRID_ROWS);
-    this.app.take({ mode: 'pair', from, to: t === 0 ? (from + 1) % NUM_CLASSES : to, t, style: page.model.style_range.map(() => u) });
+    this.app.take({ mode: 'walk', digit: from + t, style: page.model.style_range.map(() => u) });
   }
 
   // window.digitMorph.figure8, for tests and tools

@@ -3,9 +3,7 @@
 // style value and traits of real test digits).
 import { ATLAS_QUANTILES, GRID_GAP, IMAGE_SIDE, NUM_CLASSES } from '../contract.js';
 import { $ } from '../dom.js';
-import { TRAIT_WORDS, ordinal } from './words.js';
-
-const STRONG = 0.3; // |correlation| below this is not worth a word
+import { STRONG, TRAIT_WORDS, ordinal } from './words.js';
 
 // One sentence per style dimension for class `c` (or over all digits when c is null).
 export function describeStyle(meaning, classNames, c) {

@@ -99,3 +99,11 @@ export function stripText(ts, probs, a, b, names) {
   return `${head}: read ${segments.join(', ')}; anything else at most ${Math.round(other[worst] * 100)} % ` +
     `(at t = ${tText(ts[worst])}).`;
 }
+
+// The strip in plain words, under it: "Reads 3 up to t = 0.45, then 8."
+export function stripWords(ts, probs, names) {
+  const segments = readSegments(ts, probs);
+  if (segments.length === 1) return `Reads ${names[segments[0].cls]} all the way.`;
+  return `Reads ${segments.map(({ cls, to }, i) => (i < segments.length - 1 ? `${names[cls]} up to t = ${tText(to)}` : names[cls]))
+    .join(', then ')}.`;
+}

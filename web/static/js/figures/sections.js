@@ -76,16 +76,20 @@ export function storyCode(makeCode) {
   if (codeShown) codeShown(makeCode());
 }
 
-// Watch the sections once `firstFrame` settles (resolved or not: they need no decoder).
+// Watch the sections once `firstFrame` settles (resolved or not: they need no decoder). A Tab key
+// fills them all: the keyboard reaches their controls without scrolling to them first.
 export function startStory(firstFrame) {
+  const near = (s) => {
+    if (s.near) return;
+    s.near = true;
+    fill(s);
+  };
   const begin = () => {
+    addEventListener('keydown', (e) => { if (e.key === 'Tab') sections.forEach(near); });
     const observer = new IntersectionObserver((entries) => {
       for (const entry of entries) {
         const s = sections.find((x) => x.box === entry.target.id);
-        if (s && entry.isIntersecting && !s.near) {
-          s.near = true;
-          fill(s);
-        }
+        if (s && entry.isIntersecting) near(s);
       }
     }, { rootMargin: '300px 0px' });
     for (const s of sections) if ($(s.box)) observer.observe($(s.box));
