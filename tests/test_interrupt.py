@@ -85,6 +85,9 @@ def test_ctrl_c_anywhere_then_resume_gives_the_uninterrupted_figures(tiny_run, t
     assert temporary() == [], "no temporary file is left"
     interrupt_when(args, lambda: (checkpoints / "autoencoder.json").exists())
     assert done_after(checkpoints / "autoencoder.json") == 1 and not (out / "metrics.json").exists()
+    # the earlier processes' time: marked large, so that the resumed stage must have carried it on
+    record = json.loads((checkpoints / "autoencoder.json").read_text())
+    (checkpoints / "autoencoder.json").write_text(json.dumps({**record, "seconds": 1000.0}))
     interrupt_when(args, lambda: (checkpoints / "refine.json").exists())
     assert [r["round"] for r in rows(out / "history_refine.csv")] in ([], ["0", "1"])
     interrupt_when(args, lambda: (checkpoints / "picker.json").exists())
@@ -100,8 +103,8 @@ def test_ctrl_c_anywhere_then_resume_gives_the_uninterrupted_figures(tiny_run, t
     assert figures(out) == figures(tiny_run)
     assert rows(out / "history_picker.csv") == rows(tiny_run / "history_picker.csv")
     # the time each stage took, of all the processes that worked on it
-    straight, resumed = (json.loads((run / "metrics.json").read_text())["seconds"] for run in (tiny_run, out))
-    assert resumed["classifier"] >= 0.5 * straight["classifier"] > 0
+    resumed = json.loads((out / "metrics.json").read_text())["seconds"]
+    assert resumed["autoencoder"] > 1000 and resumed["classifier"] > 0
     assert resumed["total"] >= sum(resumed[s] for s in STAGES)
 
 

@@ -67,7 +67,8 @@ def test_the_classifier_follows_the_state_from_the_first_paint(open_page):
     watch = open_page(viewport=DESKTOP, ready=False, before=lambda page: page.route("**/models/mnist/decoder/*.bin", hold))
     page = watch.page
     # before the model: the strip's frame is drawn and its keys name the morph's two ends
-    assert page.locator("#reader-legend .key").all_inner_texts() == ["0", "1", "other"]
+    keys = '[...document.querySelectorAll("#reader-legend .key")].map((e) => e.innerText).join()'
+    wait_until(page, keys + ' === "0,1,other"')  # (fails by timeout: the keys never said so)
     assert page.evaluate("getComputedStyle(document.getElementById('reader-strip')).backgroundImage").count("gradient") == 3
     released.append(True)
     for route in held:
@@ -127,7 +128,9 @@ def test_keyboard_steps_a_person_can_count(open_page):
     assert page.evaluate("document.activeElement.id") == "digit-slider"
     page.wait_for_timeout(800)  # (the smooth scroll)
     assert page.evaluate("document.getElementById('digit').getBoundingClientRect().bottom <= innerHeight")
-    # Tab reaches the sections below without scrolling to them first
+    # Tab reaches the sections below without scrolling to them first: the first Tab starts loading them
+    page.keyboard.press("Tab")
+    wait_until(page, 'document.querySelector("#watched input[type=range]") !== null')
     reached = presses(page, "Tab", "document.getElementById('watched').contains(document.activeElement)")
     assert reached is not None and reached < 120, reached
     # the 2-D pad: 5 % a press
