@@ -111,7 +111,6 @@ def train(models, ds, p, out, seed, codes, curves, sample_grid, verbose=1):
         curves = encoding.Curves(decoder, curves.grid)
         print(f"stage 5: resumed after round {done} of {p.realism_rounds}", flush=True)
     val_head = models.encoder.predict(ds.val.x, batch_size=1000, verbose=0)
-    sample = np.sort(np.random.default_rng(seed).permutation(len(train_set.x))[:stages.TRAIN_FIGURE_IMAGES])
     for r in range(done + 1, p.realism_rounds + 1):
         stages.fresh_epoch(keras, model, seed, "realism", r)
         tables = samples.class_tables(samples.style_stats(codes[:, NUM_CLASSES:], train_set.y))
@@ -122,7 +121,7 @@ def train(models, ds, p, out, seed, codes, curves, sample_grid, verbose=1):
         stages.check_finite(row, "stage 5 (realism)", r)
         curves = encoding.Curves(decoder, curves.grid)
         codes = encoding.refresh(curves, codes, train_set.x)
-        row["train_bce_searched"] = float(encoding.decode_bce(decoder, codes[sample], train_set.x[sample]).mean())
+        row["train_bce_searched"] = stages.train_figure(decoder, codes, train_set.x, seed)
         row["val_bce_searched"] = float(encoding.improve(curves, val_head, ds.val.x)[1].mean())
         history.append({"round": r, **row})
         print(f"stage 5: round {r}/{p.realism_rounds}: validation BCE {row['val_bce_searched']:.4f} (searched "

@@ -90,6 +90,12 @@ def _optimizer(keras, p, epochs, n):
     return keras.optimizers.Adam(lr)
 
 
+def train_figure(decoder, codes, x, seed):
+    """The searched training BCE a round reports (stages 3 and 5): on a fixed sample of the run's training images."""
+    rows = np.sort(np.random.default_rng(seed).permutation(len(x))[:TRAIN_FIGURE_IMAGES])
+    return float(encoding.decode_bce(decoder, codes[rows], x[rows]).mean())
+
+
 def check_finite(row, stage, epoch):
     for name, value in row.items():
         if not np.isfinite(value):
@@ -191,10 +197,9 @@ def refine(models, ds, p, out, seed, sample_grid, verbose=1):
         learner.compile(decoder.optimizer)  # the decoder's: the checkpoint keeps its state
     done, history, codes = checkpoints.load()
     curves = encoding.Curves(decoder, grid)  # the decoder's as it is now: each round makes new ones
-    figure_rows = np.sort(np.random.default_rng(seed).permutation(len(train.x))[:TRAIN_FIGURE_IMAGES])
 
     def train_bce(codes):
-        return float(encoding.decode_bce(decoder, codes[figure_rows], train.x[figure_rows]).mean())
+        return train_figure(decoder, codes, train.x, seed)
 
     if codes is None:
         codes = encoding.improve(curves, head, train.x)[0]
