@@ -75,3 +75,17 @@ def node_parity(model_dir, backend):
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+class OneClassEncoder:
+    """A stand-in encoder: every image is `label` for sure, with style 0 (a search then finds the style)."""
+
+    def __init__(self, label, style_dims=1):
+        self.label, self.style_dims = label, style_dims
+
+    def predict(self, x, **_):
+        import numpy as np
+        from training.contract import NUM_CLASSES
+        out = np.zeros((len(x), NUM_CLASSES + self.style_dims), np.float32)
+        out[:, self.label] = 1
+        return out

@@ -162,13 +162,13 @@ def test_one_binary_cross_entropy_outside_tensorflow():
 # sits beside it) and figures/ (the sections below it). Each may import only what PAGE_MAY_IMPORT names.
 PAGE = ROOT / "web" / "static" / "js"
 PAGE_FOLDERS = {"runtime", "explorer", "figures"}
-PAGE_TOP = {"main.js", "boot.js", "contract.js", "dom.js"}
+PAGE_TOP = {"main.js", "boot.js", "contract.js", "dom.js", "meta_file.js"}
 PAGE_MAY_IMPORT = {
     "runtime": {"runtime", "contract.js"},
-    "explorer": {"runtime", "explorer", "contract.js", "dom.js"},
-    "figures": {"figures", "contract.js", "dom.js"},
-    "dom.js": set(), "contract.js": set(), "boot.js": set(),
-    "main.js": PAGE_FOLDERS | {"contract.js", "dom.js"},
+    "explorer": {"runtime", "explorer", "contract.js", "dom.js", "meta_file.js"},
+    "figures": {"figures", "contract.js", "dom.js", "meta_file.js"},
+    "dom.js": set(), "contract.js": set(), "boot.js": set(), "meta_file.js": set(),
+    "main.js": PAGE_FOLDERS | {"contract.js", "dom.js", "meta_file.js"},
 }
 JS_IMPORT = re.compile(r"""(?:\bfrom|\bimport)\s*\(?\s*['"](\.\.?/[^'"]+)['"]""")
 MAX_LINES = 300

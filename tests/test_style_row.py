@@ -6,7 +6,7 @@ import shutil
 
 import numpy as np
 import pytest
-from helpers import FIXTURE, ROOT, run_cli
+from helpers import FIXTURE, ROOT, OneClassEncoder, run_cli
 
 from training import style_row
 from training.export import analysis, style_levels
@@ -34,19 +34,10 @@ class LeaningDecoder:
         return np.stack([bar(0.6 * s * v) for s, v in zip(signs, codes[:, NUM_CLASSES])])
 
 
-class ZeroEncoder:
-    """Everything is a 0, its style head says 0 (the search finds the style)."""
-
-    def predict(self, x, **_):
-        out = np.zeros((len(x), NUM_CLASSES + 1), np.float32)
-        out[:, 0] = 1
-        return out
-
-
 def test_the_row_leans_as_the_drawing_does_where_the_same_percentile_leans_the_other_way():
     x = np.stack([bar(s) for s in np.linspace(-0.5, 0.5, 12)])
     decoder = LeaningDecoder()
-    figures = style_row.measure(ZeroEncoder(), decoder, META, style_levels.table(decoder, META), x)
+    figures = style_row.measure(OneClassEncoder(0), decoder, META, style_levels.table(decoder, META), x)
     assert figures["slant"]["before"] == pytest.approx(-1.0)  # 4 classes lean with it, 6 against
     assert figures["slant"]["after"] == pytest.approx(1.0)
 
@@ -54,7 +45,7 @@ def test_the_row_leans_as_the_drawing_does_where_the_same_percentile_leans_the_o
 def test_the_search_finds_the_stored_level_as_the_page_does():
     zeros = np.zeros(3, int)
     x = LeaningDecoder().predict(style_row.one_hot_codes(zeros, encoding.from_levels([[30], [128], [255]], META["style_range"])))
-    classes, found = style_row.page_levels(ZeroEncoder(), LeaningDecoder(), META, x)
+    classes, found = style_row.page_levels(OneClassEncoder(0), LeaningDecoder(), META, x)
     assert classes.tolist() == [0, 0, 0]
     drawn = LeaningDecoder().predict(style_row.one_hot_codes(classes, encoding.from_levels(found, META["style_range"])))
     np.testing.assert_array_equal(drawn, x)  # the stored level draws the very image

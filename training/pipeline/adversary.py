@@ -119,14 +119,12 @@ def train(models, ds, p, out, seed, codes, curves, sample_grid, verbose=1):
                                               stages.epoch_seed(seed, "realism", r)), epochs=1, verbose=verbose)
         row = {name: float(values[-1]) for name, values in fit.history.items()}
         stages.check_finite(row, "stage 5 (realism)", r)
-        curves = encoding.Curves(decoder, curves.grid)
-        codes = encoding.refresh(curves, codes, train_set.x)
+        curves, codes = stages.searched_again(decoder, curves.grid, codes, train_set.x)
         row["train_bce_searched"] = stages.train_figure(decoder, codes, train_set.x, seed)
         row["val_bce_searched"] = float(encoding.improve(curves, val_head, ds.val.x)[1].mean())
         history.append({"round": r, **row})
         print(f"stage 5: round {r}/{p.realism_rounds}: validation BCE {row['val_bce_searched']:.4f} (searched "
               f"codes), discriminator {row['judge']:.3f}, fooled {row['fooled']:.3f}", flush=True)
-        checkpoints.save(r, history, codes)
-        sample_grid.write(codes, f"realism_{r:02d}.png")
+        stages.close_round(checkpoints, sample_grid, "realism", r, history, codes)
     runs.write_csv(out / "history_realism.csv", history)
     return curves, codes, checkpoints.seconds()

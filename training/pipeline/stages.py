@@ -96,6 +96,18 @@ def train_figure(decoder, codes, x, seed):
     return float(encoding.decode_bce(decoder, codes[rows], x[rows]).mean())
 
 
+def searched_again(decoder, grid, codes, x):
+    """After a round that moved the decoder: its new curves, and the training codes searched again on them."""
+    curves = encoding.Curves(decoder, grid)
+    return curves, encoding.refresh(curves, codes, x)
+
+
+def close_round(checkpoints, sample_grid, stage, r, history, codes):
+    """A round's end: resumable from here, and its sample grid written."""
+    checkpoints.save(r, history, codes)
+    sample_grid.write(codes, f"{stage}_{r:02d}.png")
+
+
 def check_finite(row, stage, epoch):
     for name, value in row.items():
         if not np.isfinite(value):
@@ -219,14 +231,12 @@ def refine(models, ds, p, out, seed, sample_grid, verbose=1):
         loss = fit.history["loss"][-1]
         if not np.isfinite(loss):
             raise UserError(f"stage 3 (refine): loss became {loss} in round {r}; training stopped")
-        curves = encoding.Curves(decoder, grid)
-        codes = encoding.refresh(curves, codes, train.x)
+        curves, codes = searched_again(decoder, grid, codes, train.x)
         history.append(_round_row(r, loss, train_bce(codes), val_bce(curves), fit.history.get("critic", [""])[-1],
                                   fit.history.get("real", [""])[-1]))
         print(f"stage 3: round {r}/{p.refine_rounds}: training BCE {history[-1]['train_bce_searched']:.4f}, "
               f"validation BCE {history[-1]['val_bce_searched']:.4f} (searched codes)", flush=True)
-        checkpoints.save(r, history, codes)
-        sample_grid.write(codes, f"refine_{r:02d}.png")
+        close_round(checkpoints, sample_grid, "refine", r, history, codes)
     runs.write_csv(out / "history_refine.csv", history)
     return curves, codes, checkpoints.seconds()
 

@@ -10,22 +10,10 @@ import { page } from './state.js';
 import { rowLevels, traitsOf } from './style_levels.js';
 import { datasetWords } from './words.js';
 import { $, onColourScheme } from '../dom.js';
-
-const tables = new Map(); // model name -> its level_traits (or null), fetched once
+import { fullMeta } from '../meta_file.js';
 
 // meta.json's level_traits: not embedded in the page, whose first load it would slow
-function levelTraits(meta) {
-  if (!tables.has(meta.name)) {
-    const url = `models/${meta.name}/meta.json`;
-    const loading = fetch(url).then((r) => {
-      if (!r.ok) throw new Error(`${url}: ${r.status}`);
-      return r.json();
-    }).then((full) => full.level_traits ?? null);
-    loading.catch(() => tables.delete(meta.name)); // a failure is tried again next time
-    tables.set(meta.name, loading);
-  }
-  return tables.get(meta.name);
-}
+const levelTraits = async (meta) => (await fullMeta(meta)).level_traits ?? null;
 
 // a slant (horizontal shift per pixel down) in words: "upright", "leans 12° right"
 const leanWords = (slant) => {

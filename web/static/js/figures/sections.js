@@ -4,6 +4,9 @@
 // (its own chunks in the built site). A model switch redraws the ones already shown. No TensorFlow
 // here: they read the converted model's files as JSON and images.
 
+import { $ } from '../dom.js';
+import { fullMeta } from '../meta_file.js';
+
 // show(box, meta, width): fills `box`, `width` px wide (its charts are drawn for it)
 const sections = [
   { box: 'watched', show: async (box, meta, width) => (meta.training
@@ -14,22 +17,6 @@ const sections = [
   { box: 'baselines', show: async (box, meta, width) => (await import('./baselines.js')).showBaselines(box, meta, fullMeta, width) },
   { box: 'squeeze', show: async (box, meta, width) => (await import('./compression.js')).showSqueeze(box, meta, fullMeta, width) },
 ];
-const fetched = new Map();
-
-// The model's whole meta.json (the page embeds only part of it), fetched once for the figures that need it.
-import { $ } from '../dom.js';
-function fullMeta(meta) {
-  if (!fetched.has(meta.name)) {
-    const url = `models/${meta.name}/meta.json`;
-    const loading = fetch(url).then((r) => {
-      if (!r.ok) throw new Error(`${url}: ${r.status}`);
-      return r.json();
-    });
-    loading.catch(() => fetched.delete(meta.name)); // a failure is tried again next time
-    fetched.set(meta.name, loading);
-  }
-  return fetched.get(meta.name);
-}
 let model = null;
 let code = null;
 let codeShown = null;
