@@ -82,6 +82,18 @@ def test_the_first_screen_says_little_and_shows_play(open_page):
     assert "code" in page.locator("#how").text_content() and page.locator("#how").get_attribute("open") is None
 
 
+@pytest.mark.parametrize("name", ["fashion", "mnist_2style"])
+def test_the_other_models_first_screens_say_little_too(open_page, name):
+    """Their words differ (clothes, two style values, the pad): the smallest desktop and phone."""
+    page = open_page(f"?model={name}", viewport=DESKTOPS[1]).page
+    for viewport, most in [(DESKTOPS[1], 60), (PHONES[0], 45)]:
+        page.set_viewport_size(viewport)
+        page.evaluate("scrollTo(0, 0)")
+        page.evaluate(IDLE)
+        words = page.evaluate(WORDS)
+        assert len(words) <= most, (viewport, len(words), " ".join(words))
+
+
 def digit_over_time(page, seconds):
     """The explorer's digit and the URL's hash, every 100 ms for `seconds`."""
     return page.evaluate("""async (ms) => {

@@ -76,6 +76,10 @@ def test_class_names_are_whole_and_nothing_scrolls_sideways(open_page, name, vie
         assert [t for t, _, _ in labels][:10] == meta["class_names"], labels
         if meta["dataset"] == "fashion_mnist":  # (one-character digits need no such care)
             assert all(whole and inside for _, whole, inside in labels), labels
+            # the names are long: each class bar shows the class's picture, its name a tooltip
+            icons = page.evaluate(f"[...document.querySelectorAll('#{bars} .label.icon')].map((l) => "
+                                  "[l.title, getComputedStyle(l).backgroundImage])")
+            assert [t for t, _ in icons] == meta["class_names"] and all("preview.png" in b for _, b in icons), icons
     ticks = page.evaluate("[...document.querySelectorAll('#walk-box .ticks span')].map((s) => s.textContent)")
     assert ticks == meta["class_names"]
 

@@ -1,14 +1,30 @@
 // The code as a bar chart: one bar per class (0..1), then the style value(s) against their range.
-// Class names longer than a digit ("Ankle boot") are written up the bar, whole, instead of being
-// cut to fit its width; the value sits above the bar's fill, never on it, so it stays readable.
+// Class names longer than a digit ("Ankle boot") are written up the bar, whole, or, given the model's
+// preview sheet (classes x styles), each bar is labelled by its class's typical picture, the name a
+// tooltip and screen-reader text; the value sits above the bar's fill, never on it.
+import { GRID_ROWS, IMAGE_SIDE, NUM_CLASSES } from '../contract.js';
+import { PITCH } from '../runtime/draw.js';
+
+const ICON = 20; // px: a class's picture under its bar
 
 // A bar's fill for a value in [0, 1], as a vertical scale of the full fill (style.css).
 const fillScale = (v) => `scaleY(${Math.min(1, Math.max(0, v)).toFixed(4)})`;
 // A style value in at most five characters, so that it fits above its narrow bar: -22.9 is "-23".
 const styleText = (v) => v.toFixed(Math.abs(v) >= 9.95 ? 0 : Math.abs(v) >= 0.995 ? 1 : 2);
 
-export function drawCode(container, classes, style, styleRange, labels) {
-  const key = `${labels.join('|')}|${style.length}`;
+// A label of the class in column `c` of the preview sheet at `url`: its median-style cell, ICON px wide.
+function iconLabel(label, url, c, name) {
+  const scale = ICON / IMAGE_SIDE;
+  Object.assign(label.style, { backgroundImage: `url("${url}")`, backgroundSize: `${NUM_CLASSES * PITCH * scale}px auto`,
+    backgroundPosition: `-${c * PITCH * scale}px -${Math.floor(GRID_ROWS / 2) * PITCH * scale}px` });
+  label.classList.add('icon');
+  label.title = name;
+  label.append(Object.assign(document.createElement('span'), { className: 'visually-hidden', textContent: name }));
+}
+
+// preview: the URL of the model's preview sheet, to label long class names by pictures (or undefined)
+export function drawCode(container, classes, style, styleRange, labels, preview) {
+  const key = `${labels.join('|')}|${style.length}|${preview}`;
   if (container.dataset.key !== key) { // a new model: new bars
     container.dataset.key = key;
     const long = labels.some((n) => n.length > 2);
@@ -26,7 +42,8 @@ export function drawCode(container, classes, style, styleRange, labels) {
       value.className = 'value';
       const label = document.createElement('span');
       label.className = 'label';
-      label.textContent = name;
+      if (long && preview && i < labels.length) iconLabel(label, preview, i, name);
+      else label.textContent = name;
       bar.append(fill, value, label);
       return bar;
     }));

@@ -112,7 +112,7 @@ async function renderFrame() {
     }
     if (since != null && digitInWorker) guessNext(decoder, c);
     drawCode($('code'), Array.from(c.slice(0, NUM_CLASSES)), Array.from(c.slice(NUM_CLASSES)),
-      page.model.style_range, page.model.class_names);
+      page.model.style_range, page.model.class_names, `models/${page.model.name}/preview.png`);
     for (const fn of frameListeners) fn(pixels, c);
     setStatus();
     timings.firstFrameMs ??= drawnAt;
