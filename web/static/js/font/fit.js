@@ -11,10 +11,9 @@ const unit = ([x, y]) => {
   return [x / length, y / length];
 };
 
-// A closed ring (no repeated end point) -> [[start, control 1, control 2, end], ...], each curve
-// starting where the one before it ends and the last ending at the first's start. The ring is fitted
-// in two halves, from its first point to the point farthest from it and back (so no curve loops onto
-// itself), with one tangent at each of those joints: the direction from the point before to the one after.
+// A closed ring (no repeated end point) -> [[start, control 1, control 2, end], ...], each curve starting
+// where the one before ends. Fitted in two halves, to the point farthest from the first and back (no curve
+// loops onto itself), with one tangent at each joint: from the point before it to the point after.
 export function fitRing(points, tolerance = TOLERANCE) {
   const n = points.length;
   const p = points.map(([x, y]) => [x * UNIT, y * UNIT]);

@@ -34,10 +34,9 @@ export function outline(pixels, side) {
 
 const same = (a, b) => a[0] === b[0] && a[1] === b[1];
 
-// Outlines in pixel units -> a glyph in font units: { contours: [[[x, y] x 4], ...], advance }, every
-// point an integer (the font stores integers: rounded here, curves still meet exactly), the ink from
-// y = 0 to HEIGHT (at most WIDTH wide) and from x = BEARING to advance - BEARING. No ink: an empty
-// glyph half an em wide.
+// Outlines in pixel units -> a glyph in font units: { contours: [[[x, y] x 4], ...], advance }, every point
+// an integer (the font stores integers: rounded here, curves still meet), the ink from y = 0 to HEIGHT (at
+// most WIDTH wide), from x = BEARING to advance - BEARING. No ink: an empty glyph half an em wide.
 export function placeGlyph(contours) {
   const curves = contours.flat();
   if (!curves.length) return { contours: [], advance: EM / 2 };
