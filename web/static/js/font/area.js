@@ -103,7 +103,7 @@ export class FontArea {
     const line = layoutLine(text, this.shown.glyphs, SPACE, (c) => ctx.measureText(c).width / fit);
     const pad = canvas.height * 0.1;
     const scale = Math.min(fit, (canvas.width - 2 * pad) / Math.max(line.width, 1));
-    const baseline = canvas.height * 0.8;
+    const baseline = (canvas.height + HEIGHT * scale) / 2; // the digits' ink in the middle
     ctx.font = `${EM * scale}px ${FALLBACK}`;
     ctx.fillStyle = `rgb(${this.host.page.colours.ink.join(',')})`;
     for (const item of line.items) {
