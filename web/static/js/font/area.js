@@ -50,8 +50,8 @@ export class FontArea {
     const { page, row } = this.host;
     const meta = page.model;
     if (!meta) return null;
-    const drawn = row();
-    if ($('font-source').value === 'drawing' && drawn?.model === meta.name) return { ...drawingFont(this.host, meta, drawn), meta };
+    const shownRow = row();
+    if ($('font-source').value === 'drawing' && shownRow?.model === meta.name) return { ...drawingFont(this.host, meta, shownRow), meta, drawn: true };
     return { ...explorerFont(this.host, meta, page.explorer.style), meta };
   }
 
@@ -80,7 +80,8 @@ export class FontArea {
         this.paint();
         $('font-otf').disabled = $('font-svg').disabled = false;
         const { item } = this.host.datasetWords(wanted.meta);
-        this.say(`“${wanted.family}”: ten ${item === 'digit' ? 'digits' : 'clothing icons'} decoded in this style and ` +
+        const from = wanted.drawn ? `the row “Your style on every ${item === 'digit' ? 'digit' : 'class'}” wrote` : 'this style';
+        this.say(`“${wanted.family}”: ten ${item === 'digit' ? 'digits' : 'clothing icons'} decoded in ${from} and ` +
           'traced where the ink crosses half its full strength.');
       } catch (e) {
         this.say(`The font could not be drawn: ${e.message}`);

@@ -33,7 +33,6 @@ export function fontWords(tools, meta) {
     'font-lead': digits
       ? 'The style becomes a real font: the decoder draws the ten digits in it, traced here into curves. Type with it, and download it.'
       : `Not letters: a “font” of ten clothing icons, one per key from 0 to 9 (${keys}), drawn by the decoder in one style and traced into curves.`,
-    'font-from-drawing': `your drawing (“Your style on every ${digits ? 'digit' : 'class'}”)`,
     'font-svg': `Download SVG of the ${digits ? 'digit' : 'image'} on screen`,
   };
 }
