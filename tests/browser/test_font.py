@@ -131,4 +131,8 @@ def test_the_font_of_every_other_model(open_page, reader, name):
         assert right >= READS_AT_LEAST, reads
     else:
         assert page.locator("#font-title").inner_text() == "A style as a font of ten clothing icons"
+        # another model: the part's words and glyphs follow it
+        page.select_option("#model-picker", "mnist")
+        page.locator("#font-status").filter(has_text="“Digit Morph mnist style 0.50”").wait_for()
+        assert page.locator("#font-title").inner_text() == "Your handwriting as a font"
     assert watch.errors == []
