@@ -97,6 +97,13 @@ def test_the_font_of_the_median_style_and_of_three_drawings(open_page, site, rea
     page.select_option("#font-source", "explorer")
     page.evaluate("digitMorph.setState({ style: [0.2] })")
     page.locator("#font-status").filter(has_text="style 0.20").wait_for()
+    # a style dragged on: one build at a time, the newest style next, not one build per step
+    builds = page.evaluate("digitMorph.font.builds")
+    page.evaluate("() => { for (let u = 0.3; u < 0.71; u += 0.05) digitMorph.setState({ style: [u] }); }")
+    page.locator("#font-status").filter(has_text="style 0.70").wait_for()
+    assert 1 <= page.evaluate("digitMorph.font.builds") - builds <= 2
+    page.evaluate("digitMorph.setState({ style: [0.2] })")
+    page.locator("#font-status").filter(has_text="style 0.20").wait_for()
     page.fill("#font-text", "12 345")
     assert page.get_attribute("#font-line", "aria-label") == "12 345, written in the font “Digit Morph mnist style 0.20”"
     ink = page.evaluate("""() => { const c = document.getElementById('font-line');

@@ -77,6 +77,7 @@ export class FontArea {
         }
         const glyphs = glyphsOf(images, this.host.count, this.host.side);
         this.shown = { ...wanted, images, glyphs, ms: performance.now() - t0 };
+        this.host.builds++;
         this.paint();
         $('font-otf').disabled = $('font-svg').disabled = false;
         const { item } = this.host.datasetWords(wanted.meta);

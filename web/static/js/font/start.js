@@ -15,7 +15,7 @@ import { $, onColourScheme } from '../dom.js';
 // -> { start(firstFrame), api, modelChanged(), rowChanged() }
 export function lazyFont(row) {
   const host = { side: IMAGE_SIDE, count: NUM_CLASSES, page, subscribe, decoderReady, download, onColourScheme, row,
-    datasetWords, code, morphClasses, stateCode, styleScales, styleValues };
+    datasetWords, code, morphClasses, stateCode, styleScales, styleValues, builds: 0 };
   let area = null;
   const open = () => (area ??= import('./area.js').then((m) => new m.FontArea(host)));
   const later = (fn) => () => { area?.then(fn); };
@@ -37,6 +37,7 @@ export function lazyFont(row) {
     api: {
       open: () => open().then(() => true),
       build: async (source = 'explorer') => (await open()).build(source),
+      get builds() { return host.builds; }, // glyph sets built so far (tests: not one per style step)
     },
   };
 }
