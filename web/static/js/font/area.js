@@ -8,6 +8,7 @@ import { drawingFont, explorerFont, fileName, fontWords, layoutLine } from './so
 
 const $ = (id) => document.getElementById(id);
 const FALLBACK = 'system-ui, sans-serif'; // for what the font lacks (anything but 0-9 and space)
+const SAY_MS = 1500; // the status, a live region, speaks at most this often (a dragged style makes many fonts)
 
 // bytes -> base64, for the API (tests read the font's bytes through it)
 function base64(buffer) {
@@ -26,6 +27,8 @@ export class FontArea {
     this.running = null; // the build loop's promise while it runs
     this.face = null; // the FontFace the text box uses
     this.visible = false;
+    this.said = { at: -Infinity, timer: 0 };
+    this.failure = null; // why the last build failed, if it did
     $('font-text').addEventListener('input', () => this.paint());
     $('font-source').addEventListener('change', () => this.request());
     $('font-otf').addEventListener('click', () => this.saveFont().catch((e) => this.say(`The font could not be made: ${e.message}`)));
@@ -42,6 +45,13 @@ export class FontArea {
   }
 
   say(text) {
+    clearTimeout(this.said.timer);
+    const wait = this.said.at + SAY_MS - performance.now();
+    if (wait > 0) {
+      this.said.timer = setTimeout(() => this.say(text), wait);
+      return;
+    }
+    this.said.at = performance.now();
     $('font-status').textContent = text;
   }
 
@@ -78,6 +88,7 @@ export class FontArea {
         const glyphs = glyphsOf(images, this.host.count, this.host.side);
         this.shown = { ...wanted, images, glyphs, ms: performance.now() - t0 };
         this.host.builds++;
+        this.failure = null;
         this.paint();
         $('font-otf').disabled = $('font-svg').disabled = false;
         const { item } = this.host.datasetWords(wanted.meta);
@@ -85,7 +96,8 @@ export class FontArea {
         this.say(`“${wanted.family}”: ten ${item === 'digit' ? 'digits' : 'clothing icons'} decoded in ${from} and ` +
           'traced where the ink crosses half its full strength.');
       } catch (e) {
-        this.say(`The font could not be drawn: ${e.message}`);
+        this.failure = `The font could not be drawn: ${e.message}`;
+        this.say(this.failure);
       }
     }
   }
@@ -177,7 +189,7 @@ export class FontArea {
     $('font-source').value = source;
     await this.request();
     while (this.running) await this.running;
-    if (this.wanted()?.key !== this.shown?.key) throw new Error($('font-status').textContent);
+    if (this.wanted()?.key !== this.shown?.key) throw new Error(this.failure ?? 'the font was not drawn');
     const font = await this.makeFont();
     return { family: font.family, file: font.file, otf: base64(font.bytes), images: Array.from(this.shown.images),
       decodeMs: this.shown.ms, fileMs: font.ms };
