@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from bench import lighthouse
+from bench.font import budgets_failed as font_budgets_failed, measure_font
 from bench.phone import PHONE_CPU_RATE, budgets_failed, phone_table, worker_throttle_ratio
 from bench.chromium import WEBGL_FLAGS, launch
 from bench.site import served
@@ -257,22 +258,25 @@ def main(argv=None):
                 print(f"auto, cpu x{rate}: {json.dumps(runs)}", file=sys.stderr, flush=True)
                 phone[f"x{rate}"] = {k: summary([r[k] for r in runs]) for k in runs[0]}
             phone["worker_throttle_ratio"] = worker_throttle_ratio(browser, PHONE_CPU_RATE)
+            font = measure_font(browser, url, args.model)  # the handwriting font: its build and its code
             browser.close()
         lighthouse_result = lighthouse.run(url, args.runs) if args.lighthouse else None
 
     result = {"model": args.model, "runs": args.runs, "steps": args.steps, "auto_backend": auto,
               "webgl_renderer": renderer, "backends": per_backend, "phone": phone, "lighthouse": lighthouse_result,
               "native": measure_native(model_dir), "training_s_per_epoch": training_figures(meta),
-              "encoder_gzip": encoder_gzip}
+              "encoder_gzip": encoder_gzip, "font": font}
     Path(args.out).write_text(json.dumps(result, indent=2) + "\n")
     print(table(result))
     print()
     print(phone_table(phone))
     print(f"\nThe encoder (drawing pad, reader), gzip: {encoder_gzip:,} bytes")
+    print(f"The handwriting font: built in {font['build_ms']['median']:.0f} ms (median of 5; {font['build_ms']['min']:.0f}–"
+          f"{font['build_ms']['max']:.0f}), its code {font['code_gzip']:,} bytes gzip")
     if lighthouse_result:
         print()
         print(lighthouse.table(lighthouse_result))
-    failed = budgets_failed(result)
+    failed = budgets_failed(result) + [f"font {line}" for line in font_budgets_failed(font)]
     for line in failed:
         print(f"BUDGET FAILED: {line}", file=sys.stderr)
     return 1 if failed else 0

@@ -32,7 +32,7 @@ def test_build_is_complete_and_byte_identical(tmp_path):
                  "models/mnist/meta.json", "models/mnist/preview.png"):
         assert (a / name).is_file(), name
     assert not (a / "models" / "mnist" / "parity").exists(), "parity data is for tests, not for the site"
-    # the site ships TF.js and gifenc, whose licences ask that their notices travel with them
+    # the site ships TF.js, gifenc and the font's libraries, whose licences ask that their notices travel with them
     for name in ("LICENSE", "NOTICE"):
         assert (a / name).read_bytes() == (ROOT / name).read_bytes(), name
     html = unescape((a / "index.html").read_text())

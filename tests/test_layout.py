@@ -157,16 +157,17 @@ def test_one_binary_cross_entropy_outside_tensorflow():
     assert computing == {"training/pipeline/encoding.py", "training/pipeline/critic.py"}
 
 
-# The page's scripts (web/static/js) by role: the entry point and shared leaves at the top, then
-# runtime/ (the worker, the model interpreter, backends, weights), explorer/ (the explorer and what
-# sits beside it) and figures/ (the sections below it). Each may import only what PAGE_MAY_IMPORT names.
+# The page's scripts (web/static/js) by role: the entry point and shared leaves at the top, then runtime/
+# (the worker, the model interpreter, backends, weights), explorer/ (the explorer and what sits beside it),
+# figures/ (the sections below it), font/ (the handwriting font); each imports only what PAGE_MAY_IMPORT names.
 PAGE = ROOT / "web" / "static" / "js"
-PAGE_FOLDERS = {"runtime", "explorer", "figures"}
+PAGE_FOLDERS = {"runtime", "explorer", "figures", "font"}
 PAGE_TOP = {"main.js", "boot.js", "contract.js", "dom.js", "meta_file.js"}
 PAGE_MAY_IMPORT = {
     "runtime": {"runtime", "contract.js"},
     "explorer": {"runtime", "explorer", "contract.js", "dom.js", "meta_file.js"},
     "figures": {"figures", "contract.js", "dom.js", "meta_file.js"},
+    "font": {"font", "explorer", "contract.js", "dom.js"},
     "dom.js": set(), "contract.js": set(), "boot.js": set(), "meta_file.js": set(),
     "main.js": PAGE_FOLDERS | {"contract.js", "dom.js", "meta_file.js"},
 }
@@ -201,6 +202,14 @@ def tracked(*patterns):
 def test_the_page_has_its_folders_and_nothing_loose():
     assert {p.name for p in PAGE.iterdir() if p.is_dir()} == PAGE_FOLDERS
     assert {p.name for p in PAGE.glob("*.js")} == PAGE_TOP
+
+
+def test_the_font_s_lazy_modules_share_nothing_with_the_first_load():
+    """font/start.js (in the first load) hands the page's state and helpers to the rest of font/: a module
+    both imported would go into a chunk of its own, loaded with the first digit."""
+    wrong = [f"{p.relative_to(PAGE)} imports {t.relative_to(PAGE)}" for p in sorted((PAGE / "font").glob("*.js"))
+             if p.name != "start.js" for t in js_imports(p) if page_part(t) != "font" or t.name == "start.js"]
+    assert not wrong, wrong
 
 
 def test_each_page_folder_imports_only_what_it_may():

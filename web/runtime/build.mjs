@@ -5,6 +5,7 @@
 // ops net.js calls) and backend-NAME.js with only the KERNELS the shipped models run
 // (tests/browser/test_runtime.py loads every committed model on every backend).
 import { build } from 'esbuild';
+import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -48,11 +49,29 @@ const entries = {
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+// fit-curve (the font's curve fitting) is CommonJS only: bundled as an ES module (its source, whose
+// last lines `module.exports = …` become an export), else esbuild adds its CommonJS helpers to a chunk
+// that the first load imports too.
+const FIT_CURVE = resolve(ROOT, 'node_modules', 'fit-curve', 'src', 'fit-curve.js');
+const EXPORTS = /^module\.exports = fitCurve;\nmodule\.exports\.fitCubic = fitCubic;\nmodule\.exports\.createTangent = createTangent;\n?$/m;
+const fitCurveEsm = {
+  name: 'fit-curve-esm',
+  setup(b) {
+    b.onResolve({ filter: /^fit-curve$/ }, () => ({ path: FIT_CURVE }));
+    b.onLoad({ filter: /fit-curve[\\/]src[\\/]fit-curve\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      if (!EXPORTS.test(source)) throw new Error(`${args.path}: not the fit-curve 0.2.0 this build knows`);
+      return { contents: source.replace(EXPORTS, 'export default Object.assign(fitCurve, { fitCubic, createTangent });\n'), loader: 'js' };
+    });
+  },
+};
+
 const COMMON = { bundle: true, splitting: true, format: 'esm', minify: true, target: 'es2020', logLevel: 'warning', legalComments: 'none' };
 
-// The page's modules; vendor files (the runtime, gifenc) are loaded by URL at run time, not bundled.
+// The page's modules; vendor files (the runtime, gifenc) are loaded by URL at run time, not bundled. The
+// font's libraries (opentype.js, d3-contour, fit-curve) are bundled into the lazy chunks that import them.
 export async function buildPage(outDir) {
-  const page = { ...COMMON, outdir: outDir, chunkNames: 'chunk-[hash]', external: ['../../vendor/*'] };
+  const page = { ...COMMON, outdir: outDir, chunkNames: 'chunk-[hash]', external: ['../../vendor/*'], plugins: [fitCurveEsm] };
   await build({ ...page, entryPoints: [resolve(ROOT, 'web', 'static', 'js', 'main.js')] });
   await build({ ...page, splitting: false, entryPoints: [resolve(ROOT, 'web', 'static', 'js', 'runtime', 'worker.js')] });
 }

@@ -17,6 +17,7 @@ import { loadEncoder } from './runtime/encoder.js';
 import { digitPixels, drawDigitsIn, drawGrid as drawGridRows, inputAt, schedule, showError, timings } from './explorer/render.js';
 import { formatHash, parseHash } from './explorer/share.js';
 import { startStory, storyCode, storyModel } from './figures/sections.js';
+import { lazyFont } from './font/start.js';
 import { page, subscribe } from './explorer/state.js';
 import { Classifier } from './explorer/classifier.js';
 import { Controls } from './explorer/controls.js';
@@ -48,11 +49,12 @@ const controls = new Controls({ moved: navigate });
 const autoplay = new Autoplay((patch) => controls.set(patch)); // (it never writes the URL)
 buildGridCells((patch) => controls.take(patch));
 // the in-between grid, the model's own classifier along the way, your style on every class
-const beside = { decoderReady, take: (patch) => controls.take(patch), drawing: () => pad.result };
+const beside = { decoderReady, take: (patch) => controls.take(patch), drawing: () => pad.result, rowChanged: () => font.rowChanged() };
 const inbetween = new InbetweenGrid(beside);
 const classifier = new Classifier(beside);
 const styleRow = new StyleRow(beside);
 const styleMap = new StyleMap(beside); // the 2-D style pad's faint images
+const font = lazyFont(() => styleRow.api.row); // your handwriting as a font (font/)
 bindNearest(); // the nearest real training images, fetched once their box is opened
 subscribe((state) => {
   if (!autoplay.running) writeHash();
@@ -214,7 +216,7 @@ const pad = new DrawingPad({
     document.querySelector('.explorer').scrollIntoView({ behavior: 'smooth', block: 'start' });
   },
 });
-onLoad({ showModel, modelChanged: () => [pad, inbetween, classifier, styleRow, styleMap].forEach((f) => f.modelChanged()) });
+onLoad({ showModel, modelChanged: () => [pad, inbetween, classifier, styleRow, styleMap, font].forEach((f) => f.modelChanged()) });
 
 const ready = start().catch((e) => {
   if (!page.model) {
@@ -225,6 +227,7 @@ const ready = start().catch((e) => {
 });
 ready.catch(() => {}); // shown on the page; the API's `ready` still rejects for tests
 startStory(ready); // the figures below the explorer: after the first frame, as they near the viewport
+font.start(ready);
 
 // A small API for tests and tools.
 window.digitMorph = {
@@ -267,4 +270,5 @@ window.digitMorph = {
   figure8: inbetween.api, // { setSteps(n), steps, layout }
   reader: classifier.api, // { loaded, reading, strip, made, read(pixels) }
   styleRow: styleRow.api, // { make(), row }
+  font: font.api, // { open(), build('explorer' | 'drawing') }: docs/API.md
 };

@@ -17,7 +17,7 @@ const INK = [0, 0, 0];
 const PAPER = [255, 255, 255];
 const BLUE = '#2f6fd2';
 
-function download(blob, name) {
+export function download(blob, name) {
   const a = document.createElement('a');
   a.href = URL.createObjectURL(blob);
   a.download = name;

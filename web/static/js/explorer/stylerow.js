@@ -23,7 +23,7 @@ const leanWords = (slant) => {
 
 
 export class StyleRow {
-  // app: { decoderReady(), drawing() (drawing_pad.js's result or null) }
+  // app: { decoderReady(), drawing() (drawing_pad.js's result or null), rowChanged() (told when the row changes) }
   constructor(app) {
     this.app = app;
     this.wanted = false; // the user asked for the row: later drawings redraw it
@@ -75,6 +75,7 @@ export class StyleRow {
       if (seq !== this.seq || meta !== page.model) return null;
       this.row = { model: meta.name, cls: result.cls, slant, width, levels, codes, pixels };
       this.paint();
+      this.app.rowChanged?.();
       const text = `Each class at the stored style nearest your drawing's slant (${leanWords(slant)}), ` +
         `then its width (${width} pixels); class ${meta.class_names[result.cls]} as your drawing is stored.`;
       $('own-row-status').textContent = text;
@@ -100,6 +101,7 @@ export class StyleRow {
   modelChanged() {
     this.seq++;
     this.row = null;
+    this.app.rowChanged?.();
     $('own-row').hidden = true;
     $('own-row-png').disabled = true;
     $('own-row-status').textContent = '';
