@@ -5,8 +5,6 @@ MNIST-like, is read by the independent reader (training/reader.py, never the mod
 One page load per model: the mnist one also checks the lazy loading, the drawings, the downloads and axe."""
 import base64
 import gzip
-import io
-import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -14,9 +12,8 @@ import numpy as np
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from fontcheck import DIGITS, as_mnist, decoded_holes, font_faults, holes, render
-from pagetools import COMMITTED, ROOT
+from pagetools import COMMITTED, METAS, ROOT
 
-METAS = {name: json.loads((ROOT / "converted_model" / name / "meta.json").read_text()) for name in COMMITTED}
 READS_AT_LEAST = 9  # of the ten glyphs, read as themselves
 LAZY_BUDGET = 80 * 1000  # the font's code, gzip
 BUILD = "async (source) => digitMorph.font.build(source)"

@@ -1,16 +1,14 @@
 """Issue 16, on every committed model: the grid with in-between columns (inbetween_grid.js), the reader along
 the way (classifier.js) and your style on every class (stylerow.js)."""
 import io
-import json
 
 import numpy as np
 import pytest
-from pagetools import COMMITTED, IDLE, ROOT
+from pagetools import COMMITTED, IDLE, METAS
 from PIL import Image
 
 from training.export import analysis, style_levels
 
-METAS = {name: json.loads((ROOT / "converted_model" / name / "meta.json").read_text()) for name in COMMITTED}
 # classes of ten the reader may read as another (see the reader test)
 MISREADS = {"mnist": 0, "fashion_mnist": 1}
 CANVAS = """(id) => { const c = document.getElementById(id);

@@ -8,28 +8,10 @@ import statistics
 
 import numpy as np
 import pytest
-from pagetools import COMMITTED, IDLE, ROOT, pixels
+from pagetools import COMMITTED, IDLE, METAS, ROOT, SHOWN, pixels
 from PIL import Image
 
 DESKTOP = {"width": 1280, "height": 800}
-METAS = {name: json.loads((ROOT / "converted_model" / name / "meta.json").read_text()) for name in COMMITTED}
-
-# the three figures once they show the search for the newest decoded image
-SHOWN = """async () => {
-    const box = document.getElementById('nearest');
-    for (let i = 0; i < 400; i++) {
-        await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 20)));
-        const figs = [...box.querySelectorAll('figure')];
-        if (figs.every((f) => f.dataset.row !== undefined) && box.dataset.frame === box.dataset.decoded) {
-            return figs.map((f) => ({
-                row: Number(f.dataset.row), source: Number(f.dataset.source), distance: Number(f.dataset.distance),
-                caption: f.querySelector('figcaption').textContent, label: f.querySelector('canvas').getAttribute('aria-label'),
-                red: Array.from(f.querySelector('canvas').getContext('2d').getImageData(0, 0, 28, 28).data.filter((_, i) => i % 4 === 0)),
-            }));
-        }
-    }
-    throw new Error('the nearest images were not shown');
-}"""
 
 
 def index_of(name):
@@ -137,16 +119,3 @@ def test_opening_the_box_moves_nothing_else_and_a_model_without_an_index_says_so
         assert requests == []
         assert page.locator("#nearest").evaluate("(e) => getComputedStyle(e).visibility") == "hidden"
     context.close()
-
-
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("name", COMMITTED)
-def test_axe_finds_nothing_in_the_open_box(open_page, name, scheme):
-    from axe_playwright_python.sync_playwright import Axe
-    watch = open_page(f"?model={name}", color_scheme=scheme, viewport=DESKTOP)
-    page = watch.page
-    page.click("#nearest-box summary")
-    page.evaluate(SHOWN if "neighbours" in METAS[name] else IDLE)
-    found = Axe().run(page, context="#nearest-box").response["violations"]
-    assert [f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']][:3]}" for v in found] == []
-    assert watch.errors == []

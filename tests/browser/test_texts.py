@@ -1,15 +1,13 @@
 """Every text of the page fits the model shown (issue 15 items 5 and 6): Fashion-MNIST has no
 digits or handwriting, class names are shown whole, a phone never scrolls sideways, and the words
 follow the number of style values."""
-import json
 import re
 
 import pytest
-from pagetools import COMMITTED, IDLE, ROOT
+from pagetools import COMMITTED, IDLE, METAS
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
-METAS = {name: json.loads((ROOT / "converted_model" / name / "meta.json").read_text()) for name in COMMITTED}
 FASHION = [name for name, meta in METAS.items() if meta["dataset"] == "fashion_mnist"]
 A_DRAWING = "Array.from({ length: 784 }, (_, i) => (i % 28 > 12 && i % 28 < 16 && i > 140 && i < 640) ? 1 : 0)"
 
