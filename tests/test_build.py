@@ -209,13 +209,20 @@ FAULTS = {
 }
 
 
+@pytest.fixture(scope="module")
+def one_model_site(tmp_path_factory):
+    """A folder holding mnist alone (no parity files) and the site built from it, built once and copied."""
+    where = tmp_path_factory.mktemp("one_model_site")
+    shutil.copytree(MODELS / "mnist", where / "models" / "mnist", ignore=shutil.ignore_patterns("parity"))
+    assert run_cli(ROOT / "build.py", "--models", where / "models", "--out", where / "dist").returncode == 0
+    return where
+
 
 @pytest.mark.parametrize("fault", sorted(FAULTS))
-def test_a_broken_model_stops_the_build_and_keeps_the_old_site(tmp_path, fault):
-    models = tmp_path / "models"
-    shutil.copytree(MODELS / "mnist", models / "mnist", ignore=shutil.ignore_patterns("parity"))
-    dist = tmp_path / "dist"
-    assert run_cli(ROOT / "build.py", "--models", models, "--out", dist).returncode == 0
+def test_a_broken_model_stops_the_build_and_keeps_the_old_site(one_model_site, tmp_path, fault):
+    models, dist = tmp_path / "models", tmp_path / "dist"
+    shutil.copytree(one_model_site / "models", models, symlinks=True)
+    shutil.copytree(one_model_site / "dist", dist, symlinks=True)
     before = tree_digest(dist)
     breaker, message = FAULTS[fault]
     breaker(models / "mnist")

@@ -42,22 +42,25 @@ def wait_for_drawing(page, model):
     }""", model)
 
 
-# a quick wasm reload may still be drawing its grid when the cpu switch disposes its model
-@pytest.mark.parametrize("picks,delay", [(["wasm", "cpu"], 20), (["wasm", "cpu"], 50), (["wasm", "cpu"], 100),
-                                         (["cpu", "wasm"], 200), (["wasm", "wasm"], 50)])
-def test_two_backend_switches_in_quick_succession_end_on_the_last(open_page, picks, delay):
+# a quick wasm reload may still be drawing its grid when the cpu switch disposes its model; one page
+# takes the cases in turn, each from where the last ended
+SWITCHES = [(["wasm", "cpu"], 20), (["wasm", "cpu"], 50), (["wasm", "cpu"], 100), (["cpu", "wasm"], 200), (["wasm", "wasm"], 50)]
+
+
+def test_two_backend_switches_in_quick_succession_end_on_the_last(open_page):
     watch = open_page()
     page = watch.page
-    page.evaluate(PICK, ["backend-picker", picks, delay])
-    page.evaluate(WAIT_IDLE)
-    assert watch.errors == []
-    assert page.evaluate("digitMorph.backend") == picks[-1]
-    assert page.locator("#status").inner_text().startswith(picks[-1])
-    assert page.locator("#error").is_hidden()
-    before = pixels(page)
-    page.locator("#digit-slider").focus()
-    page.keyboard.press("End")
-    assert np.abs(pixels(page) - before).sum() > 1000, "the page still decodes"
+    for picks, delay in SWITCHES:
+        page.evaluate(PICK, ["backend-picker", picks, delay])
+        page.evaluate(WAIT_IDLE)
+        assert watch.errors == []
+        assert page.evaluate("digitMorph.backend") == picks[-1], (picks, delay)
+        assert page.locator("#status").inner_text().startswith(picks[-1])
+        assert page.locator("#error").is_hidden()
+        before = pixels(page)
+        page.locator("#digit-slider").focus()
+        page.keyboard.press("End" if page.evaluate("digitMorph.state.digit") < 5 else "Home")
+        assert np.abs(pixels(page) - before).sum() > 1000, ("the page still decodes", picks, delay)
 
 
 def test_a_model_pick_between_backend_switches_waits_its_turn(open_page):

@@ -95,11 +95,11 @@ BAR_VALUES = """() => [...document.querySelectorAll('#code .bar')].map((bar) => 
 @pytest.mark.parametrize("name", COMMITTED)
 def test_the_code_s_values_fit_their_bars_at_the_style_s_ends(open_page, name):
     """The widest values a bar shows are a style's ends (the 2-style pad reaches -22.9 and 17.1)."""
-    ends = ["0,0", "1,1"] if METAS[name]["style_dims"] == 2 else ["0", "1"]
-    for end in ends:
-        page = open_page(f"?model={name}#mode=walk&digit=8&style={end}", viewport=DESKTOP).page
-        page.evaluate("digitMorph.ready")
+    page = open_page(f"?model={name}", viewport=DESKTOP).page
+    for end in [0, 1]:
+        page.evaluate("(s) => digitMorph.setState({ mode: 'walk', digit: 8, style: s })", [end] * METAS[name]["style_dims"])
         page.evaluate(IDLE)
+        assert page.evaluate("digitMorph.state.style") == [end] * METAS[name]["style_dims"]
         values = page.evaluate(BAR_VALUES)
         assert all(text and fits for text, fits in values), (end, values)
 
