@@ -16,9 +16,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image
 
 from bench.chromium import WEBGL_FLAGS, launch
+from bench.screens import sheet
 from bench.site import served
 from training import cli
 
@@ -74,24 +75,19 @@ def picture(browser, url, path, text="08.12.2026  19.99", styles=(0.1, 0.9)):
         shots.append((f"“{family}”: the explorer's style slider at {u:.2f}",
                        Image.open(io.BytesIO(page.locator("#font-line").screenshot())).convert("RGB")))
     context.close()
-    width = max(im.width for _, im in shots)
-    canvas = Image.new("RGB", (width, sum(im.height + 28 for _, im in shots)), "white")
-    draw = ImageDraw.Draw(canvas)
-    label_font = ImageFont.load_default(size=18)
-    y = 0
-    for label, im in shots:
-        draw.text((6, y + 4), label, fill="black", font=label_font)
-        canvas.paste(im, (0, y + 28))
-        y += im.height + 28
-    canvas.save(path)
+    sheet(shots, path, width=max(im.width for _, im in shots), across=False, label_height=28)
+
+
+def arguments(argv):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", default="mnist")
+    ap.add_argument("--picture", help="also write the picture of a line typed in two styles here (PNG)")
+    return ap.parse_args(argv)
 
 
 @cli.main
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--model", default="mnist")
-    ap.add_argument("--picture", help="also write the picture of a line typed in two styles here (PNG)")
-    args = ap.parse_args(argv)
+    args = arguments(argv)
     from playwright.sync_api import sync_playwright
     with tempfile.TemporaryDirectory() as tmp, served(Path(tmp) / "dist") as url:
         with sync_playwright() as p:

@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 import build
 from bench.chromium import WEBGL_FLAGS, launch
@@ -108,16 +108,20 @@ def shoot_below(browser, url, device, scheme, model, out):
     return files
 
 
-def sheet(files, path, width=360):
-    """The shots side by side, each scaled to `width` px wide, with its label."""
-    images = [(label, Image.open(f).convert("RGB")) for label, f in files]
+def sheet(shots, path, width=360, across=True, label_height=20):
+    """The shots (label, a file or an image), each scaled to `width` px wide under its label, side by
+    side (across) or one above the other."""
+    images = [(label, (shot if isinstance(shot, Image.Image) else Image.open(shot)).convert("RGB")) for label, shot in shots]
     scaled = [(label, im.resize((width, max(1, round(im.height * width / im.width))))) for label, im in images]
-    height = max(im.height for _, im in scaled) + 20
-    canvas = Image.new("RGB", (width * len(scaled), height), "white")
+    heights = [im.height + label_height for _, im in scaled]
+    size = (width * len(scaled), max(heights)) if across else (width, sum(heights))
+    canvas = Image.new("RGB", size, "white")
     draw = ImageDraw.Draw(canvas)
+    font = ImageFont.load_default(size=label_height - 10)
     for i, (label, im) in enumerate(scaled):
-        canvas.paste(im, (i * width, 20))
-        draw.text((i * width + 4, 4), label, fill="black")
+        x, y = (i * width, 0) if across else (0, sum(heights[:i]))
+        canvas.paste(im, (x, y + label_height))
+        draw.text((x + 4, y + 4), label, fill="black", font=font)
     canvas.save(path)
 
 

@@ -209,9 +209,8 @@ FAULTS = {
 }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module")  # mnist alone (no parity files) and its site, built once, copied by each test
 def one_model_site(tmp_path_factory):
-    """A folder holding mnist alone (no parity files) and the site built from it, built once and copied."""
     where = tmp_path_factory.mktemp("one_model_site")
     shutil.copytree(MODELS / "mnist", where / "models" / "mnist", ignore=shutil.ignore_patterns("parity"))
     assert run_cli(ROOT / "build.py", "--models", where / "models", "--out", where / "dist").returncode == 0
@@ -221,15 +220,14 @@ def one_model_site(tmp_path_factory):
 @pytest.mark.parametrize("fault", sorted(FAULTS))
 def test_a_broken_model_stops_the_build_and_keeps_the_old_site(one_model_site, tmp_path, fault):
     models, dist = tmp_path / "models", tmp_path / "dist"
-    shutil.copytree(one_model_site / "models", models, symlinks=True)
-    shutil.copytree(one_model_site / "dist", dist, symlinks=True)
+    for folder in (models, dist):
+        shutil.copytree(one_model_site / folder.name, folder, symlinks=True)
     before = tree_digest(dist)
-    breaker, message = FAULTS[fault]
-    breaker(models / "mnist")
+    FAULTS[fault][0](models / "mnist")  # the fault
     done = run_cli(ROOT / "build.py", "--models", models, "--out", dist)
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], done.stderr
+    assert len(lines) == 1 and lines[0].startswith("error: ") and FAULTS[fault][1] in lines[0], done.stderr
     assert str(models / "mnist") in lines[0], "the error names the file"
     assert tree_digest(dist) == before
     assert sorted(p.name for p in tmp_path.iterdir()) in (["dist", "models"], ["dist", "elsewhere", "models"])
