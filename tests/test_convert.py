@@ -245,8 +245,8 @@ def test_conversion_records_each_shards_sha256(tiny_model):
 
 
 def test_a_meta_json_the_build_would_refuse_is_not_written(tiny_run, tmp_path):
-    """Convert checks meta.json as the build does before it swaps the output in: here a run whose
-    validation BCE is NaN."""
+    """A run whose figures the build would refuse (here a NaN validation BCE) is refused before any
+    work, and nothing is written (convert also checks the whole meta.json before it swaps it in)."""
     run = broken_run(tiny_run, tmp_path, edit_metrics(lambda m: {**m, "val_bce": float("nan")}))
     one_line_error(convert_cli(run, tmp_path / "out"), "every value in metrics should be a finite number")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]

@@ -1,9 +1,7 @@
 """The contract between conversion, the site build and the page: what a converted model's meta.json
 holds (convert.py writes it, build.py checks it with check() before the page relies on it), and the
 constants the page shares, which `python -m training.contract` writes as web/static/js/contract.js.
-
-Standard library only: build.py imports it and must never need TensorFlow.
-"""
+Standard library only: build.py imports it and must never need TensorFlow."""
 import json
 import math
 import re
@@ -52,9 +50,8 @@ MAX_SAFE_INTEGER = 2 ** 53 - 1  # the largest whole number the page's JavaScript
 
 
 def read_json(path, max_bytes=None):
-    """Parse a JSON file strictly: NaN and Infinity are not JSON (the browser's JSON.parse refuses
-    them), and a nesting too deep to parse is an error like any other; a file over `max_bytes` is
-    refused unread. Raises UserError."""
+    """Parse a JSON file strictly: NaN and Infinity are not JSON (the browser's JSON.parse refuses them),
+    a nesting too deep to parse is an error like any other; a file over `max_bytes` is refused unread (UserError)."""
     if path.is_symlink() or not path.is_file():
         raise UserError(f"{path}: missing" + (" (a symbolic link)" if path.is_symlink() else ""))
     with open(path, "rb") as f:
@@ -172,9 +169,8 @@ def _check_level_traits(table, dims, fail):
 
 
 def _check_story(meta, fail):
-    """The optional figures below the explorer: the run's record (training/watched.py), the
-    baselines from the data alone (training/baselines.py --write) and the compression figures
-    (training/compression.py --write)."""
+    """The optional figures below the explorer: the run's record (training/watched.py), the baselines
+    from the data alone (training/baselines.py --write) and the compression figures (compression.py --write)."""
     training = meta.get("training", {})
     if not isinstance(training, dict) or (training and "data" not in training) or not all(
             TRAINING_FILES.get(k) == v for k, v in training.items()):
@@ -236,6 +232,14 @@ def js_module():
     return "\n".join(lines) + "\n"
 
 
+def metrics_problem(metrics):
+    """What is wrong with meta.json's metrics (the figures the page shows), or None."""
+    if not all(is_number(metrics.get(k)) for k in ("test_accuracy", "test_bce")):
+        return "metrics.test_accuracy and metrics.test_bce should be finite numbers"
+    if not all(is_number(v) for v in metrics.values()):
+        return "every value in metrics should be a finite number"
+
+
 def check(meta, where):
     """Raise UserError (naming `where` and the field) unless `meta` is what the page can use."""
     def fail(message):
@@ -262,11 +266,8 @@ def check(meta, where):
     if not set(tables) <= CLASS_KEYS or not all(
             _table_ok(t, dims) for t in [meta["style_percentiles"], *tables.values()]):
         fail(f"style_percentiles(_per_class) should map percentiles to {dims} non-decreasing finite number(s) each")
-    metrics = meta["metrics"]
-    if not all(is_number(metrics.get(k)) for k in ("test_accuracy", "test_bce")):
-        fail("metrics.test_accuracy and metrics.test_bce should be finite numbers")
-    if not all(is_number(v) for v in metrics.values()):
-        fail("every value in metrics should be a finite number")
+    if problem := metrics_problem(meta["metrics"]):
+        fail(problem)
     parameters = meta["parameters"]
     if not (is_count(parameters.get("decoder")) and parameters["decoder"] > 0
             and all(is_count(v) for v in parameters.values())):

@@ -25,7 +25,7 @@ from training import cli, neighbours  # noqa: E402
 from training.cli import UserError
 from training.folders import check_replaceable, written_whole  # noqa: E402
 from training.contract import ATLAS_QUANTILES, GRID_GAP, GRID_ROWS, IMAGE_SIDE, NUM_CLASSES  # noqa: E402
-from training.contract import check as check_meta  # noqa: E402
+from training.contract import check as check_meta, metrics_problem  # noqa: E402
 
 QUANTIZE_FLAGS = {"none": [], "float16": ["--quantize_float16=*"], "uint16": ["--quantize_uint16=*"],
                   "uint8": ["--quantize_uint8=*"], "mixed": None}  # mixed: flags made per model
@@ -57,6 +57,12 @@ def write_meta(folder, meta, where):
         raise UserError(f"{where}: holds a number that is not finite (NaN or infinity), "
                         f"which JSON cannot hold") from None
     (Path(folder) / "meta.json").write_text(text)
+
+
+def page_metrics(metrics):
+    """The run's figures that meta.json carries for the page."""
+    return {k: metrics[k] for k in ("test_accuracy", "test_bce", "val_accuracy", "val_bce",
+                                    "test_bce_style_head", "val_bce_style_head") if k in metrics}
 
 
 def parity_codes(style_range, tables, rng):
@@ -142,6 +148,8 @@ def convert(run, out, quantize="mixed", data_path=None):
     run, out = Path(run), Path(out)
     check_replaceable(out, OUTPUT_ENTRIES, "meta.json", "training.convert")  # before hours of work are at stake
     metrics = runs.read_run(run)
+    if problem := metrics_problem(page_metrics(metrics)):  # the build would refuse it: say so before the work
+        raise UserError(f"{run / 'metrics.json'}: {problem}")
     ds = runs.load_run_data(run, metrics, data_path)
     encoder, decoder = runs.load_run_models(run, metrics["style_dims"])
     import tensorflowjs
@@ -195,8 +203,7 @@ def convert(run, out, quantize="mixed", data_path=None):
             "style_mean": metrics["style_mean"],
             "style_percentiles": metrics["style_percentiles"],
             "style_percentiles_per_class": metrics["style_percentiles_per_class"],
-            "metrics": {k: metrics[k] for k in ("test_accuracy", "test_bce", "val_accuracy", "val_bce",
-                                                "test_bce_style_head", "val_bce_style_head") if k in metrics},
+            "metrics": page_metrics(metrics),
             "shipped_metrics": shipped,
             **({"style_head": metrics["style_head"]} if "style_head" in metrics else {}),
             "parameters": model_lib.parameter_counts(encoder, decoder),
