@@ -1,10 +1,12 @@
-// A model's whole meta.json, fetched once per model: the page embeds only what its first frame needs, and
-// the figures and the style row read the rest when they are first shown.
+// A model's files, and its whole meta.json fetched once per model: the page embeds only what its first
+// frame needs, and the figures and the style row read the rest when they are first shown.
+export const modelFile = (meta, file) => `models/${meta.name}/${file}`;
+
 const fetched = new Map(); // model name -> the promise of its meta.json
 
 export function fullMeta(meta) {
   if (!fetched.has(meta.name)) {
-    const url = `models/${meta.name}/meta.json`;
+    const url = modelFile(meta, 'meta.json');
     const loading = fetch(url).then((r) => {
       if (!r.ok) throw new Error(`${url}: ${r.status}`);
       return r.json();

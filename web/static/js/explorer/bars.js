@@ -1,9 +1,10 @@
 // The code as a bar chart: one bar per class (0..1), then the style value(s) against their range.
-// Class names longer than a digit ("Ankle boot") are written up the bar, whole, or, given the model's
-// preview sheet (classes x styles), each bar is labelled by its class's typical picture, the name a
-// tooltip and screen-reader text; the value sits above the bar's fill, never on it.
+// Class names longer than a digit ("Ankle boot") are not written: each bar is labelled by its class's
+// typical picture from the model's preview sheet (classes x styles), the name a tooltip and
+// screen-reader text. The value sits above the bar's fill, never on it.
 import { GRID_ROWS, IMAGE_SIDE, NUM_CLASSES } from '../contract.js';
 import { PITCH } from '../runtime/draw.js';
+import { modelFile } from '../meta_file.js';
 
 const ICON = 20; // px: a class's picture under its bar
 
@@ -22,8 +23,10 @@ function iconLabel(label, url, c, name) {
   label.append(Object.assign(document.createElement('span'), { className: 'visually-hidden', textContent: name }));
 }
 
-// preview: the URL of the model's preview sheet, to label long class names by pictures (or undefined)
-export function drawCode(container, classes, style, styleRange, labels, preview) {
+// meta: the model shown (its class names, style range and preview sheet)
+export function drawCode(container, classes, style, meta) {
+  const labels = meta.class_names;
+  const preview = modelFile(meta, 'preview.png');
   const key = `${labels.join('|')}|${style.length}|${preview}`;
   if (container.dataset.key !== key) { // a new model: new bars
     container.dataset.key = key;
@@ -42,7 +45,7 @@ export function drawCode(container, classes, style, styleRange, labels, preview)
       value.className = 'value';
       const label = document.createElement('span');
       label.className = 'label';
-      if (long && preview && i < labels.length) iconLabel(label, preview, i, name);
+      if (long && i < labels.length) iconLabel(label, preview, i, name);
       else label.textContent = name;
       bar.append(fill, value, label);
       return bar;
@@ -54,7 +57,7 @@ export function drawCode(container, classes, style, styleRange, labels, preview)
     bars[i].querySelector('.value').textContent = v.toFixed(2);
   });
   style.forEach((v, d) => {
-    const [lo, hi] = styleRange[d];
+    const [lo, hi] = meta.style_range[d];
     const bar = bars[classes.length + d];
     bar.querySelector('.fill').style.transform = fillScale((v - lo) / (hi - lo));
     bar.querySelector('.value').textContent = styleText(v);

@@ -128,7 +128,7 @@ export class DrawingPad {
       const style = fromLevels(found.levels, meta);
       drawDigit($('own-recon').getContext('2d'), found.image, 0, 0, 0, ink, paper);
       $('own-bits').textContent = `decoded from ${packed.bits} bits`;
-      drawCode($('own-code'), probs, style, meta.style_range, meta.class_names, `models/${meta.name}/preview.png`);
+      drawCode($('own-code'), probs, style, meta);
       const scale = styleScales(meta)[packed.cls][0];
       const where = Math.round(percentileOf(scale, positionOf(scale, style[0])));
       $('own-status').textContent = `Looks like ${meta.class_names[packed.cls]} (${(probs[packed.cls] * 100).toFixed(1)}%), ` +

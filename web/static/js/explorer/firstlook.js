@@ -5,6 +5,7 @@
 import { gridCodes, stateCode, styleScales } from './codes.js';
 import { GRID_GAP, GRID_ROWS, IMAGE_SIDE, NUM_CLASSES } from '../contract.js';
 import { PITCH, drawDigit, imageBytes } from '../runtime/draw.js';
+import { modelFile } from '../meta_file.js';
 
 const SAME = 1e-5; // codes equal up to float rounding
 
@@ -29,7 +30,7 @@ export function cellOf(code, codes) {
 // has arrived). -> whether the digit was drawn.
 export async function showFirstLook(meta, state, colours, { digit, grid }, stillFirst) {
   const img = new Image();
-  img.src = `models/${meta.name}/preview.png`;
+  img.src = modelFile(meta, 'preview.png');
   try {
     await img.decode();
   } catch {

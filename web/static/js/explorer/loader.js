@@ -6,6 +6,7 @@ import { Decoder, Runtime } from '../runtime/model.js';
 import { page } from './state.js';
 import { drawGrid, newDecoder, setStatus, showError, timings } from './render.js';
 import { $ } from '../dom.js';
+import { modelFile } from '../meta_file.js';
 
 // TF.js runs in a worker (worker.js); everything here talks to it through this. (The encoder has
 // a worker of its own: runtime/encoder.js.)
@@ -30,7 +31,7 @@ export function onLoad({ showModel, modelChanged }) {
 
 export function showPreview(meta) {
   const img = $('preview');
-  img.src = `models/${meta.name}/preview.png`;
+  img.src = modelFile(meta, 'preview.png');
   img.hidden = false;
   $('grid').hidden = true;
 }

@@ -3,6 +3,7 @@
 // style value and traits of real test digits).
 import { ATLAS_QUANTILES, GRID_GAP, IMAGE_SIDE, NUM_CLASSES } from '../contract.js';
 import { $ } from '../dom.js';
+import { modelFile } from '../meta_file.js';
 import { STRONG, TRAIT_WORDS, ordinal } from './words.js';
 
 // One sentence per style dimension for class `c` (or over all digits when c is null).
@@ -59,7 +60,7 @@ export function showMeaning(meta, classes) {
     table.append(Object.assign(new Image(), {
       loading: 'lazy', // below the fold: not part of the first frame's bytes
       ...ATLAS_SIZE,
-      src: `models/${meta.name}/${file}`,
+      src: modelFile(meta, file),
       alt: `Test images of every class (a row each) at rising quantiles of style${meaning.atlas.length > 1 ? ` ${d + 1}` : ''}`,
     }));
     figure.append(table, caption);

@@ -111,8 +111,7 @@ async function renderFrame() {
       timings.decodeTimes = [...timings.decodeTimes.slice(-999), timings.lastDecodeMs];
     }
     if (since != null && digitInWorker) guessNext(decoder, c);
-    drawCode($('code'), Array.from(c.slice(0, NUM_CLASSES)), Array.from(c.slice(NUM_CLASSES)),
-      page.model.style_range, page.model.class_names, `models/${page.model.name}/preview.png`);
+    drawCode($('code'), Array.from(c.slice(0, NUM_CLASSES)), Array.from(c.slice(NUM_CLASSES)), page.model);
     for (const fn of frameListeners) fn(pixels, c);
     setStatus();
     timings.firstFrameMs ??= drawnAt;
