@@ -2,7 +2,7 @@
 // outer outlines turning counter-clockwise in the font (y up) and holes clockwise, then scaled so that
 // every glyph's ink runs from the baseline to one height, with the same side bearings. Pure, no DOM.
 import { curvesExtent, fitRing } from './fit.js';
-import { openRing, signedArea, smoothRing, traceImage } from './trace.js';
+import { openRing, samePoint, signedArea, smoothRing, traceImage } from './trace.js';
 
 export const EM = 1000; // font units per em
 export const ASCENT = 800;
@@ -19,20 +19,18 @@ export const SMOOTH_FROM = 12; // points: a shorter ring (a pixel's worth) is fi
 // screen (so counter-clockwise once y points up), holes the other way. Holes are kept however small.
 export function outline(pixels, side) {
   const contours = [];
-  for (const rings of traceImage(pixels, side)) {
-    if (Math.abs(signedArea(openRing(rings[0]))) / 2 < SPECK) continue;
+  for (const traced of traceImage(pixels, side)) {
+    const rings = traced.map(openRing);
+    if (Math.abs(signedArea(rings[0])) / 2 < SPECK) continue;
     rings.forEach((ring, i) => {
-      const traced = openRing(ring);
-      if (traced.length < 3) return;
-      const points = traced.length < SMOOTH_FROM ? traced : smoothRing(traced);
+      if (ring.length < 3) return;
+      const points = ring.length < SMOOTH_FROM ? [...ring] : smoothRing(ring);
       if ((signedArea(points) < 0) !== (i === 0)) points.reverse();
       contours.push(fitRing(points));
     });
   }
   return contours;
 }
-
-const same = (a, b) => a[0] === b[0] && a[1] === b[1];
 
 // Outlines in pixel units -> a glyph in font units: { contours: [[[x, y] x 4], ...], advance }, every point
 // an integer (the font stores integers: rounded here, curves still meet), the ink from y = 0 to HEIGHT (at
@@ -43,7 +41,7 @@ export function placeGlyph(contours) {
   const [x0, y0, x1, y1] = curvesExtent(curves);
   const scale = Math.min(HEIGHT / Math.max(y1 - y0, 1e-6), WIDTH / Math.max(x1 - x0, 1e-6));
   const place = ([x, y]) => [Math.round((x - x0) * scale) + BEARING, Math.round((y1 - y) * scale)];
-  const placed = contours.map((chain) => chain.map((c) => c.map(place)).filter((c) => !c.every((p) => same(p, c[0]))))
+  const placed = contours.map((chain) => chain.map((c) => c.map(place)).filter((c) => !c.every((p) => samePoint(p, c[0]))))
     .filter((chain) => chain.length);
   return { contours: placed, advance: Math.round((x1 - x0) * scale) + 2 * BEARING };
 }

@@ -10,14 +10,15 @@ export function traceImage(pixels, side, level = LEVEL) {
   return contours().size([side, side]).smooth(true).contour(Array.from(pixels), level).coordinates;
 }
 
+export const samePoint = (a, b) => a[0] === b[0] && a[1] === b[1];
+
 // the ring without repeated points and without its closing copy of the first
 export function openRing(ring) {
   const out = [];
   for (const p of ring) {
-    const last = out[out.length - 1];
-    if (!last || last[0] !== p[0] || last[1] !== p[1]) out.push(p);
+    if (!out.length || !samePoint(out[out.length - 1], p)) out.push(p);
   }
-  if (out.length > 1 && out[0][0] === out[out.length - 1][0] && out[0][1] === out[out.length - 1][1]) out.pop();
+  if (out.length > 1 && samePoint(out[0], out[out.length - 1])) out.pop();
   return out;
 }
 
