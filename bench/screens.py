@@ -33,6 +33,7 @@ def states(style_dims):
     mid = ",".join(["0.5"] * style_dims)
     shots = [("digit 0", f"mode=walk&digit=0&style={mid}"), ("digit 9", f"mode=walk&digit=9&style={mid}"),
              ("morph 1→7 t=0", f"mode=pair&from=1&to=7&t=0&style={mid}"),
+             ("morph 1→7 t=0.5", f"mode=pair&from=1&to=7&t=0.5&style={mid}"),
              ("morph 1→7 t=1", f"mode=pair&from=1&to=7&t=1&style={mid}")]
     if style_dims == 1:
         shots += [(f"{d} style {s}", f"mode=walk&digit={d}&style={s}") for d in (2, 8) for s in (0, 1)]
@@ -73,7 +74,7 @@ def shoot(browser, url, device, scheme, model, style_dims, out):
 
 
 # the sections below the explorer; the figures (loaded as they near the viewport) by their box's id
-BELOW = ("grid-box", "own-box", "meaning-box", "#watched", "#architecture", "#baselines", "#squeeze")
+BELOW = ("grid-box", "own-box", "font-box", "meaning-box", "#watched", "#architecture", "#baselines", "#squeeze")
 
 
 def shoot_below(browser, url, device, scheme, model, out):
@@ -98,6 +99,8 @@ def shoot_below(browser, url, device, scheme, model, out):
             if not name.startswith("#") or page.locator(f"{name}[data-ready='{model}']").count():
                 break
             page.wait_for_timeout(2000)
+        if name == "font-box":  # its glyphs built (the status names the font)
+            page.locator("#font-status").filter(has_text="“").wait_for(timeout=60_000)
         take(name.strip("#"), section)
         if name == "grid-box":
             page.select_option("#grid-steps", "3")
